@@ -1,0 +1,66 @@
+"""``create_app(settings)``: the whole HTTP service."""
+
+from pathlib import Path
+from typing import Any
+
+import fastapi_offline
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from mascustomers.api import platform
+from mascustomers.api.error_handlers import install_error_handlers
+from mascustomers.api.log_format import configure_logging
+from mascustomers.api.middleware import Metrics, RequestContextMiddleware
+from mascustomers.api.openapi_document import build_openapi
+from mascustomers.api.registry import mount_v2
+from mascustomers.auth.dependencies import KeyCache
+from mascustomers.db.engine import make_engine, make_sessionmaker
+from mascustomers.settings import Settings, get_settings
+
+DESCRIPTION = """
+Stateful implementation of the Customers API v2 (release 2.38). Every operation needs an API
+key (`x-api-key` header or `Authorization: Bearer`) bound to the path's org and carrying the
+permission named by the operation's tag. Errors are `ErrorMessage` objects with a zero-padded
+string `code`.
+"""
+
+_DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+
+
+def implemented_routers() -> list[APIRouter]:
+    """Routers of the operations that are built; everything else is served as a 501 stub."""
+    return []
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, as_json=settings.log_json)
+    app = FastAPI(
+        title="mascustomers — Customers API v2",
+        version="2.38.0",
+        description=DESCRIPTION,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url, settings=settings)
+    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
+    app.state.metrics = Metrics()
+    install_error_handlers(app)
+    app.include_router(platform.router)
+    app.mount("/docs/static", StaticFiles(directory=_DOCS_ASSETS), name="docs-static")
+    stubbed = mount_v2(app, implemented_routers())
+
+    def openapi() -> dict[str, Any]:
+        return build_openapi(app, stubbed)
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        metrics=app.state.metrics,
+    )
+    return app

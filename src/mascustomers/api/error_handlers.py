@@ -1,0 +1,82 @@
+"""Every failure becomes an ``ErrorMessage``; this is the one place that maps errors to HTTP."""
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mascustomers.errors import DomainError, ErrorCode
+
+
+class ErrorMessage(BaseModel):
+    """The error body of every non-2xx answer (reference 2.38: ``code`` is a padded string)."""
+
+    code: str = Field(examples=["0001"])
+    status: str = Field(examples=["BAD_REQUEST"])
+    message: str
+    detailMsg: str  # noqa: N815  (the reference's field name)
+
+
+def error_body(error: ErrorCode, detail: str) -> dict[str, str]:
+    return {
+        "code": error.code,
+        "status": HTTPStatus(error.http_status).name,
+        "message": error.message,
+        "detailMsg": detail,
+    }
+
+
+def error_response(
+    error: ErrorCode, detail: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(error_body(error, detail), status_code=error.http_status, headers=headers)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if part.isdigit() else (f".{part}" if text else part)
+    return text or "body"
+
+
+def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[ErrorCode, str]:
+    """One line naming each failing field, e.g. ``payment.billing_type_id: Input should be…``."""
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return ErrorCode.MALFORMED_JSON, "the request body is not valid JSON"
+    lines = [f"{_location(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in errors]
+    return ErrorCode.VALIDATION_FAILED, "; ".join(lines[:20])
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return error_response(exc.error, exc.detail)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    code, detail = describe_validation_errors(list(exc.errors()))
+    return error_response(code, detail)
+
+
+_HTTP_ERRORS = {
+    404: (ErrorCode.NOT_FOUND, "no such path"),
+    405: (ErrorCode.METHOD_NOT_ALLOWED, "this path does not accept that method"),
+    413: (ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the limit"),
+}
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, detail = _HTTP_ERRORS.get(exc.status_code, (ErrorCode.VALIDATION_FAILED, str(exc.detail)))
+    return error_response(code, detail, headers=dict(exc.headers or {}))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

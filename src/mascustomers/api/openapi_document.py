@@ -1,0 +1,115 @@
+"""The served OpenAPI document: FastAPI's schemas plus the reference's codes and examples."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from mascustomers.api.error_handlers import error_body
+from mascustomers.api.operations import Operation, operations_by_key
+from mascustomers.errors import ErrorCode
+
+ERROR_REF = {"$ref": "#/components/schemas/ErrorMessage"}
+_AUTH_ERRORS = {401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.PERMISSION_DENIED}
+_ERROR_BY_STATUS = {
+    400: ErrorCode.VALIDATION_FAILED,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    501: ErrorCode.NOT_IMPLEMENTED,
+    **_AUTH_ERRORS,
+}
+ERROR_MESSAGE_SCHEMA: dict[str, Any] = {
+    "title": "ErrorMessage",
+    "type": "object",
+    "required": ["code", "status", "message", "detailMsg"],
+    "properties": {
+        "code": {"type": "string", "description": "zero-padded error code", "example": "0001"},
+        "status": {"type": "string", "example": "BAD_REQUEST"},
+        "message": {"type": "string"},
+        "detailMsg": {"type": "string"},
+    },
+}
+
+
+def _error_example(status: int, example: Any) -> dict[str, Any]:
+    """The reference's error example, with 2.38's string code and the ``detailMsg`` spelling."""
+    error = _ERROR_BY_STATUS.get(status, ErrorCode.VALIDATION_FAILED)
+    body = error_body(error, "")
+    if isinstance(example, dict):
+        code = example.get("code")
+        if isinstance(code, int):
+            body["code"] = f"{code:04d}"
+        body["detailMsg"] = str(example.get("detailMsg") or example.get("DetailMsg") or "")
+        if isinstance(example.get("status"), str) and example["status"] != "string":
+            body["status"] = example["status"]
+    return body
+
+
+def _responses(operation: Operation, current: dict[str, Any], stub: bool) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    success_schema = None
+    for status_text, response in current.items():
+        if status_text.startswith("2"):
+            success_schema = response.get("content", {}).get("application/json", {}).get("schema")
+    statuses = sorted({*operation.statuses, *_AUTH_ERRORS, *([501] if stub else [])})
+    for status in statuses:
+        example = operation.response_examples.get(str(status))
+        if status >= 400:
+            content = {"schema": ERROR_REF, "example": _error_example(status, example)}
+            responses[str(status)] = {
+                "description": "Error",
+                "content": {"application/json": content},
+            }
+            continue
+        content = {"schema": success_schema or {"type": "object"}}
+        if example is not None:
+            content["example"] = example
+        responses[str(status)] = {
+            "description": "Accepted (risk decision r, x or n/a)" if status == 202 else "Success",
+            "content": {"application/json": content},
+        }
+    return responses
+
+
+def _apply_reference(paths: dict[str, Any], stubs: set[tuple[str, str]]) -> None:
+    for (method, path), operation in operations_by_key().items():
+        entry = paths.get(path, {}).get(method.lower())
+        if entry is None:
+            continue
+        entry["responses"] = _responses(
+            operation, entry.get("responses", {}), operation.key in stubs
+        )
+        if operation.request_example is not None:
+            body = entry.setdefault(
+                "requestBody",
+                {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+            )
+            body["content"].setdefault("application/json", {})["example"] = (
+                operation.request_example
+            )
+        if operation.note:
+            entry["description"] = (entry.get("description", "") + "\n\n" + operation.note).strip()
+
+
+def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
+    """Generate once per process; the document only changes with the code."""
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            openapi_version="3.1.0",
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        document.setdefault("components", {}).setdefault("schemas", {})["ErrorMessage"] = (
+            ERROR_MESSAGE_SCHEMA
+        )
+        document["components"]["securitySchemes"] = {
+            "ApiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"},
+            "Bearer": {"type": "http", "scheme": "bearer"},
+        }
+        document["security"] = [{"ApiKey": []}, {"Bearer": []}]
+        _apply_reference(document.get("paths", {}), stubs)
+        app.openapi_schema = document
+    return app.openapi_schema

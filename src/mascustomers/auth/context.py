@@ -1,0 +1,14 @@
+"""What an authenticated request knows about its caller."""
+
+from dataclasses import dataclass
+
+from mascustomers.auth.permissions import Permission
+
+
+@dataclass(frozen=True, slots=True)
+class AuthContext:
+    key_id: int
+    key_name: str
+    org_id: int
+    org_slug: str
+    permissions: frozenset[Permission]

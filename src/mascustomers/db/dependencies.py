@@ -1,0 +1,29 @@
+"""One database session and one transaction per request."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from mascustomers.db.engine import begin_for_write
+
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session: committed once if the handler succeeds, else rolled back."""
+    session: Session = request.app.state.sessionmaker()
+    try:
+        if request.method in _WRITE_METHODS:
+            begin_for_write(session)
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(db_session)]

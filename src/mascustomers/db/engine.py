@@ -1,0 +1,61 @@
+"""Engines and sessions built from settings; SQLite gets WAL, foreign keys and real BEGINs."""
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from mascustomers.settings import Settings
+
+# Execution option asking SQLite for BEGIN IMMEDIATE: a writing request takes the write lock
+# up front instead of failing with SQLITE_BUSY when it upgrades a stale read snapshot.
+SQLITE_IMMEDIATE = "mascustomers_sqlite_immediate"
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, *, settings: Settings | None = None, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the project's per-dialect set-up."""
+    settings = settings or Settings()
+    if not is_sqlite(url):
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_engine(url, **kwargs)
+    connect_args = kwargs.pop("connect_args", {})
+    connect_args.setdefault("check_same_thread", False)
+    connect_args.setdefault("timeout", settings.sqlite_busy_timeout_ms / 1000)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; we emit
+        # BEGIN ourselves in the "begin" hook below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(SQLITE_IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def begin_for_write(session: Session) -> None:
+    """Open the session's transaction as a writer (SQLite: take the write lock now)."""
+    session.connection(execution_options={SQLITE_IMMEDIATE: True})

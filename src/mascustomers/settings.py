@@ -1,0 +1,29 @@
+"""Runtime settings, read from ``MASCUSTOMERS_*`` environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the service can be told from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="MASCUSTOMERS_", extra="ignore")
+
+    database_url: str = f"sqlite:///{Path('var/mascustomers.db').resolve()}"
+    # Requests larger than this are refused with 413 before any parsing happens.
+    max_body_bytes: int = 1024 * 1024
+    # Seconds an authenticated key stays cached in-process; revocation in another process
+    # takes effect after at most this long.
+    api_key_cache_seconds: float = 5.0
+    log_json: bool = True
+    log_level: str = "INFO"
+    default_timezone: str = "Europe/Madrid"
+    sqlite_busy_timeout_ms: int = 30_000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

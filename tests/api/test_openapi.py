@@ -1,0 +1,74 @@
+"""The served OpenAPI document lists the reference's operations with their status codes."""
+
+from fastapi.testclient import TestClient
+
+from mascustomers.api.operations import operations
+from tests.factories import ApiCaller
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def test_openapi_lists_every_reference_operation(client: TestClient) -> None:
+    document = client.get("/v2/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    served = {
+        (method.upper(), path): entry
+        for path, item in document["paths"].items()
+        for method, entry in item.items()
+        if method in METHODS
+    }
+    reference = {op.key: op for op in operations()}
+    assert set(reference) <= set(served)
+    extensions = {key for key in served if key not in reference}
+    assert all("/catalogue" in path or "/ops/" in path for _, path in extensions), (
+        f"undocumented operations served: {sorted(extensions)}"
+    )
+    for key, op in reference.items():
+        entry = served[key]
+        assert {str(s) for s in op.statuses} <= set(entry["responses"]), key
+        assert "422" not in entry["responses"], key
+        assert entry["tags"] == [op.tag]
+        assert bool(entry.get("deprecated")) == op.deprecated, key
+        for status, response in entry["responses"].items():
+            if int(status) >= 400:
+                schema = response["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorMessage"}
+
+
+def test_reference_examples_are_in_the_document(client: TestClient) -> None:
+    document = client.get("/v2/openapi.json").json()
+    signup = document["paths"]["/v2/orgs/{orgId}/signups"]["post"]
+    example = signup["requestBody"]["content"]["application/json"]["example"]
+    assert example["sales_type"] == "telecomunications"
+    assert "sell_id" in signup["responses"]["200"]["content"]["application/json"]["example"]
+
+
+def test_unbuilt_operations_answer_501(api: ApiCaller, client: TestClient) -> None:
+    document = client.get("/v2/openapi.json").json()
+    stubs = [
+        (method, path)
+        for path, item in document["paths"].items()
+        for method, entry in item.items()
+        if method in METHODS and "501" in entry["responses"]
+    ]
+    for method, path in stubs:
+        url = path.replace("{orgId}", api.org).replace("{", "").replace("}", "")
+        response = api.request(method.upper(), url)
+        assert response.status_code == 501, (method, path, response.text)
+        assert response.json()["code"] == "0009"
+        assert "not implemented" in response.json()["detailMsg"]
+
+
+def test_deprecated_operations_carry_the_header(api: ApiCaller) -> None:
+    response = api.get("/subscriptions/1/services")
+    assert response.headers.get("deprecation") == "true"
+
+
+def test_docs_are_served_from_local_assets(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs/static/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    asset = client.get("/docs/static/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+    assert len(asset.content) > 100_000

@@ -1,0 +1,94 @@
+"""Shared fixtures: one migrated database per run, one rolled-back transaction per test.
+
+The database is SQLite (a temporary file) unless ``MASCUSTOMERS_TEST_DATABASE_URL`` names
+another one, e.g. ``postgresql+psycopg://postgres@127.0.0.1/mascustomers_test``.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from mascustomers.api.app import create_app
+from mascustomers.db import migrate
+from mascustomers.db.engine import make_engine
+from mascustomers.settings import Settings
+from tests.databases import fresh_database_url
+from tests.factories import ApiCaller, make_key, make_org
+
+
+@pytest.fixture(scope="session")
+def worker_id() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    """One migrated database per test process (xdist workers get their own)."""
+    url = fresh_database_url(f"run_{worker_id}", tmp_path_factory.mktemp("db"))
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, log_json=True, log_level="WARNING")
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.database_url, settings=settings)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection whose outer transaction is rolled back after the test."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, engine: Engine) -> FastAPI:
+    return create_app(settings, engine=engine)
+
+
+@pytest.fixture
+def client(app: FastAPI, connection: Connection) -> Iterator[TestClient]:
+    """The app with each request's session joined to the test's transaction."""
+    app.state.sessionmaker = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    app.state.key_cache.clear()
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def org_slug(session: Session) -> str:
+    return make_org(session, slug="telco").slug
+
+
+@pytest.fixture
+def api(client: TestClient, session: Session, org_slug: str) -> ApiCaller:
+    """A caller with an all-permission key of org ``telco``."""
+    return ApiCaller(client, make_key(session, org_slug=org_slug), org_slug)
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
