@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Integer, MetaData
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, ForeignKey, Integer, MetaData, Numeric
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -48,5 +48,17 @@ class IdMixin:
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
 
 
+class OrgScopedMixin:
+    """Every business row belongs to one org; queries always filter on it."""
+
+    org_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("org.id"), index=True)
+
+
 class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# Money columns: exact decimals with cents; never floats.
+Money = Numeric(14, 2, asdecimal=True)
+# Lists and small documents (catalogue compatibilities, addresses) stored as JSON.
+JsonDoc = JSON().with_variant(JSON(none_as_null=True), "postgresql")

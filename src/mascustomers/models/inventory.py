@@ -1,0 +1,47 @@
+"""Numbers and SIM cards the org owns; a unique subscription reference means one live owner."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mascustomers.db.base import Base, BigIntId, IdMixin, Money, OrgScopedMixin, UtcDateTime
+
+
+class Msisdn(IdMixin, OrgScopedMixin, Base):
+    """A number of the pool. ``status``: AVAILABLE, RESERVED (held by an order), ASSIGNED."""
+
+    __tablename__ = "msisdn"
+    __table_args__ = (
+        UniqueConstraint("org_id", "msisdn"),
+        Index("ix_msisdn_pick", "org_id", "host_cfg_id", "status", "msisdn"),
+    )
+
+    msisdn: Mapped[str] = mapped_column(String(9))
+    host_cfg_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))
+    # Unique: a number is held by at most one subscription at a time.
+    subscription_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("subscription.id"), unique=True, nullable=True
+    )
+    status_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SimCard(IdMixin, OrgScopedMixin, Base):
+    __tablename__ = "sim_card"
+    __table_args__ = (UniqueConstraint("org_id", "iccid"),)
+
+    iccid: Mapped[str] = mapped_column(String(20))
+    imsi: Mapped[str] = mapped_column(String(15))
+    status_id: Mapped[int] = mapped_column(Integer)
+    origin_id: Mapped[int] = mapped_column(Integer)
+    fabrication_type_id: Mapped[int] = mapped_column(Integer)
+    promotion_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    society_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    initial_balance: Mapped[Decimal] = mapped_column(Money)
+    subscription_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("subscription.id"), unique=True, nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_status_at: Mapped[datetime] = mapped_column(UtcDateTime())
