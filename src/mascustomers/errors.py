@@ -34,6 +34,19 @@ class ErrorCode(Enum):
     UNKNOWN_NETWORK = ErrorSpec("0015", 400, "Unknown or unsupported network")
     INVALID_ICCID = ErrorSpec("0016", 400, "Invalid ICCID")
     INVENTORY_UNAVAILABLE = ErrorSpec("0017", 400, "Number or SIM not available")
+    ILLEGAL_STATUS_CHANGE = ErrorSpec("0018", 400, "Status change not allowed")
+    PRODUCT_NOT_SELLABLE = ErrorSpec("0019", 400, "Product not allowed here")
+    BONUS_NOT_COMPATIBLE = ErrorSpec("0020", 400, "Bonus not compatible with the product")
+    PROMOTION_NOT_COMPATIBLE = ErrorSpec("0021", 400, "Promotion not compatible")
+    UNKNOWN_MASTER_DATA = ErrorSpec("0022", 400, "Unknown master-data value")
+    INVALID_DOCUMENT = ErrorSpec("0023", 400, "Invalid identity document")
+    POSTAL_CODE_MISMATCH = ErrorSpec("0024", 400, "Postal code does not match the province")
+    DEVICE_NOT_IN_CATALOGUE = ErrorSpec("0025", 400, "Device not in the catalogue")
+    ACCOUNT_NOT_ACTIVE = ErrorSpec("0026", 400, "Account not active")
+    BUNDLE_DOES_NOT_ALLOW = ErrorSpec("0027", 400, "The account bundle does not allow this")
+    MIGRATION_NOT_ALLOWED = ErrorSpec("0028", 400, "Bundle migration not allowed")
+    SIM_ALREADY_ACTIVE = ErrorSpec("0029", 400, "SIM already active")
+    CUSTOMER_MISMATCH = ErrorSpec("0030", 400, "Existing customer data does not match")
 
     @property
     def code(self) -> str:

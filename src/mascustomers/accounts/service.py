@@ -1,0 +1,136 @@
+"""Accounts: opening one (number, payment method, tax province), bundles and contracts."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mascustomers.accounts import repository
+from mascustomers.accounts.states import AccountStatus
+from mascustomers.catalog import service as catalog_service
+from mascustomers.db.sequences import next_value
+from mascustomers.models import Account, AccountBundle, AccountTax, Contract
+
+
+def open_account(
+    session: Session,
+    *,
+    org_id: int,
+    customer_id: int,
+    owner_user_id: int,
+    billing_type_id: int,
+    state_id: int,
+    iban: str | None,
+    swift_bic: str | None,
+    card: dict[str, Any] | None,
+    status: AccountStatus,
+    now: datetime,
+) -> Account:
+    """A new account numbered ``MM-nnnnnnn`` with its first tax period."""
+    number = next_value(session, org_id=org_id, name="account_number")
+    method = "BANK_ACCOUNT" if iban else ("CREDIT_CARD" if card else "BANK_TRANSFER")
+    account = Account(
+        org_id=org_id,
+        customer_id=customer_id,
+        owner_user_id=owner_user_id,
+        account_number=f"MM-{5_000_000 + number:07d}",
+        billing_type_id=billing_type_id,
+        status_id=status,
+        state_id=state_id,
+        activated_at=now if status == AccountStatus.ACTIVO else None,
+        payment_method=method,
+        iban=iban,
+        swift_bic=swift_bic,
+        card_reference=card.get("transaction_id") if card else None,
+        card_type_id=1 if card else None,
+        card_masked_number=card["card_number"] if card else None,
+        card_validity=card.get("expiry_date") if card else None,
+        delivery_mode="email",
+        created_at=now,
+    )
+    session.add(account)
+    session.flush()
+    rule = catalog_service.tax_rule(session, org_id=org_id, state_id=state_id)
+    session.add(
+        AccountTax(
+            account_id=account.id,
+            state_id=state_id,
+            description=rule.tax_name,
+            tax_value=rule.tax_rate,
+            tax_terminal_value=rule.terminal_tax_rate,
+            start_at=now,
+        )
+    )
+    account.contract_path = f"/contracts/{org_id}/{account.account_number}"
+    account.contract_filename = f"{account.account_number}.pdf"
+    session.flush()
+    return account
+
+
+def open_bundle(
+    session: Session,
+    *,
+    account: Account,
+    bundle_id: int,
+    territory_owner: str | None,
+    installation: dict[str, Any] | None,
+    status_id: int,
+    now: datetime,
+) -> AccountBundle:
+    account_bundle = AccountBundle(
+        org_id=account.org_id,
+        account_id=account.id,
+        bundle_id=bundle_id,
+        territory_owner=territory_owner,
+        installation=installation,
+        status_id=status_id,
+        created_at=now,
+    )
+    session.add(account_bundle)
+    session.flush()
+    return account_bundle
+
+
+def add_contract(
+    session: Session,
+    *,
+    account: Account,
+    signature_config: str,
+    signature_type: str | None,
+    process_id: int | None,
+    account_bundle_id: int | None = None,
+    subscription_id: int | None = None,
+    subscription_terminal_id: int | None = None,
+    iccid: str | None = None,
+    now: datetime,
+) -> Contract:
+    """The contract document of one operation (what ``GET .../contracts`` lists)."""
+    contract_id = str(uuid.uuid4())
+    contract = Contract(
+        org_id=account.org_id,
+        account_id=account.id,
+        signature_config=signature_config,
+        contract_id=contract_id,
+        document_id=str(uuid.uuid4()),
+        pdf_file_name=f"{signature_config.lower()}_{account.account_number}_{contract_id[:8]}.pdf",
+        process_id=str(process_id) if process_id is not None else None,
+        signature_type=signature_type,
+        status="PENDIENTE FIRMA" if signature_type == "DIGITAL" else "FIRMADO",
+        account_bundle_id=account_bundle_id,
+        subscription_id=subscription_id,
+        subscription_terminal_id=subscription_terminal_id,
+        iccid=iccid,
+        created_at=now,
+    )
+    session.add(contract)
+    session.flush()
+    return contract
+
+
+def get_account(session: Session, *, org_id: int, account_id: int) -> Account | None:
+    return repository.get_account(session, org_id=org_id, account_id=account_id)
+
+
+def current_bundle(session: Session, *, account_id: int) -> AccountBundle | None:
+    return repository.current_bundle(session, account_id=account_id)

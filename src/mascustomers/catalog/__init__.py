@@ -1,0 +1,1 @@
+"""Catalogue (products, bundles, bonuses, promotions, services, devices), master data, inventory."""

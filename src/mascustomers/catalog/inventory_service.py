@@ -1,0 +1,104 @@
+"""Numbers and SIM cards: reserve, bind to a line, activate, release."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mascustomers.catalog import inventory_repository as repository
+from mascustomers.catalog.errors import NumberNotAvailable, SimNotAvailable
+from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG, NumberStatus, SimStatus
+from mascustomers.models import SimCard
+
+_PICK_ATTEMPTS = 5
+
+
+def reserve_number(
+    session: Session, *, org_id: int, msisdn: str | None, now: datetime, field: str
+) -> str:
+    """Take ``msisdn`` from the pool, or any free YOIGO number when none is asked for."""
+    if msisdn is not None:
+        if not repository.take_number(
+            session, org_id=org_id, msisdn=msisdn, holder_status=NumberStatus.RESERVED, now=now
+        ):
+            raise NumberNotAvailable(f"{field}: number {msisdn} is not free in the pool")
+        return msisdn
+    for _ in range(_PICK_ATTEMPTS):
+        candidate = repository.pick_free_number(session, org_id=org_id, host_cfg_id=YOIGO_HOST_CFG)
+        if candidate is None:
+            break
+        # Another writer may take the candidate between the SELECT and the guarded UPDATE.
+        if repository.take_number(
+            session, org_id=org_id, msisdn=candidate, holder_status=NumberStatus.RESERVED, now=now
+        ):
+            return candidate
+    raise NumberNotAvailable(f"{field}: the number pool has no free number")
+
+
+def register_ported_number(
+    session: Session, *, org_id: int, msisdn: str, now: datetime, field: str
+) -> None:
+    """A number coming from another operator; refused if this org already holds it."""
+    if repository.get_number(session, org_id=org_id, msisdn=msisdn) is not None:
+        raise NumberNotAvailable(f"{field}: number {msisdn} already belongs to this operator")
+    try:
+        with session.begin_nested():
+            repository.add_ported_number(session, org_id=org_id, msisdn=msisdn, now=now)
+    except IntegrityError as error:
+        raise NumberNotAvailable(f"{field}: number {msisdn} is being ported already") from error
+
+
+def assign_number(session: Session, *, org_id: int, msisdn: str, subscription_id: int) -> None:
+    number = repository.get_number(session, org_id=org_id, msisdn=msisdn)
+    if number is not None and number.status == NumberStatus.RESERVED:
+        number.status = NumberStatus.ASSIGNED
+    repository.bind_number(session, org_id=org_id, msisdn=msisdn, subscription_id=subscription_id)
+
+
+def release_number(session: Session, *, org_id: int, msisdn: str, now: datetime) -> None:
+    repository.release_number(session, org_id=org_id, msisdn=msisdn, now=now)
+
+
+def reserve_sim(
+    session: Session, *, org_id: int, iccid: str | None, now: datetime, field: str
+) -> SimCard:
+    """The SIM handed in the shop (``iccid``), or one taken from stock to be shipped."""
+    if iccid is not None:
+        if not repository.take_sim(
+            session, org_id=org_id, iccid=iccid, status=SimStatus.RESERVADA, now=now
+        ):
+            raise SimNotAvailable(f"{field}: SIM {iccid} is not available")
+    else:
+        for _ in range(_PICK_ATTEMPTS):
+            iccid = repository.pick_free_sim(session, org_id=org_id)
+            if iccid is None:
+                break
+            if repository.take_sim(
+                session, org_id=org_id, iccid=iccid, status=SimStatus.RESERVADA, now=now
+            ):
+                break
+            iccid = None
+        if iccid is None:
+            raise SimNotAvailable(f"{field}: no SIM card left in stock to ship")
+    sim = repository.get_sim(session, org_id=org_id, iccid=iccid)
+    assert sim is not None
+    return sim
+
+
+def bind_sim(session: Session, *, org_id: int, iccid: str, subscription_id: int) -> None:
+    repository.bind_sim(session, org_id=org_id, iccid=iccid, subscription_id=subscription_id)
+
+
+def set_sim_status(
+    session: Session, *, org_id: int, iccid: str, status: SimStatus, now: datetime
+) -> None:
+    repository.set_sim_status(session, org_id=org_id, iccid=iccid, status=status, now=now)
+
+
+def get_sim(session: Session, *, org_id: int, iccid: str) -> SimCard | None:
+    return repository.get_sim(session, org_id=org_id, iccid=iccid)
+
+
+def free_numbers(session: Session, *, org_id: int, host_cfg_id: int, limit: int) -> Sequence[str]:
+    return repository.free_numbers(session, org_id=org_id, host_cfg_id=host_cfg_id, limit=limit)

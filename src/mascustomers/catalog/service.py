@@ -1,0 +1,129 @@
+"""Catalogue lookups used by every selling operation; a missing id is a 400 naming the field."""
+
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from mascustomers.catalog import repository
+from mascustomers.catalog.errors import (
+    BonusNotCompatible,
+    DeviceNotInCatalogue,
+    ProductNotSellable,
+    PromotionNotCompatible,
+)
+from mascustomers.models import (
+    CatalogueBonus,
+    CatalogueBundle,
+    CatalogueDevice,
+    CatalogueProduct,
+    CataloguePromotion,
+    CatalogueService,
+    CatalogueTaxRule,
+)
+from mascustomers.risk.policy import RiskThresholds
+
+
+def product(
+    session: Session,
+    *,
+    org_id: int,
+    product_id: int,
+    field: str,
+    billing_type_id: int | None = None,
+) -> CatalogueProduct:
+    item = repository.get(session, CatalogueProduct, org_id, product_id)
+    if item is None:
+        raise ProductNotSellable(f"{field}: product {product_id} is not in the catalogue")
+    if billing_type_id is not None and billing_type_id not in item.billing_type_ids:
+        raise ProductNotSellable(
+            f"{field}: product {product_id} is not sold with billing type {billing_type_id}"
+        )
+    return item
+
+
+def bundle(session: Session, *, org_id: int, bundle_id: int, field: str) -> CatalogueBundle:
+    item = repository.get(session, CatalogueBundle, org_id, bundle_id)
+    if item is None:
+        raise ProductNotSellable(f"{field}: bundle {bundle_id} is not in the catalogue")
+    return item
+
+
+def bonus_for(
+    session: Session, *, org_id: int, bonus_id: int, product_id: int, field: str
+) -> CatalogueBonus:
+    item = repository.get(session, CatalogueBonus, org_id, bonus_id)
+    if item is None:
+        raise BonusNotCompatible(f"{field}: bonus {bonus_id} is not in the catalogue")
+    if product_id not in item.compatible_product_ids:
+        raise BonusNotCompatible(
+            f"{field}: bonus {bonus_id} is not compatible with product {product_id}"
+        )
+    return item
+
+
+def promotion_for(
+    session: Session,
+    *,
+    org_id: int,
+    promotion_id: int,
+    level: str,
+    product_id: int | None,
+    field: str,
+) -> CataloguePromotion:
+    item = repository.get(session, CataloguePromotion, org_id, promotion_id)
+    if item is None:
+        raise PromotionNotCompatible(f"{field}: promotion {promotion_id} is not in the catalogue")
+    if item.level != level:
+        raise PromotionNotCompatible(
+            f"{field}: promotion {promotion_id} applies at {item.level} level, not {level}"
+        )
+    allowed = item.compatible_product_ids
+    if product_id is not None and allowed and product_id not in allowed:
+        raise PromotionNotCompatible(
+            f"{field}: promotion {promotion_id} is not compatible with product {product_id}"
+        )
+    return item
+
+
+def device(session: Session, *, org_id: int, catalogue_id: int, field: str) -> CatalogueDevice:
+    item = repository.get(session, CatalogueDevice, org_id, catalogue_id)
+    if item is None:
+        raise DeviceNotInCatalogue(f"{field}: device {catalogue_id} is not in the catalogue")
+    return item
+
+
+def service(session: Session, *, org_id: int, service_id: int) -> CatalogueService | None:
+    return repository.get(session, CatalogueService, org_id, service_id)
+
+
+def tax_rule(session: Session, *, org_id: int, state_id: int) -> CatalogueTaxRule:
+    rule = repository.get_tax_rule(session, org_id, state_id)
+    if rule is None:
+        # An org without tax rules still bills: mainland IVA is the legal default.
+        return CatalogueTaxRule(
+            org_id=org_id,
+            state_id=0,
+            tax_name="IVA",
+            tax_rate=Decimal("21.00"),
+            terminal_tax_rate=Decimal("21.00"),
+        )
+    return rule
+
+
+def risk_thresholds(session: Session, *, org_id: int) -> RiskThresholds:
+    document = repository.get_document(session, org_id) or {}
+    policy = document.get("risk_policy") or {}
+    defaults = RiskThresholds()
+    return RiskThresholds(
+        scoring_reject_below=int(policy.get("scoring_reject_below", defaults.scoring_reject_below)),
+        scoring_review_below=int(policy.get("scoring_review_below", defaults.scoring_review_below)),
+        max_financed_without_scoring=Decimal(
+            str(policy.get("max_financed_without_scoring", defaults.max_financed_without_scoring))
+        ),
+        sim_replacements_30d_review=int(
+            policy.get("sim_replacements_30d_review", defaults.sim_replacements_30d_review)
+        ),
+        overdue_invoices_reject=int(
+            policy.get("overdue_invoices_reject", defaults.overdue_invoices_reject)
+        ),
+    )

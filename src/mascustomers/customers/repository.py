@@ -1,0 +1,46 @@
+"""All SQL about customers and users."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mascustomers.models import Customer, User
+
+
+def find_customer_by_document(
+    session: Session, *, org_id: int, document_type_id: int, document_value: str
+) -> Customer | None:
+    return session.scalars(
+        select(Customer).where(
+            Customer.org_id == org_id,
+            Customer.document_type_id == document_type_id,
+            Customer.document_value == document_value,
+        )
+    ).one_or_none()
+
+
+def owner_user(session: Session, *, customer_id: int) -> User | None:
+    return session.scalars(
+        select(User).where(User.customer_id == customer_id, User.role == "owner").limit(1)
+    ).first()
+
+
+def find_user_by_document(
+    session: Session, *, customer_id: int, document_type_id: int, document_value: str
+) -> User | None:
+    return session.scalars(
+        select(User).where(
+            User.customer_id == customer_id,
+            User.document_type_id == document_type_id,
+            User.document_value == document_value,
+        )
+    ).first()
+
+
+def get_user(session: Session, *, org_id: int, user_id: int) -> User | None:
+    user = session.get(User, user_id)
+    return user if user is not None and user.org_id == org_id else None
+
+
+def get_customer(session: Session, *, org_id: int, customer_id: int) -> Customer | None:
+    customer = session.get(Customer, customer_id)
+    return customer if customer is not None and customer.org_id == org_id else None

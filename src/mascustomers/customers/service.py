@@ -1,0 +1,158 @@
+"""Customers and their users: found by document (per org) or created."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from mascustomers.customers import repository
+from mascustomers.customers.documents import check_postal_code, normalized_document
+from mascustomers.customers.errors import CustomerMismatch
+from mascustomers.customers.schemas import ClientAttributes
+from mascustomers.models import Customer, User
+
+
+def find_customer(session: Session, *, org_id: int, person: ClientAttributes) -> Customer | None:
+    """The org's customer with this person's document, if any (document validated)."""
+    document = normalized_document(
+        person.document_type_id,
+        person.document_value,
+        field="clients.attributes[owner].document_value",
+    )
+    return repository.find_customer_by_document(
+        session, org_id=org_id, document_type_id=person.document_type_id, document_value=document
+    )
+
+
+def find_or_create_customer(
+    session: Session, *, org_id: int, sector_id: int, owner: ClientAttributes, now: datetime
+) -> tuple[Customer, User]:
+    """The customer with the owner's document, reused if it exists, with its owner user."""
+    field = "clients.attributes[owner]"
+    document = normalized_document(
+        owner.document_type_id, owner.document_value, field=f"{field}.document_value"
+    )
+    _check_address(owner, field)
+    customer = repository.find_customer_by_document(
+        session, org_id=org_id, document_type_id=owner.document_type_id, document_value=document
+    )
+    if customer is not None:
+        if customer.type_id != owner.type_id:
+            raise CustomerMismatch(
+                f"{field}.type_id: the customer with this document is of type {customer.type_id}"
+            )
+        user = repository.owner_user(session, customer_id=customer.id)
+        assert user is not None
+        return customer, user
+    customer = Customer(
+        org_id=org_id,
+        uuid=str(uuid.uuid4()),
+        type_id=owner.type_id,
+        sector_id=sector_id,
+        document_type_id=owner.document_type_id,
+        document_value=document,
+        login_blocked=False,
+        created_at=now,
+    )
+    session.add(customer)
+    session.flush()
+    user = _new_user(
+        session, customer=customer, person=owner, role="owner", document=document, now=now
+    )
+    return customer, user
+
+
+def add_line_user(
+    session: Session, *, customer: Customer, person: ClientAttributes, field: str, now: datetime
+) -> User:
+    """The user of one line: reused when the customer already has that person."""
+    document = normalized_document(
+        person.document_type_id, person.document_value, field=f"{field}.document_value"
+    )
+    _check_address(person, field)
+    existing = repository.find_user_by_document(
+        session,
+        customer_id=customer.id,
+        document_type_id=person.document_type_id,
+        document_value=document,
+    )
+    if existing is not None:
+        return existing
+    return _new_user(
+        session, customer=customer, person=person, role="line", document=document, now=now
+    )
+
+
+def _check_address(person: ClientAttributes, field: str) -> None:
+    if person.address is not None:
+        check_postal_code(
+            person.address.postal_code,
+            person.address.state_id,
+            field=f"{field}.address.postal_code",
+        )
+    if person.type_id == 2 and person.responsable is None:
+        # A company is represented by a person; the user document shows it as responsable.
+        raise CustomerMismatch(f"{field}.responsable: a company (type 2) needs a responsable")
+
+
+def _new_user(
+    session: Session,
+    *,
+    customer: Customer,
+    person: ClientAttributes,
+    role: str,
+    document: str,
+    now: datetime,
+) -> User:
+    responsible_id = None
+    if person.responsable is not None:
+        r = person.responsable
+        responsible = User(
+            org_id=customer.org_id,
+            customer_id=customer.id,
+            role="responsible",
+            document_type_id=r.document_type_id,
+            document_value=normalized_document(
+                r.document_type_id, r.document_value, field="responsable.document_value"
+            ),
+            first_name=r.name,
+            middle_name=r.middlename,
+            last_name=r.lastname,
+            nationality_id=r.nationality_id,
+            created_at=now,
+        )
+        session.add(responsible)
+        session.flush()
+        responsible_id = responsible.id
+    address = person.address
+    user = User(
+        org_id=customer.org_id,
+        customer_id=customer.id,
+        role=role,
+        document_type_id=person.document_type_id,
+        document_value=document,
+        first_name=person.first_name,
+        middle_name=person.middle_name,
+        last_name=person.last_name,
+        gender=person.gender,
+        birthdate=person.birthdate,
+        company=person.company,
+        company_created_date=person.company_created_date,
+        email=person.email,
+        phone=person.phone,
+        other_phone=person.other_phone,
+        nationality_id=person.nationality_id,
+        language_id=person.language_id,
+        street_type_id=address.street_type_id if address else None,
+        street_name=address.street_name if address else None,
+        street_number=address.number if address else None,
+        supplement=address.supplement if address else None,
+        state_id=address.state_id if address else None,
+        locality=address.locality if address else None,
+        postal_code=address.postal_code if address else None,
+        responsible_user_id=responsible_id,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user

@@ -1,0 +1,38 @@
+"""Gap-free per-org counters, taken under the row lock of the counter row.
+
+The increment happens in the caller's transaction, so a rolled-back request gives its number
+back and invoice numbers never skip.
+"""
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mascustomers.models import OrgSequence
+
+
+def next_value(session: Session, *, org_id: int, name: str) -> int:
+    """The next value of the org's counter ``name`` (1 for a new counter)."""
+    for _ in range(3):
+        value = session.execute(
+            update(OrgSequence)
+            .where(OrgSequence.org_id == org_id, OrgSequence.name == name)
+            .values(last_value=OrgSequence.last_value + 1)
+            .returning(OrgSequence.last_value)
+        ).scalar_one_or_none()
+        if value is not None:
+            return int(value)
+        try:
+            with session.begin_nested():
+                session.execute(insert(OrgSequence).values(org_id=org_id, name=name, last_value=1))
+            return 1
+        except IntegrityError:
+            continue  # another transaction created the counter first; increment it
+    raise RuntimeError(f"could not advance sequence {name}")
+
+
+def current_value(session: Session, *, org_id: int, name: str) -> int:
+    value = session.scalar(
+        select(OrgSequence.last_value).where(OrgSequence.org_id == org_id, OrgSequence.name == name)
+    )
+    return int(value or 0)

@@ -1,0 +1,260 @@
+"""Storing the lines of an order: numbers, SIMs, products, bonuses, promotions, devices."""
+
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mascustomers.accounts import service as accounts_service
+from mascustomers.accounts.promotions import apply_promotion
+from mascustomers.catalog import inventory_service
+from mascustomers.catalog import service as catalog_service
+from mascustomers.catalog.inventory_states import SimStatus
+from mascustomers.models import ScheduledOperation, Subscription, SubscriptionBonus
+from mascustomers.signups.context import OrderContext
+from mascustomers.signups.schemas import Device, MobileLine, PromotionRef, SubscriptionInfo
+from mascustomers.subscriptions import service as subscriptions_service
+from mascustomers.subscriptions.devices import (
+    TERMINAL_ACTIVE,
+    TERMINAL_PENDING_RISK,
+    DeviceSale,
+    sell_device,
+)
+from mascustomers.subscriptions.service import NewLine
+from mascustomers.subscriptions.states import Origin, SubscriptionStatus, SubscriptionType
+
+_MADRID = ZoneInfo("Europe/Madrid")
+
+
+def mobile_type(billing_type_id: int) -> SubscriptionType:
+    return (
+        SubscriptionType.PREPAID_MOBILE
+        if billing_type_id == 2
+        else SubscriptionType.POSTPAID_MOBILE
+    )
+
+
+def device_sale(ctx: OrderContext, device: Device, field: str, request_type: str) -> DeviceSale:
+    details = device.device_details
+    item = catalog_service.device(
+        ctx.session,
+        org_id=ctx.org_id,
+        catalogue_id=details.catalogue_id,
+        field=f"{field}.catalogue_id",
+    )
+    plan = device.fees.installment_plan
+    terms = device.terms
+    return DeviceSale(
+        device=item,
+        imei=details.imei,
+        serial_number=None,
+        reservation_id=device.reservation_id,
+        upfront_fee=device.fees.upfront_fee or Decimal("0"),
+        monthly_fee=plan.monthly_fee if plan else Decimal("0"),
+        installments=plan.duration if plan else 0,
+        last_installment_fee=plan.last_installment_fee if plan else Decimal("0"),
+        financed_by=plan.financed_by if plan else None,
+        commitment_months=terms.commitment_duration if terms else None,
+        penalty_amount=terms.penalty_value if terms else None,
+        old_subscription_terminal_id=device.old_subscription_terminal_id,
+        request_type=request_type,
+    )
+
+
+def store_mobile_line(
+    ctx: OrderContext, line: MobileLine, *, field: str, mobile_line_type: str | None
+) -> Subscription:
+    """Number (pool or ported), SIM (shop or shipped), product, extras and devices of a line."""
+    product = catalog_service.product(
+        ctx.session,
+        org_id=ctx.org_id,
+        product_id=line.product_id,
+        field=f"{field}.product_id",
+        billing_type_id=ctx.billing_type_id,
+    )
+    ported = line.portability_info is not None
+    if ported:
+        assert line.msisdn is not None
+        inventory_service.register_ported_number(
+            ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
+        )
+        msisdn = line.msisdn
+    else:
+        msisdn = inventory_service.reserve_number(
+            ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
+        )
+    sim = inventory_service.reserve_sim(
+        ctx.session, org_id=ctx.org_id, iccid=line.iccid, now=ctx.now, field=f"{field}.iccid"
+    )
+    handed_in_shop = line.iccid is not None
+    if ctx.held:
+        status = SubscriptionStatus.PENDIENTE_RIESGO
+    elif handed_in_shop and not ported:
+        status = SubscriptionStatus.ACTIVO
+    else:
+        status = SubscriptionStatus.PENDIENTE_ALTA
+    details: dict[str, Any] = {}
+    if line.portability_info is not None:
+        details["portability"] = line.portability_info.model_dump(mode="json")
+    if line.delivery_info is not None:
+        details["delivery"] = line.delivery_info.model_dump(mode="json")
+    subscription = subscriptions_service.create(
+        ctx.session,
+        org_id=ctx.org_id,
+        account_id=ctx.account.id,
+        account_bundle_id=ctx.account_bundle.id if ctx.account_bundle else None,
+        sell_id=ctx.sell.id,
+        line=NewLine(
+            type=mobile_type(ctx.billing_type_id),
+            product_id=product.product_id,
+            status=status,
+            origin=Origin.PORTABILIDAD if ported else Origin.NUEVA,
+            user_id=ctx.user_for(line.msisdn).id,
+            identification_nr=msisdn,
+            iccid=sim.iccid,
+            imsi=sim.imsi,
+            mobile_line_type=mobile_line_type,
+            service_ids=tuple(product.service_ids),
+            details=details or None,
+        ),
+        dealer_id=ctx.dealer_id,
+        shop_id=ctx.shop_id,
+        actor=ctx.actor,
+        now=ctx.now,
+    )
+    inventory_service.assign_number(
+        ctx.session, org_id=ctx.org_id, msisdn=msisdn, subscription_id=subscription.id
+    )
+    inventory_service.bind_sim(
+        ctx.session, org_id=ctx.org_id, iccid=sim.iccid, subscription_id=subscription.id
+    )
+    if status == SubscriptionStatus.ACTIVO:
+        inventory_service.set_sim_status(
+            ctx.session, org_id=ctx.org_id, iccid=sim.iccid, status=SimStatus.ACTIVA, now=ctx.now
+        )
+    if line.portability_info is not None and not ctx.held:
+        schedule(ctx, "PORTABILITY_WINDOW", subscription, line.portability_info.scheduled_date, {})
+    add_bonuses(ctx, subscription, [b.id for b in line.bonuses], field=f"{field}.bonuses")
+    add_promotions(
+        ctx, subscription, line.promotions, level="subscription", field=f"{field}.promotions"
+    )
+    terminal_id = None
+    for index, device in enumerate(line.devices):
+        sale = device_sale(ctx, device, f"{field}.devices[{index}].device_details", "captacion")
+        terminal = sell_device(
+            ctx.session,
+            subscription=subscription,
+            sale=sale,
+            sell_id=ctx.sell.id,
+            status_id=TERMINAL_PENDING_RISK if ctx.held else TERMINAL_ACTIVE,
+            now=ctx.now,
+            today=ctx.today,
+        )
+        terminal_id = terminal.id
+        accounts_service.add_contract(
+            ctx.session,
+            account=ctx.account,
+            signature_config="TERMINAL",
+            signature_type=device.signature_type or ctx.signature_type,
+            process_id=device.signature_process_id or ctx.signature_process_id,
+            subscription_id=subscription.id,
+            subscription_terminal_id=terminal.id,
+            now=ctx.now,
+        )
+    record(ctx, subscription, msisdn=msisdn, terminal_id=terminal_id)
+    return subscription
+
+
+def record(
+    ctx: OrderContext,
+    subscription: Subscription,
+    *,
+    msisdn: str | None = None,
+    fixed_number: str | None = None,
+    terminal_id: int | None = None,
+) -> None:
+    ctx.subscription_ids.append(subscription.id)
+    ctx.created.append(
+        SubscriptionInfo(
+            type=subscription.type_id,
+            subscription_id=subscription.id,
+            user_info_id=subscription.user_id,
+            msisdn=msisdn,
+            fixed_number=fixed_number,
+            associated_number=subscription.associated_number,
+            subscription_terminal_id=terminal_id,
+        )
+    )
+
+
+def add_bonuses(
+    ctx: OrderContext, subscription: Subscription, bonus_ids: list[int], *, field: str
+) -> None:
+    for index, bonus_id in enumerate(bonus_ids):
+        bonus = catalog_service.bonus_for(
+            ctx.session,
+            org_id=ctx.org_id,
+            bonus_id=bonus_id,
+            product_id=subscription.product_id,
+            field=f"{field}[{index}].id",
+        )
+        ctx.session.add(
+            SubscriptionBonus(
+                subscription_id=subscription.id,
+                bonus_id=bonus.bonus_id,
+                start_at=ctx.now,
+                end_at=None,
+                created_at=ctx.now,
+            )
+        )
+
+
+def add_promotions(
+    ctx: OrderContext,
+    subscription: Subscription | None,
+    promotions: list[PromotionRef],
+    *,
+    level: str,
+    field: str,
+) -> None:
+    for index, ref in enumerate(promotions):
+        promotion = catalog_service.promotion_for(
+            ctx.session,
+            org_id=ctx.org_id,
+            promotion_id=ref.id,
+            level=level,
+            product_id=subscription.product_id if subscription else None,
+            field=f"{field}[{index}].id",
+        )
+        apply_promotion(
+            ctx.session,
+            org_id=ctx.org_id,
+            promotion=promotion,
+            account_id=ctx.account.id,
+            account_bundle_id=ctx.account_bundle.id if ctx.account_bundle else None,
+            subscription_id=subscription.id if subscription else None,
+            value=ref.value,
+            start=ctx.now,
+            start_date=ctx.today,
+        )
+
+
+def schedule(
+    ctx: OrderContext, kind: str, subscription: Subscription, day: Any, payload: dict[str, Any]
+) -> None:
+    """A dated operation for the scheduler; dates run at the start of the org's day."""
+    due = datetime.combine(day, time(0, 0), tzinfo=_MADRID).astimezone(UTC)
+    ctx.session.add(
+        ScheduledOperation(
+            org_id=ctx.org_id,
+            kind=kind,
+            subscription_id=subscription.id,
+            account_id=subscription.account_id,
+            payload=payload,
+            due_at=due,
+            status="PENDING",
+            attempts=0,
+            created_at=ctx.now,
+            requested_by=ctx.actor,
+        )
+    )

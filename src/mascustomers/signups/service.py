@@ -1,0 +1,220 @@
+"""POST signups: customer → account → bundle and lines → work order, in one transaction."""
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mascustomers.accounts import service as accounts_service
+from mascustomers.accounts.states import AccountStatus
+from mascustomers.auth.caller import Caller
+from mascustomers.customers import service as customers_service
+from mascustomers.customers.errors import CustomerMismatch
+from mascustomers.customers.schemas import ClientAttributes
+from mascustomers.models import Sell
+from mascustomers.risk import service as risk_service
+from mascustomers.risk.policy import Assessment, RiskDecision
+from mascustomers.signups.bundle_lines import store_bundle
+from mascustomers.signups.context import OrderContext
+from mascustomers.signups.lines import store_mobile_line
+from mascustomers.signups.schemas import AccountInfo, Device, SignupCreate, SignupResult
+from mascustomers.workorders import service as workorders_service
+from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
+
+
+def all_devices(body: SignupCreate) -> list[Device]:
+    lines = []
+    if body.products.mobile_line is not None:
+        lines.append(body.products.mobile_line)
+    if body.products.bundle is not None:
+        lines.extend(body.products.bundle.mobile_lines)
+    return [device for line in lines for device in line.devices]
+
+
+def financed_amount(devices: list[Device]) -> Decimal:
+    total = Decimal("0")
+    for device in devices:
+        plan = device.fees.installment_plan
+        if plan is not None:
+            total += plan.monthly_fee * (plan.duration - 1) + plan.last_installment_fee
+    return total
+
+
+def new_sell(
+    session: Session,
+    *,
+    caller: Caller,
+    kind: str,
+    body: dict[str, Any],
+    assessment: Assessment,
+    sales: Any,
+) -> Sell:
+    status = {
+        RiskDecision.APPROVED: "COMPLETED",
+        RiskDecision.REJECTED: "REJECTED",
+    }.get(assessment.decision, "HELD")
+    sell = Sell(
+        org_id=caller.org_id,
+        kind=kind,
+        status=status,
+        risk_decision=assessment.decision.value,
+        channel=getattr(sales, "channel", None),
+        dealer_id=getattr(sales, "dealer_id", None),
+        shop_id=getattr(sales, "shop_id", None),
+        agent_id=getattr(sales, "agent_id", None),
+        origin_ip=caller.origin_ip,
+        request=body,
+        created_at=caller.now,
+        created_by=caller.actor,
+        decided_at=caller.now if status != "HELD" else None,
+    )
+    session.add(sell)
+    session.flush()
+    return sell
+
+
+def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> SignupResult:
+    """Sign a customer up; a rejected (``x``) order stores only its sell."""
+    owner = body.clients.owner
+    existing = customers_service.find_customer(session, org_id=caller.org_id, person=owner)
+    payment = body.payment
+    scoring = payment.scoring
+    assessment = risk_service.decide(
+        session,
+        org_id=caller.org_id,
+        customer_id=existing.id if existing else None,
+        scoring_value=scoring.scoring_value if scoring else None,
+        credit_limit_available=scoring.credit_limit_available if scoring else None,
+        financed_amount=financed_amount(all_devices(body)),
+        now=caller.now,
+    )
+    request = body.model_dump(mode="json")
+    if assessment.decision == RiskDecision.REJECTED:
+        sell = new_sell(
+            session,
+            caller=caller,
+            kind="SIGNUP",
+            body=request,
+            assessment=assessment,
+            sales=body.sales_info,
+        )
+        return SignupResult(
+            sell_id=sell.id,
+            customer_id=None,
+            work_order_id=None,
+            account_info=None,
+            risk_decision="x",
+        )
+    held = assessment.decision != RiskDecision.APPROVED
+    customer, owner_user = customers_service.find_or_create_customer(
+        session, org_id=caller.org_id, sector_id=body.clients.sector_id, owner=owner, now=caller.now
+    )
+    account = accounts_service.open_account(
+        session,
+        org_id=caller.org_id,
+        customer_id=customer.id,
+        owner_user_id=owner_user.id,
+        billing_type_id=payment.billing_type_id,
+        state_id=_tax_province(body, owner),
+        iban=payment.info.bank_account if payment.info else None,
+        swift_bic=payment.info.swift_bic if payment.info else None,
+        card=payment.tpv_response.model_dump()
+        if payment.tpv_response and not payment.info
+        else None,
+        status=AccountStatus.PENDIENTE_RIESGO if held else AccountStatus.ACTIVO,
+        now=caller.now,
+    )
+    sell = new_sell(
+        session,
+        caller=caller,
+        kind="SIGNUP",
+        body=request,
+        assessment=assessment,
+        sales=body.sales_info,
+    )
+    sell.customer_id = customer.id
+    sell.account_id = account.id
+    ctx = OrderContext(
+        session=session,
+        org_id=caller.org_id,
+        actor=caller.actor,
+        now=caller.now,
+        today=caller.today,
+        held=held,
+        billing_type_id=payment.billing_type_id,
+        customer=customer,
+        owner=owner_user,
+        account=account,
+        sell=sell,
+        dealer_id=body.sales_info.dealer_id,
+        shop_id=body.sales_info.shop_id,
+        signature_type=body.sales_info.signature_type,
+        signature_process_id=body.sales_info.signature_process_id,
+    )
+    _add_line_users(ctx, body)
+    if body.products.bundle is not None:
+        store_bundle(ctx, body.products.bundle, field="products.bundle")
+    if body.products.mobile_line is not None:
+        store_mobile_line(
+            ctx, body.products.mobile_line, field="products.mobile_line", mobile_line_type=None
+        )
+        if body.products.bundle is None:
+            accounts_service.add_contract(
+                session,
+                account=account,
+                signature_config="SOLOMOVIL",
+                signature_type=ctx.signature_type,
+                process_id=ctx.signature_process_id,
+                subscription_id=ctx.subscription_ids[-1],
+                now=caller.now,
+            )
+    order = workorders_service.open_work_order(
+        session,
+        org_id=caller.org_id,
+        account_id=account.id,
+        sell_id=sell.id,
+        type=WorkOrderType.ALTA,
+        status=WorkOrderStatus.PENDIENTE_RIESGO if held else WorkOrderStatus.PENDIENTE_CREAR_OT,
+        subscription_ids=ctx.subscription_ids,
+        installation=ctx.account_bundle.installation if ctx.account_bundle else None,
+        actor=caller.actor,
+        now=caller.now,
+    )
+    return SignupResult(
+        sell_id=sell.id,
+        customer_id=customer.id,
+        work_order_id=order.work_order_id,
+        account_info=AccountInfo(
+            account_id=account.id,
+            account_number=account.account_number,
+            bundle_id=ctx.account_bundle.bundle_id if ctx.account_bundle else None,
+            subscriptions=ctx.created,
+        ),
+        risk_decision=assessment.decision.value,
+    )
+
+
+def _tax_province(body: SignupCreate, owner: ClientAttributes) -> int:
+    """The owner's province, else the bundle's installation province."""
+    if owner.address is not None and owner.address.state_id is not None:
+        return owner.address.state_id
+    bundle = body.products.bundle
+    if bundle and bundle.installation_info and bundle.installation_info.address:
+        state = bundle.installation_info.address.state_id
+        if state is not None:
+            return state
+    raise CustomerMismatch(
+        "clients.attributes[owner].address.state_id: the owner's province is needed for tax"
+    )
+
+
+def _add_line_users(ctx: OrderContext, body: SignupCreate) -> None:
+    for index, person in enumerate(body.clients.attributes):
+        if person.role != "line_user":
+            continue
+        field = f"clients.attributes[{index}]"
+        if person.line_msisdn is None:
+            raise CustomerMismatch(f"{field}.line_msisdn: a line user names the line it uses")
+        ctx.line_users[person.line_msisdn] = customers_service.add_line_user(
+            ctx.session, customer=ctx.customer, person=person, field=field, now=ctx.now
+        )

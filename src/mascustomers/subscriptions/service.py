@@ -1,0 +1,160 @@
+"""Subscription lifecycle: creating lines, moving status (with history), changing product."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mascustomers.models import (
+    Subscription,
+    SubscriptionProduct,
+    SubscriptionService,
+    SubscriptionStatusChange,
+)
+from mascustomers.subscriptions import repository
+from mascustomers.subscriptions.states import (
+    Origin,
+    SubscriptionStatus,
+    SubscriptionType,
+    check_transition,
+)
+
+
+@dataclass(frozen=True)
+class NewLine:
+    """What a selling operation decided about one line before it is stored."""
+
+    type: SubscriptionType
+    product_id: int
+    status: SubscriptionStatus
+    origin: Origin
+    user_id: int
+    identification_nr: str | None = None
+    associated_number: str | None = None
+    iccid: str | None = None
+    imsi: str | None = None
+    mobile_line_type: str | None = None
+    registration_email: str | None = None
+    service_ids: tuple[int, ...] = ()
+    details: dict[str, Any] | None = None
+
+
+def create(
+    session: Session,
+    *,
+    org_id: int,
+    account_id: int,
+    account_bundle_id: int | None,
+    sell_id: int,
+    line: NewLine,
+    dealer_id: str | None,
+    shop_id: str | None,
+    actor: str,
+    now: datetime,
+) -> Subscription:
+    """Store a line with its first status, product and services."""
+    subscription = Subscription(
+        org_id=org_id,
+        uuid=str(uuid.uuid4()),
+        account_id=account_id,
+        account_bundle_id=account_bundle_id,
+        sell_id=sell_id,
+        type_id=line.type,
+        status_id=line.status,
+        origin_id=line.origin,
+        mobile_line_type=line.mobile_line_type,
+        identification_nr=line.identification_nr,
+        associated_number=line.associated_number,
+        iccid=line.iccid,
+        imsi=line.imsi,
+        user_id=line.user_id,
+        expedition_user_id=line.user_id,
+        product_id=line.product_id,
+        registration_email=line.registration_email,
+        dealer_id=dealer_id,
+        shop_id=shop_id,
+        details=line.details,
+        sell_at=now,
+        activated_at=now if line.status.is_in_service else None,
+    )
+    session.add(subscription)
+    session.flush()
+    subscription.contract_path = f"/contracts/{org_id}/subscriptions/{subscription.id}"
+    subscription.contract_filename = f"subscription_{subscription.id}.pdf"
+    session.add(
+        SubscriptionStatusChange(
+            subscription_id=subscription.id,
+            status_id=line.status,
+            changed_at=now,
+            modified_by=actor,
+        )
+    )
+    session.add(
+        SubscriptionProduct(
+            subscription_id=subscription.id,
+            product_id=line.product_id,
+            started_at=now,
+            reason="ALTA",
+        )
+    )
+    for service_id in line.service_ids:
+        session.add(
+            SubscriptionService(
+                subscription_id=subscription.id, service_id=service_id, active=True, modified_at=now
+            )
+        )
+    session.flush()
+    return subscription
+
+
+def move_status(
+    session: Session,
+    *,
+    subscription: Subscription,
+    target: SubscriptionStatus,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Change status through the transition table, keeping the history."""
+    check_transition(SubscriptionStatus(subscription.status_id), target)
+    subscription.status_id = target
+    if target.is_in_service and subscription.activated_at is None:
+        subscription.activated_at = now
+    if target.is_ended:
+        subscription.ended_at = now
+    session.add(
+        SubscriptionStatusChange(
+            subscription_id=subscription.id, status_id=target, changed_at=now, modified_by=actor
+        )
+    )
+    session.flush()
+
+
+def change_product(
+    session: Session, *, subscription: Subscription, product_id: int, reason: str, now: datetime
+) -> None:
+    """Close the current tariff period and open one for ``product_id``."""
+    current = repository.current_product(session, subscription_id=subscription.id)
+    if current is not None:
+        current.ended_at = now
+    session.add(
+        SubscriptionProduct(
+            subscription_id=subscription.id, product_id=product_id, started_at=now, reason=reason
+        )
+    )
+    subscription.product_id = product_id
+    session.flush()
+
+
+def get(session: Session, *, org_id: int, subscription_id: int) -> Subscription | None:
+    return repository.get_subscription(session, org_id=org_id, subscription_id=subscription_id)
+
+
+def live_by_number(session: Session, *, org_id: int, number: str) -> Subscription | None:
+    return repository.live_by_number(session, org_id=org_id, number=number)
+
+
+def of_account(session: Session, *, account_id: int) -> list[Subscription]:
+    return list(repository.of_account(session, account_id=account_id))
