@@ -15,9 +15,11 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from mascustomers.api.app import create_app
+from mascustomers.auth import repository as auth_repository
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
 from mascustomers.settings import Settings
+from tests.catalogue_fixture import load_test_catalogue
 from tests.databases import fresh_database_url
 from tests.factories import ApiCaller, make_key, make_org
 
@@ -92,3 +94,12 @@ def api(client: TestClient, session: Session, org_slug: str) -> ApiCaller:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def catalogue(session: Session, org_slug: str) -> None:
+    """The hand-known test catalogue and inventory in org ``telco``."""
+    org = auth_repository.get_org_by_slug(session, org_slug)
+    assert org is not None
+    load_test_catalogue(session, org)
+    session.commit()
