@@ -91,6 +91,22 @@ def _apply_reference(paths: dict[str, Any], stubs: set[tuple[str, str]]) -> None
             entry["description"] = (entry.get("description", "") + "\n\n" + operation.note).strip()
 
 
+def _apply_extensions(paths: dict[str, Any]) -> None:
+    """Operations beyond the reference: errors as ErrorMessage, never FastAPI's 422."""
+    reference = operations_by_key()
+    for path, item in paths.items():
+        for method, entry in item.items():
+            if (method.upper(), path) in reference or not isinstance(entry, dict):
+                continue
+            responses = entry.setdefault("responses", {})
+            responses.pop("422", None)
+            for status in (400, 401, 403, 404):
+                content = {"schema": ERROR_REF, "example": _error_example(status, None)}
+                responses.setdefault(
+                    str(status), {"description": "Error", "content": {"application/json": content}}
+                )
+
+
 def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
     """Generate once per process; the document only changes with the code."""
     if app.openapi_schema is None:
@@ -111,5 +127,6 @@ def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
         }
         document["security"] = [{"ApiKey": []}, {"Bearer": []}]
         _apply_reference(document.get("paths", {}), stubs)
+        _apply_extensions(document.get("paths", {}))
         app.openapi_schema = document
     return app.openapi_schema

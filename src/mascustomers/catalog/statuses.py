@@ -159,9 +159,9 @@ class DocumentTypeId(MasterDataEnum):
 class MobileLineType(StrEnum):
     """A mobile line's place in an account bundle.
 
-    ``main`` is the bundle's main line, ``additional`` a discounted line counted against the
-    bundle's maximum, ``extra`` a line at full price beyond it. The reference also shows
-    ``"mobile"`` (users/tree, signup ``mobile_line.type``) for a line outside any bundle.
+    ``main`` is the bundle's main line; ``additional`` and ``extra`` lines are further lines
+    on their own tariffs (a bundle's ``max_additional_lines`` counts both). The reference also
+    shows ``"mobile"`` (users/tree, signup ``mobile_line.type``) for a line outside a bundle.
     """
 
     MAIN = "main"

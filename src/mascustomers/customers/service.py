@@ -156,3 +156,11 @@ def _new_user(
     session.add(user)
     session.flush()
     return user
+
+
+def get_customer(session: Session, *, org_id: int, customer_id: int) -> Customer | None:
+    return repository.get_customer(session, org_id=org_id, customer_id=customer_id)
+
+
+def get_user(session: Session, *, org_id: int, user_id: int) -> User | None:
+    return repository.get_user(session, org_id=org_id, user_id=user_id)

@@ -61,7 +61,7 @@ def store_bundle(ctx: OrderContext, order: BundleOrder, *, field: str) -> None:
             ctx, line, field=line_field, mobile_line_type="main" if index == 0 else "additional"
         )
     if order.tv is not None:
-        _store_tv(ctx, bundle, order.tv, fixed_number, field=f"{field}.tv")
+        store_tv(ctx, bundle, order.tv, fixed_number, field=f"{field}.tv")
     for index, ott in enumerate(order.ott):
         _store_ott(ctx, bundle, ott, field=f"{field}.ott[{index}]")
     add_promotions(
@@ -164,7 +164,7 @@ def _store_fixed_access(
     return fixed_number
 
 
-def _store_tv(
+def store_tv(
     ctx: OrderContext, bundle: CatalogueBundle, tv: Tv, fixed_number: str | None, *, field: str
 ) -> None:
     check_component(bundle, "tv", tv.product_id, f"{field}.product_id")

@@ -1,26 +1,36 @@
-"""Signup operations (reference tag Signups)."""
+"""Signup operations (reference tags Signups and Account migrations)."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
-from mascustomers.signups import service
-from mascustomers.signups.schemas import SignupCreate, SignupResult
+from mascustomers.errors import ValidationFailed
+from mascustomers.signups import activation, add_lines, listing, migration, service
+from mascustomers.signups.addline_schemas import ActivateSim, AddLinesCreate, MigrationCreate
+from mascustomers.signups.schemas import RiskDecisionResult, SignupCreate, SignupResult
+from mascustomers.subscriptions.states import SubscriptionStatus
 
 router = APIRouter()
-ACCEPTED: dict[int | str, dict[str, Any]] = {202: {"model": SignupResult, "description": "Risk decision r, x or n/a"}}
+SIGNUPS_EXTENSION = {"x-permission": "signups"}
 
 
-def decided(result: SignupResult, success: int) -> JSONResponse:
+def accepted(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    return {202: {"model": model, "description": "Risk decision r, x or n/a"}}
+
+
+def decided(result: BaseModel, decision: str, success: int) -> JSONResponse:
     """The reference's rule: success code for ``a``, 202 for ``r``, ``x`` and ``n/a``."""
-    status = success if result.risk_decision == "a" else 202
+    status = success if decision == "a" else 202
     return JSONResponse(result.model_dump(mode="json"), status_code=status)
 
 
-@router.post("/v2/orgs/{orgId}/signups", response_model=SignupResult, responses=ACCEPTED)
+@router.post(
+    "/v2/orgs/{orgId}/signups", response_model=SignupResult, responses=accepted(SignupResult)
+)
 async def create_signup(
     orgId: str, body: SignupCreate, session: SessionDep, caller: CallerDep
 ) -> JSONResponse:
@@ -32,4 +42,82 @@ async def create_signup(
     with the order held (PENDIENTE RIESGO, inventory kept); ``x`` answers 202 and stores only
     the rejected sell.
     """
-    return decided(service.create_signup(session, caller=caller, body=body), 200)
+    result = service.create_signup(session, caller=caller, body=body)
+    return decided(result, result.risk_decision, 200)
+
+
+@router.post(
+    "/v2/orgs/{orgId}/signups/subscriptions",
+    response_model=RiskDecisionResult,
+    responses=accepted(RiskDecisionResult),
+)
+async def add_subscriptions(
+    orgId: str, body: AddLinesCreate, session: SessionDep, caller: CallerDep
+) -> JSONResponse:
+    """Add a new mobile line or tv subscription to an existing convergent account.
+
+    The account must be active and its bundle must allow the line type and product (and have
+    room for another additional line). ``client.attributes.employment`` is accepted and ignored.
+    """
+    decision = add_lines.add_lines(session, caller=caller, body=body)
+    return decided(RiskDecisionResult(risk_decision=decision.value), decision.value, 200)
+
+
+@router.post(
+    "/v2/orgs/{orgId}/signups/migration",
+    response_model=RiskDecisionResult,
+    responses=accepted(RiskDecisionResult),
+)
+async def migrate_bundle(
+    orgId: str, body: MigrationCreate, session: SessionDep, caller: CallerDep
+) -> JSONResponse:
+    """Migrate bundle account to another bundle.
+
+    With only ``account_id`` and ``new_bundle_id``, every line keeps its product when the new
+    bundle allows it; main lines and fixed access take the new bundle's product otherwise, and
+    an additional or extra line without a valid destination is refused (400, naming the line).
+    """
+    decision = migration.migrate(session, caller=caller, body=body)
+    return decided(RiskDecisionResult(risk_decision=decision.value), decision.value, 200)
+
+
+class Activated(BaseModel):
+    msisdn: str
+    status: dict[str, int | str]
+
+
+@router.patch("/v2/orgs/{orgId}/signups/activate-sim", response_model=Activated)
+async def activate_sim(
+    orgId: str, body: ActivateSim, session: SessionDep, caller: CallerDep
+) -> Activated:
+    """Activate the shipped SIM of the line with this MSISDN (PENDIENTE ALTA → ACTIVO)."""
+    activation.activate_sim(session, caller=caller, msisdn=body.msisdn)
+    active = SubscriptionStatus.ACTIVO
+    return Activated(msisdn=body.msisdn, status={"id": int(active), "value": active.label})
+
+
+@router.get(
+    "/v2/orgs/{orgId}/signups",
+    response_model=listing.SellList,
+    tags=["Signups"],
+    openapi_extra=SIGNUPS_EXTENSION,
+)
+async def list_signups(
+    orgId: str,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    query: Annotated[listing.SellFilter, Query()],
+) -> listing.SellList:
+    """List the org's sells (changelog 2.29.0), newest first, with their work order.
+
+    Filter by ``work_order_id``, ``customer_id`` and a creation date range (org time zone).
+    """
+    if query.start_date and query.end_date and query.end_date < query.start_date:
+        raise ValidationFailed("end_date: must not be before start_date")
+    return listing.list_sells(
+        session,
+        org_id=caller.org_id,
+        tz=request.app.state.settings.default_timezone,
+        query_filter=query,
+    )

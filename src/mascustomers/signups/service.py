@@ -1,7 +1,6 @@
 """POST signups: customer → account → bundle and lines → work order, in one transaction."""
 
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,12 +10,12 @@ from mascustomers.auth.caller import Caller
 from mascustomers.customers import service as customers_service
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
-from mascustomers.models import Sell
 from mascustomers.risk import service as risk_service
-from mascustomers.risk.policy import Assessment, RiskDecision
+from mascustomers.risk.policy import RiskDecision
 from mascustomers.signups.bundle_lines import store_bundle
 from mascustomers.signups.context import OrderContext
 from mascustomers.signups.lines import store_mobile_line
+from mascustomers.signups.orders import record_sell
 from mascustomers.signups.schemas import AccountInfo, Device, SignupCreate, SignupResult
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
@@ -40,39 +39,6 @@ def financed_amount(devices: list[Device]) -> Decimal:
     return total
 
 
-def new_sell(
-    session: Session,
-    *,
-    caller: Caller,
-    kind: str,
-    body: dict[str, Any],
-    assessment: Assessment,
-    sales: Any,
-) -> Sell:
-    status = {
-        RiskDecision.APPROVED: "COMPLETED",
-        RiskDecision.REJECTED: "REJECTED",
-    }.get(assessment.decision, "HELD")
-    sell = Sell(
-        org_id=caller.org_id,
-        kind=kind,
-        status=status,
-        risk_decision=assessment.decision.value,
-        channel=getattr(sales, "channel", None),
-        dealer_id=getattr(sales, "dealer_id", None),
-        shop_id=getattr(sales, "shop_id", None),
-        agent_id=getattr(sales, "agent_id", None),
-        origin_ip=caller.origin_ip,
-        request=body,
-        created_at=caller.now,
-        created_by=caller.actor,
-        decided_at=caller.now if status != "HELD" else None,
-    )
-    session.add(sell)
-    session.flush()
-    return sell
-
-
 def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> SignupResult:
     """Sign a customer up; a rejected (``x``) order stores only its sell."""
     owner = body.clients.owner
@@ -90,13 +56,15 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
     )
     request = body.model_dump(mode="json")
     if assessment.decision == RiskDecision.REJECTED:
-        sell = new_sell(
+        sell = record_sell(
             session,
             caller=caller,
             kind="SIGNUP",
-            body=request,
+            request=request,
             assessment=assessment,
             sales=body.sales_info,
+            customer_id=None,
+            account_id=None,
         )
         return SignupResult(
             sell_id=sell.id,
@@ -124,16 +92,16 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         status=AccountStatus.PENDIENTE_RIESGO if held else AccountStatus.ACTIVO,
         now=caller.now,
     )
-    sell = new_sell(
+    sell = record_sell(
         session,
         caller=caller,
         kind="SIGNUP",
-        body=request,
+        request=request,
         assessment=assessment,
         sales=body.sales_info,
+        customer_id=customer.id,
+        account_id=account.id,
     )
-    sell.customer_id = customer.id
-    sell.account_id = account.id
     ctx = OrderContext(
         session=session,
         org_id=caller.org_id,

@@ -1,0 +1,176 @@
+"""POST signups/migration: move an account bundle to another bundle of the catalogue.
+
+Every live line must land on a product the new bundle allows: the destination given in the
+request, else its current product when the new bundle still allows it, else (main line and
+fixed access only) the new bundle's first product of that component. An additional or extra
+line with neither is refused, naming the line.
+"""
+
+from sqlalchemy.orm import Session
+
+from mascustomers.accounts import service as accounts_service
+from mascustomers.auth.caller import Caller
+from mascustomers.catalog import service as catalog_service
+from mascustomers.errors import DomainError, ErrorCode
+from mascustomers.models import CatalogueBundle, Subscription
+from mascustomers.risk.policy import RiskDecision
+from mascustomers.signups.addline_schemas import MigrationCreate
+from mascustomers.signups.bundle_lines import allowed
+from mascustomers.signups.orders import assess, load_convergent_account, record_sell
+from mascustomers.subscriptions import service as subscriptions_service
+from mascustomers.subscriptions.states import SubscriptionType
+from mascustomers.workorders import service as workorders_service
+from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
+
+
+class MigrationNotAllowed(DomainError):
+    error = ErrorCode.MIGRATION_NOT_ALLOWED
+
+
+_COMPONENT = {
+    SubscriptionType.FTTH: "fixed",
+    SubscriptionType.ADSL: "fixed",
+    SubscriptionType.LANDLINE: "fixed",
+    SubscriptionType.TV: "tv",
+    SubscriptionType.OTT: "ott",
+    SubscriptionType.NETFLIX: "ott",
+}
+
+
+def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskDecision:
+    target = load_convergent_account(session, caller=caller, account_id=body.account.account_id)
+    new_bundle = catalog_service.bundle(
+        session,
+        org_id=caller.org_id,
+        bundle_id=body.account.new_bundle_id,
+        field="account.new_bundle_id",
+    )
+    if new_bundle.bundle_id not in target.bundle.allowed_migration_ids:
+        raise MigrationNotAllowed(
+            f"account.new_bundle_id: bundle {target.bundle.bundle_id} "
+            f"cannot migrate to {new_bundle.bundle_id}"
+        )
+    live = [
+        s
+        for s in subscriptions_service.of_account(session, account_id=target.account.id)
+        if s.ended_at is None and s.account_bundle_id == target.account_bundle.id
+    ]
+    plan = {s.id: _destination(session, caller.org_id, s, new_bundle, body) for s in live}
+    assessment = assess(session, caller=caller, customer_id=target.customer.id, financed=0)  # type: ignore[arg-type]
+    sell = record_sell(
+        session,
+        caller=caller,
+        kind="MIGRATION",
+        request=body.model_dump(mode="json"),
+        assessment=assessment,
+        sales=body.sales_info,
+        customer_id=target.customer.id,
+        account_id=target.account.id,
+    )
+    if assessment.decision != RiskDecision.APPROVED:
+        # Held or rejected: nothing moves until a risk review approves the sell.
+        return assessment.decision
+    target.account_bundle.ended_at = caller.now
+    account_bundle = accounts_service.open_bundle(
+        session,
+        account=target.account,
+        bundle_id=new_bundle.bundle_id,
+        territory_owner=target.account_bundle.territory_owner,
+        installation=target.account_bundle.installation,
+        status_id=target.account_bundle.status_id,
+        now=caller.now,
+    )
+    for subscription in live:
+        subscription.account_bundle_id = account_bundle.id
+        if plan[subscription.id] != subscription.product_id:
+            subscriptions_service.change_product(
+                session,
+                subscription=subscription,
+                product_id=plan[subscription.id],
+                reason="MIGRACION",
+                now=caller.now,
+            )
+    accounts_service.add_contract(
+        session,
+        account=target.account,
+        signature_config="BUNDLE_MIGRATION",
+        signature_type=body.sales_info.signature_type if body.sales_info else None,
+        process_id=body.sales_info.signature_process_id if body.sales_info else None,
+        account_bundle_id=account_bundle.id,
+        now=caller.now,
+    )
+    workorders_service.open_work_order(
+        session,
+        org_id=caller.org_id,
+        account_id=target.account.id,
+        sell_id=sell.id,
+        type=WorkOrderType.MIGRACION,
+        status=WorkOrderStatus.PENDIENTE_CREAR_OT,
+        subscription_ids=[s.id for s in live],
+        installation=None,
+        actor=caller.actor,
+        now=caller.now,
+    )
+    return assessment.decision
+
+
+def _requested(subscription: Subscription, body: MigrationCreate) -> int | None:
+    wanted = body.account.subscriptions
+    if wanted is None:
+        return None
+    for line in wanted.mobile_lines:
+        if line.subscription_id == subscription.id:
+            return line.product_id
+    by_type = {
+        SubscriptionType.FTTH: wanted.ftth,
+        SubscriptionType.ADSL: wanted.adsl,
+        SubscriptionType.LANDLINE: wanted.landline,
+        SubscriptionType.TV: wanted.tv,
+    }
+    fixed = by_type.get(SubscriptionType(subscription.type_id))
+    return fixed.product_id if fixed else None
+
+
+def _destination(
+    session: Session,
+    org_id: int,
+    subscription: Subscription,
+    bundle: CatalogueBundle,
+    body: MigrationCreate,
+) -> int:
+    kind = SubscriptionType(subscription.type_id)
+    if kind.is_mobile:
+        line_type = subscription.mobile_line_type or "additional"
+        component = {"main": "main_mobile", "extra": "extra_mobile"}.get(
+            line_type, "additional_mobile"
+        )
+        if component not in bundle.components:
+            component = "additional_mobile"
+    else:
+        component = _COMPONENT.get(kind, "ott")
+    # A component may mix line types (fixed: FTTH and landline); keep those of this line's type.
+    choices = [
+        product_id
+        for product_id in allowed(bundle, component)
+        if catalog_service.product(
+            session, org_id=org_id, product_id=product_id, field="account.new_bundle_id"
+        ).subscription_type_id
+        == subscription.type_id
+    ]
+    requested = _requested(subscription, body)
+    name = f"line {subscription.id} ({subscription.identification_nr or kind.label})"
+    if requested is not None:
+        if requested not in choices:
+            raise MigrationNotAllowed(
+                f"account.subscriptions: product {requested} for {name} is not a {component} "
+                f"product of bundle {bundle.bundle_id}"
+            )
+        return requested
+    if subscription.product_id in choices:
+        return subscription.product_id
+    if component in ("main_mobile", "fixed", "tv") and choices:
+        return choices[0]
+    raise MigrationNotAllowed(
+        f"account.subscriptions.mobile_lines: {name} needs a destination product in bundle "
+        f"{bundle.bundle_id} (its product {subscription.product_id} is not allowed there)"
+    )
