@@ -39,3 +39,6 @@ check: lint types test
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache
+
+conformance: $(STAMP)
+	$(BIN)/python -m tests.conformance.report

@@ -39,16 +39,16 @@ def test_enum_and_yaml_list_the_same_ids_and_labels(
 
 
 def test_reference_fixed_ids() -> None:
-    assert SubscriptionStatus.PENDIENTE_A_DESACTIVAR == 82
+    assert SubscriptionStatus.PENDIENTE_A_DESACTIVAR.value == 82
     assert SubscriptionStatus.PENDIENTE_A_DESACTIVAR.label == "PENDIENTE A DESACTIVAR"
-    assert SubscriptionStatus.INSTALADO == 1
-    assert AccountStatus.ACTIVO == 3
+    assert SubscriptionStatus.INSTALADO.value == 1
+    assert AccountStatus.ACTIVO.value == 3
     assert WorkOrderStatus.PENDIENTE_CREAR_OT.label == "PENDIENTE CREAR OT"
-    assert WorkOrderStatus.PENDIENTE_CREAR_OT == 32
-    assert BillingType.POSPAGO == 1
-    assert SubscriptionType.DEVICE_INSURANCE == 11
-    assert SubscriptionType.NETFLIX == 12
-    assert SubscriptionType.APPLE_WATCH == 13
+    assert WorkOrderStatus.PENDIENTE_CREAR_OT.value == 32
+    assert BillingType.POSPAGO.value == 1
+    assert SubscriptionType.DEVICE_INSURANCE.value == 11
+    assert SubscriptionType.NETFLIX.value == 12
+    assert SubscriptionType.APPLE_WATCH.value == 13
     assert SubscriptionType.PREPAID_MOBILE.label == "PRE-PAGO"
 
 

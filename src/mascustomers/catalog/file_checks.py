@@ -227,12 +227,7 @@ def _slot_problem(
         allowed = ", ".join(sorted(kind.label for kind in kinds))
         return f"product {product_id} is {product.subscription_type.label}, expected {allowed}"
     if line_type is not None and product.mobile_line_type is not line_type:
-        return f"product {product_id} is not a {line_type.value} line tariff"
-    if (
-        SubscriptionType.POSTPAID_MOBILE in kinds
-        and BillingType.POSPAGO not in product.billing_types
-    ):
-        return f"product {product_id} is not sold POSPAGO"
+        return f"product {product_id} is not a tariff for {line_type.value} lines"
     return None
 
 

@@ -1,0 +1,67 @@
+"""Run every reference operation once against a world built through the API."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mascustomers.api.operations import Operation
+from tests.conformance.requests import BUILDERS, ordered_operations
+from tests.conformance.shapes import shape_mismatches
+from tests.conformance.world import World, build_world
+from tests.factories import ApiCaller
+
+
+@dataclass
+class Outcome:
+    operation: Operation
+    status: int
+    implemented: bool
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def conforming(self) -> bool:
+        return self.implemented and not self.problems
+
+    @property
+    def label(self) -> str:
+        return f"{self.operation.method} {self.operation.path}"
+
+
+def check(operation: Operation, status: int, body: Any) -> list[str]:
+    problems = []
+    if status not in operation.statuses:
+        problems.append(f"status {status} is not documented ({list(operation.statuses)})")
+    example = operation.response_examples.get(str(status))
+    if 200 <= status < 300 and example is not None:
+        problems.extend(shape_mismatches(example, body))
+    return problems
+
+
+def _remember(world: World, outcome_body: Any) -> None:
+    """Penalty ids and subscription UUIDs only come back from the penalty operations."""
+    if isinstance(outcome_body, list) and outcome_body and "computed_penalty_id" in outcome_body[0]:
+        world.extras.setdefault("computed_penalty_id", outcome_body[0]["computed_penalty_id"])
+        for line in outcome_body[0].get("penalties", []):
+            if line.get("subscription_id") == world.main_line_id and line.get("subscription_uuid"):
+                world.extras.setdefault("main_uuid", line["subscription_uuid"])
+    world.extras.setdefault("main_uuid", "00000000-0000-0000-0000-000000000000")
+    world.extras.setdefault("computed_penalty_id", 0)
+
+
+def run_all(api: ApiCaller) -> list[Outcome]:
+    world = build_world(api)
+    outcomes = []
+    for operation in ordered_operations():
+        request = BUILDERS[operation.key](world, operation)
+        response = api.request(
+            request.method, request.url, params=request.params, json=request.json
+        )
+        body = response.json() if response.content else None
+        _remember(world, body)
+        if response.status_code == 501:
+            outcomes.append(Outcome(operation, 501, False, ["not implemented yet"]))
+            continue
+        problems = check(operation, response.status_code, body)
+        if response.status_code >= 400:
+            problems.append(f"answered {response.status_code}: {body}")
+        outcomes.append(Outcome(operation, response.status_code, True, problems))
+    return outcomes

@@ -1,0 +1,77 @@
+"""Data made through the API for the conformance suite: what the reference's placeholders name."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.bodies import convergent_signup, mobile_line, mobile_signup, owner
+from tests.catalogue_fixture import PREPAID_5GB, sim_iccid
+from tests.factories import ApiCaller
+
+
+@dataclass
+class World:
+    account_id: int
+    customer_id: int
+    user_id: int
+    document: str
+    main_line_id: int
+    main_msisdn: str
+    additional_line_id: int
+    fixed_line_id: int
+    tv_line_id: int
+    terminal_id: int
+    prepaid_line_id: int
+    prepaid_msisdn: str
+    shipped_msisdn: str
+    work_order_id: str
+    tv_email: str
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def _post_signup(api: ApiCaller, body: dict[str, Any]) -> dict[str, Any]:
+    response = api.post("/signups", json=body)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def build_world(api: ApiCaller) -> World:
+    """A convergent customer with a financed device, a prepaid line and a shipped SIM."""
+    person = owner(23456789)
+    body = convergent_signup(
+        person=person,
+        lines=2,
+        devices=True,
+        scoring={"scoring_value": 900, "credit_limit_available": "2000"},
+    )
+    signup = _post_signup(api, body)
+    subs = signup["account_info"]["subscriptions"]
+    main = next(s for s in subs if s["subscription_terminal_id"])
+    additional = next(s for s in subs if s["type"] == 2 and not s["subscription_terminal_id"])
+    prepaid = _post_signup(
+        api,
+        mobile_signup(
+            person=owner(34567890),
+            billing_type_id=2,
+            line=mobile_line(PREPAID_5GB, iccid=sim_iccid(40)),
+        ),
+    )["account_info"]["subscriptions"][0]
+    shipped = _post_signup(api, mobile_signup(person=owner(45678901)))["account_info"][
+        "subscriptions"
+    ][0]
+    return World(
+        account_id=signup["account_info"]["account_id"],
+        customer_id=signup["customer_id"],
+        user_id=main["user_info_id"],
+        document=person["document_value"],
+        main_line_id=main["subscription_id"],
+        main_msisdn=main["msisdn"],
+        additional_line_id=additional["subscription_id"],
+        fixed_line_id=next(s["subscription_id"] for s in subs if s["type"] == 4),
+        tv_line_id=next(s["subscription_id"] for s in subs if s["type"] == 6),
+        terminal_id=main["subscription_terminal_id"],
+        prepaid_line_id=prepaid["subscription_id"],
+        prepaid_msisdn=prepaid["msisdn"],
+        shipped_msisdn=shipped["msisdn"],
+        work_order_id=signup["work_order_id"],
+        tv_email="lucia.tv@example.es",
+    )
