@@ -205,8 +205,9 @@ def test_bundle_slots_hold_the_right_kind_of_product() -> None:
     problems = _problems(document)
 
     assert problems == [
-        "bundles[id=101].components.main_mobile: product 30 is not a main line tariff",
-        "bundles[id=101].components.additional_mobile: product 20 is not a additional line tariff",
+        "bundles[id=101].components.main_mobile: product 30 is not a tariff for main lines",
+        "bundles[id=101].components.additional_mobile: product 20 is not a tariff for "
+        "additional lines",
         "bundles[id=101].components.tv: product 20 is POST-PAGO, expected TV",
         "bundles[id=101].components: additional/extra mobile products and a positive "
         "max_additional_lines go together",

@@ -11,11 +11,12 @@ Validation elsewhere checks request ids against these lists with ``require()`` (
 """
 
 import re
+from collections.abc import Hashable, Iterable
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Self, TypeVar
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, model_validator
@@ -26,6 +27,7 @@ from mascustomers.kit.money import parse_money
 MASTER_DATA_PATH = Path(__file__).resolve().parent / "data" / "master_data.yaml"
 
 _POSTAL_CODE = re.compile(r"[0-9]{5}")
+_T = TypeVar("_T", bound=Hashable)
 
 # The reference types balances as number (double): exact inside, a JSON number outside.
 Balance = Annotated[
@@ -187,9 +189,10 @@ def _id_lists(data: MasterDataFile) -> dict[MasterDataList, tuple[IdValue, ...]]
     }
 
 
-def _repeated(values: Any) -> list[Any]:
-    seen: set[Any] = set()
-    repeated: list[Any] = []
+def _repeated(values: Iterable[_T]) -> list[_T]:
+    """The values that occur more than once, each listed once, in order."""
+    seen: set[_T] = set()
+    repeated: list[_T] = []
     for value in values:
         if value in seen and value not in repeated:
             repeated.append(value)
@@ -232,6 +235,7 @@ def entry(kind: MasterDataList, item_id: int) -> IdValue | None:
 
 
 def ids(kind: MasterDataList) -> frozenset[int]:
+    """Every id of list ``kind``."""
     return frozenset(_index()[kind])
 
 

@@ -1,0 +1,107 @@
+"""A real uvicorn server in a subprocess on 127.0.0.1, on its own file database."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy.orm import Session
+
+from mascustomers.db import migrate
+from mascustomers.db.engine import make_engine
+from tests.catalogue_fixture import load_test_catalogue
+from tests.databases import fresh_database_url
+from tests.factories import make_key, make_org
+
+
+@dataclass
+class LiveServer:
+    url: str
+    key: str
+    database_url: str
+    process: subprocess.Popen[bytes]
+    port: int
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers={"x-api-key": self.key}, timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def seed(database_url: str, *, numbers: int = 100, sims: int = 60) -> str:
+    """Migrate, create org telco with the test catalogue, return an all-permission key."""
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        org = make_org(session, slug="telco")
+        load_test_catalogue(session, org, numbers=numbers, sims=sims)
+        session.commit()
+        key = make_key(session, org_slug="telco")
+    engine.dispose()
+    return key
+
+
+def start(database_url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "MASCUSTOMERS_DATABASE_URL": database_url,
+        "MASCUSTOMERS_LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "mascustomers.api.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the server did not start")
+
+
+def kill_hard(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+@contextmanager
+def live_server(tmp: Path, name: str, *, workers: int = 1) -> Iterator[LiveServer]:
+    database_url = fresh_database_url(name, tmp)
+    key = seed(database_url)
+    port = free_port()
+    process = start(database_url, port, workers)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", key, database_url, process, port)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
