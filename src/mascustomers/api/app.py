@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(platform.router)
     app.mount("/docs/static", StaticFiles(directory=_DOCS_ASSETS), name="docs-static")
     stubbed = mount_v2(app, implemented_routers())
+    app.state.stubbed = stubbed
 
     def openapi() -> dict[str, Any]:
         return build_openapi(app, stubbed)

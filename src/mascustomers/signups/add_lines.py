@@ -58,7 +58,7 @@ def add_lines(session: Session, *, caller: Caller, body: AddLinesCreate) -> Risk
         field = f"account.subscriptions.mobile_lines[{index}]"
         component = (
             "extra_mobile"
-            if line.type == "extra" and "extra_mobile" in target.bundle.components
+            if line.type == "extra" and target.bundle.components.get("extra_mobile")
             else "additional_mobile"
         )
         check_component(target.bundle, component, line.product_id, f"{field}.product_id")

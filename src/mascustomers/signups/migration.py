@@ -144,7 +144,7 @@ def _destination(
         component = {"main": "main_mobile", "extra": "extra_mobile"}.get(
             line_type, "additional_mobile"
         )
-        if component not in bundle.components:
+        if not bundle.components.get(component):
             component = "additional_mobile"
     else:
         component = _COMPONENT.get(kind, "ott")
