@@ -2,6 +2,8 @@
 
 from enum import IntEnum, StrEnum
 
+from mascustomers.catalog.statuses import SimCardStatus
+
 YOIGO_HOST_CFG = 1
 HOST_CFG_NAMES = {YOIGO_HOST_CFG: "YOIGO"}
 
@@ -14,16 +16,8 @@ class NumberStatus(StrEnum):
     PORTED_IN = "PORTED_IN"
 
 
-class SimStatus(IntEnum):
-    DISPONIBLE = 1
-    RESERVADA = 2
-    ACTIVA = 3
-    SUSTITUIDA = 4
-    BAJA = 5
-
-    @property
-    def label(self) -> str:
-        return self.name
+# The simcard_status_id of simcard-info; ids are master data.
+SimStatus = SimCardStatus
 
 
 class SimOrigin(IntEnum):

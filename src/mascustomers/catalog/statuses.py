@@ -36,6 +36,15 @@ class SubscriptionStatus(MasterDataEnum):
     BLOQUEADO = 9
     PENDIENTE_A_DESACTIVAR = 82
 
+    @property
+    def is_ended(self) -> bool:
+        """The line is over: its number and SIM may serve another line."""
+        return self in (SubscriptionStatus.CANCELADO, SubscriptionStatus.BAJA)
+
+    @property
+    def is_in_service(self) -> bool:
+        return self in (SubscriptionStatus.ACTIVO, SubscriptionStatus.INSTALADO)
+
 
 class AccountStatus(MasterDataEnum):
     PENDIENTE_ALTA = 2
@@ -51,6 +60,10 @@ class WorkOrderStatus(MasterDataEnum):
     PENDIENTE_CREAR_OT = 32
     EN_CURSO = 33
     COMPLETADA = 34
+
+    @property
+    def is_final(self) -> bool:
+        return self in (WorkOrderStatus.CANCELADA, WorkOrderStatus.COMPLETADA)
 
 
 class InvoiceStatus(MasterDataEnum):
