@@ -36,3 +36,16 @@ def current_value(session: Session, *, org_id: int, name: str) -> int:
         select(OrgSequence.last_value).where(OrgSequence.org_id == org_id, OrgSequence.name == name)
     )
     return int(value or 0)
+
+
+def advance_to(session: Session, *, org_id: int, name: str, value: int) -> None:
+    """Move a counter forward to ``value`` (bulk loads that took numbers themselves)."""
+    if current_value(session, org_id=org_id, name=name) == 0:
+        next_value(session, org_id=org_id, name=name)
+    session.execute(
+        update(OrgSequence)
+        .where(
+            OrgSequence.org_id == org_id, OrgSequence.name == name, OrgSequence.last_value < value
+        )
+        .values(last_value=value)
+    )
