@@ -26,4 +26,6 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(db_session)]
+# scope="function": the commit happens when the endpoint returns, before the response is
+# sent, so a client never sees a 2xx for work that is not committed.
+SessionDep = Annotated[Session, Depends(db_session, scope="function")]
