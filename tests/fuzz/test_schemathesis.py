@@ -24,6 +24,9 @@ from tests.databases import fresh_database_url
 from tests.factories import make_key, make_org
 
 ERROR_KEYS = {"code", "status", "message", "detailMsg"}
+# Business rules reject schema-valid data on purpose (an unknown product id is a 400 naming
+# it), and the fuzzer cannot know ids; the other checks all stay on.
+EXCLUDED = [schemathesis.checks.positive_data_acceptance]
 EXAMPLES = int(os.environ.get("MASCUSTOMERS_FUZZ_EXAMPLES", "15"))
 
 
@@ -71,7 +74,7 @@ def test_api_conforms(api_schema: Any, fuzz_key: tuple[str, Any]) -> None:
             database=None,
         )
         def run(case: Any) -> None:
-            response = case.call_and_validate(headers={"x-api-key": key})
+            response = case.call_and_validate(headers={"x-api-key": key}, excluded_checks=EXCLUDED)
             assert response.status_code < 500
             if 400 <= response.status_code < 500:
                 assert set(response.json()) == ERROR_KEYS

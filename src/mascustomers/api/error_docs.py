@@ -7,7 +7,8 @@ from mascustomers.errors import ErrorCode
 
 def render_error_table() -> str:
     rows = [
-        f"| `{e.code}` | {e.http_status} {HTTPStatus(e.http_status).name} | {e.message} | `{e.name}` |"
+        f"| `{e.code}` | {e.http_status} {HTTPStatus(e.http_status).name} "
+        f"| {e.message} | `{e.name}` |"
         for e in sorted(ErrorCode, key=lambda item: item.code)
     ]
     return "\n".join(

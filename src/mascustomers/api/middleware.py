@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mascustomers.api.error_handlers import error_body
+from mascustomers.api.idempotency import RECORD_STATE, store_answer
 from mascustomers.errors import ErrorCode
 
 log = logging.getLogger("mascustomers.access")
@@ -60,7 +61,11 @@ class RequestContextMiddleware:
         state: dict[str, Any] = {"status": 500, "started": False}
         id_header = (b"x-request-id", request_id.encode())
 
+        body_parts: list[bytes] = []
+
         async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.body" and _has_idempotency_record(scope):
+                body_parts.append(message.get("body", b""))
             if message["type"] == "http.response.start":
                 state["status"] = message["status"]
                 state["started"] = True
@@ -86,6 +91,14 @@ class RequestContextMiddleware:
                 )
         finally:
             self._record(scope, state["status"], started, request_id)
+            if _has_idempotency_record(scope) and state["status"] < 500:
+                record_id = scope["state"][RECORD_STATE]
+                store_answer(
+                    scope["app"].state.sessionmaker,
+                    record_id,
+                    state["status"],
+                    b"".join(body_parts),
+                )
 
     def _limited(self, receive: Receive) -> Receive:
         received = 0
@@ -122,6 +135,10 @@ class RequestContextMiddleware:
                     "duration_ms": round(elapsed * 1000, 2),
                 },
             )
+
+
+def _has_idempotency_record(scope: Scope) -> bool:
+    return RECORD_STATE in scope.get("state", {})
 
 
 def _request_id(scope: Scope) -> str:

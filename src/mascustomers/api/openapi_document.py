@@ -107,6 +107,23 @@ def _apply_extensions(paths: dict[str, Any]) -> None:
                 )
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Retry-safe writes: the same key and body answer the stored response "
+    "(header Idempotent-Replayed: true); the same key with another body is a 400 0013.",
+    "schema": {"type": "string", "maxLength": 200},
+}
+
+
+def _document_idempotency(paths: dict[str, Any]) -> None:
+    for item in paths.values():
+        for method, entry in item.items():
+            if method in ("post", "put", "patch", "delete") and isinstance(entry, dict):
+                entry.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+
+
 def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
     """Generate once per process; the document only changes with the code."""
     if app.openapi_schema is None:
@@ -128,5 +145,6 @@ def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
         document["security"] = [{"ApiKey": []}, {"Bearer": []}]
         _apply_reference(document.get("paths", {}), stubs)
         _apply_extensions(document.get("paths", {}))
+        _document_idempotency(document.get("paths", {}))
         app.openapi_schema = document
     return app.openapi_schema

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from mascustomers.api.idempotency import reserve_key
 from mascustomers.api.operations import operations, operations_by_key
 from mascustomers.api.stubs import make_stub
 from mascustomers.auth.dependencies import PERMISSION_EXTRA, authenticate
@@ -59,7 +60,7 @@ def mount_v2(app: FastAPI, routers: Sequence[APIRouter]) -> set[tuple[str, str]]
     for route in sorted([*routes, *stubs], key=_specificity):
         _annotate(route)
         v2.routes.append(route)
-    app.include_router(v2, dependencies=[Depends(authenticate)])
+    app.include_router(v2, dependencies=[Depends(authenticate), Depends(reserve_key)])
     return stubbed
 
 
