@@ -24,7 +24,7 @@ from mascustomers.models import (
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 FTTH_600, LANDLINE, MAIN_10GB, MAIN_30GB, ADDITIONAL_5GB = 1001, 1002, 2001, 2002, 2003
-MOBILE_ONLY_20GB, PREPAID_5GB, TV_FUTBOL, NETFLIX = 2101, 2201, 3001, 3101
+MOBILE_ONLY_20GB, MOBILE_ONLY_30GB, PREPAID_5GB, TV_FUTBOL, NETFLIX = 2101, 2102, 2201, 3001, 3101
 BUNDLE, BUNDLE_BIG = 500, 501
 BONUS_3GB = 10
 PROMO_LINE_50, PROMO_BUNDLE, PROMO_ACCOUNT = 50, 51, 52
@@ -101,7 +101,26 @@ def load_test_catalogue(session: Session, org: Org, *, numbers: int = 100, sims:
                 mobile_line_type="additional",
                 services=[1, 2],
             ),
-            _product(o, MOBILE_ONLY_20GB, "TARIFA MOVIL 20GB", 2, [1], "12.00", services=[1, 2, 3]),
+            _product(
+                o,
+                MOBILE_ONLY_20GB,
+                "TARIFA MOVIL 20GB",
+                2,
+                [1],
+                "12.00",
+                services=[1, 2, 3],
+                compatible=[MOBILE_ONLY_30GB],
+            ),
+            _product(
+                o,
+                MOBILE_ONLY_30GB,
+                "TARIFA MOVIL 30GB",
+                2,
+                [1],
+                "18.00",
+                services=[1, 2, 3],
+                compatible=[MOBILE_ONLY_20GB],
+            ),
             _product(o, PREPAID_5GB, "PREPAGO 5GB", 1, [2], "5.00", services=[1, 2]),
             _product(o, TV_FUTBOL, "TV FUTBOL", 6, [1], "10.00", bundle_only=True),
             _product(o, NETFLIX, "NETFLIX", 12, [1], "8.99", bundle_only=True),

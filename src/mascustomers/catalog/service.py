@@ -66,16 +66,17 @@ def promotion_for(
     *,
     org_id: int,
     promotion_id: int,
-    level: str,
+    levels: tuple[str, ...],
     product_id: int | None,
     field: str,
 ) -> CataloguePromotion:
+    """A catalogue promotion that applies at one of ``levels`` and suits ``product_id``."""
     item = repository.get(session, CataloguePromotion, org_id, promotion_id)
     if item is None:
         raise PromotionNotCompatible(f"{field}: promotion {promotion_id} is not in the catalogue")
-    if item.level != level:
+    if item.level not in levels:
         raise PromotionNotCompatible(
-            f"{field}: promotion {promotion_id} applies at {item.level} level, not {level}"
+            f"{field}: promotion {promotion_id} applies at {item.level} level, not {' or '.join(levels)}"
         )
     allowed = item.compatible_product_ids
     if product_id is not None and allowed and product_id not in allowed:

@@ -65,7 +65,7 @@ def store_bundle(ctx: OrderContext, order: BundleOrder, *, field: str) -> None:
     for index, ott in enumerate(order.ott):
         _store_ott(ctx, bundle, ott, field=f"{field}.ott[{index}]")
     add_promotions(
-        ctx, None, [p for p in order.promotions], level="bundle", field=f"{field}.promotions"
+        ctx, None, list(order.promotions), levels=("bundle", "account"), field=f"{field}.promotions"
     )
     accounts_service.add_contract(
         ctx.session,
@@ -128,7 +128,7 @@ def _store_fixed_access(
             ctx,
             subscription,
             landline.promotions,
-            level="subscription",
+            levels=("subscription",),
             field=f"{field}.landline.promotions",
         )
         record(ctx, subscription, fixed_number=fixed_number)
@@ -157,7 +157,7 @@ def _store_fixed_access(
             ctx,
             subscription,
             access.promotions,
-            level="subscription",
+            levels=("subscription",),
             field=f"{field}.{name}.promotions",
         )
         record(ctx, subscription, fixed_number=fixed_number)
@@ -181,7 +181,7 @@ def store_tv(
         details=tv.model_dump(mode="json", exclude={"promotions", "registration_email"}),
     )
     add_promotions(
-        ctx, subscription, tv.promotions, level="subscription", field=f"{field}.promotions"
+        ctx, subscription, tv.promotions, levels=("subscription",), field=f"{field}.promotions"
     )
     record(ctx, subscription)
 
@@ -201,7 +201,7 @@ def _store_ott(ctx: OrderContext, bundle: CatalogueBundle, ott: Ott, *, field: s
         status=SubscriptionStatus.PENDIENTE_RIESGO if ctx.held else SubscriptionStatus.ACTIVO,
     )
     add_promotions(
-        ctx, subscription, ott.promotions, level="subscription", field=f"{field}.promotions"
+        ctx, subscription, ott.promotions, levels=("subscription",), field=f"{field}.promotions"
     )
     record(ctx, subscription)
 

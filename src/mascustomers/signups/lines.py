@@ -136,7 +136,7 @@ def store_mobile_line(
         schedule(ctx, "PORTABILITY_WINDOW", subscription, line.portability_info.scheduled_date, {})
     add_bonuses(ctx, subscription, [b.id for b in line.bonuses], field=f"{field}.bonuses")
     add_promotions(
-        ctx, subscription, line.promotions, level="subscription", field=f"{field}.promotions"
+        ctx, subscription, line.promotions, levels=("subscription",), field=f"{field}.promotions"
     )
     terminal_id = None
     for index, device in enumerate(line.devices):
@@ -214,15 +214,16 @@ def add_promotions(
     subscription: Subscription | None,
     promotions: list[PromotionRef],
     *,
-    level: str,
+    levels: tuple[str, ...],
     field: str,
 ) -> None:
+    """Apply each promotion at its own level (subscription; bundle or account on bundles)."""
     for index, ref in enumerate(promotions):
         promotion = catalog_service.promotion_for(
             ctx.session,
             org_id=ctx.org_id,
             promotion_id=ref.id,
-            level=level,
+            levels=levels,
             product_id=subscription.product_id if subscription else None,
             field=f"{field}[{index}].id",
         )
@@ -231,7 +232,11 @@ def add_promotions(
             org_id=ctx.org_id,
             promotion=promotion,
             account_id=ctx.account.id,
-            account_bundle_id=ctx.account_bundle.id if ctx.account_bundle else None,
+            account_bundle_id=(
+                ctx.account_bundle.id
+                if ctx.account_bundle and promotion.level != "account"
+                else None
+            ),
             subscription_id=subscription.id if subscription else None,
             value=ref.value,
             start=ctx.now,
