@@ -76,7 +76,8 @@ def promotion_for(
         raise PromotionNotCompatible(f"{field}: promotion {promotion_id} is not in the catalogue")
     if item.level not in levels:
         raise PromotionNotCompatible(
-            f"{field}: promotion {promotion_id} applies at {item.level} level, not {' or '.join(levels)}"
+            f"{field}: promotion {promotion_id} applies at {item.level} level, "
+            f"not {' or '.join(levels)}"
         )
     allowed = item.compatible_product_ids
     if product_id is not None and allowed and product_id not in allowed:
