@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/mascustomers demo --host $(HOST) --port $(PORT)
-	$(BIN)/mascustomers serve --host $(HOST) --port $(PORT)
+	$(BIN)/mascustomers serve --host $(HOST) --port $(PORT) --with-scheduler
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)

@@ -47,6 +47,45 @@ class ErrorCode(Enum):
     MIGRATION_NOT_ALLOWED = ErrorSpec("0028", 400, "Bundle migration not allowed")
     SIM_ALREADY_ACTIVE = ErrorSpec("0029", 400, "SIM already active")
     CUSTOMER_MISMATCH = ErrorSpec("0030", 400, "Existing customer data does not match")
+    # 0031-0039: catalogue loading and inventory.
+    CATALOGUE_IN_USE = ErrorSpec("0031", 400, "Catalogue items still in use")
+    INVENTORY_RANGE_INVALID = ErrorSpec("0032", 400, "Invalid inventory range")
+    # 0060-0079: subscriptions (products, services, bonuses, blocks, SIM, recharges, devices).
+    SUBSCRIPTION_NOT_LIVE = ErrorSpec("0060", 400, "The subscription's status does not allow this")
+    BUNDLED_MAIN_LINE = ErrorSpec("0061", 400, "Bundled main line products cannot change this way")
+    PRODUCT_NOT_COMPATIBLE = ErrorSpec("0062", 400, "Product not compatible with the current one")
+    SCHEDULED_DATE_NOT_FUTURE = ErrorSpec("0063", 400, "scheduled_date must be a future date")
+    SERVICE_NOT_CHANGEABLE = ErrorSpec("0064", 400, "Service cannot be switched")
+    BONUS_ALREADY_PRESENT = ErrorSpec("0065", 400, "Bonus already active or scheduled")
+    NOT_A_MOBILE_LINE = ErrorSpec("0066", 400, "Not a mobile line")
+    BLOCKED_LINE_NEEDS_SHOP = ErrorSpec("0067", 400, "Blocked line: SIM replacement only in a shop")
+    SIM_REPLACEMENT_PENDING = ErrorSpec("0068", 400, "A SIM replacement awaits its risk decision")
+    SIM_REPLACEMENT_CONFLICT = ErrorSpec("0069", 400, "The line's SIM changed meanwhile")
+    NOT_PREPAID = ErrorSpec("0070", 400, "Recharges exist only on prepaid lines")
+    TERMINAL_NOT_OF_LINE = ErrorSpec("0071", 400, "Terminal does not belong to this line")
+    # 0080-0099: penalties, work orders (change orders) and the back office (ops).
+    PENALTY_ALREADY_CONFIRMED = ErrorSpec("0080", 400, "Computed penalty already confirmed")
+    PENALTY_DELETED = ErrorSpec("0081", 400, "Computed penalty was deleted")
+    PENALTY_NOT_CONFIRMED = ErrorSpec("0082", 400, "Only a confirmed penalty can be deleted")
+    PENALTY_ALREADY_INVOICED = ErrorSpec("0083", 400, "Penalty already charged on an invoice")
+    PENALTY_LINE_UNKNOWN = ErrorSpec("0084", 400, "Penalty id not in this computed penalty")
+    PENALTY_ALREADY_CHARGED = ErrorSpec("0085", 400, "Commitment already in a confirmed penalty")
+    PENALTY_REASON_NOT_APPLICABLE = ErrorSpec("0086", 400, "Penalty reason does not fit the line")
+    CHANGE_TYPE_UNKNOWN = ErrorSpec("0087", 400, "Unknown change type")
+    CHANGE_PARAMETERS_INVALID = ErrorSpec("0088", 400, "Invalid change-order parameters")
+    # Answered by POST workorders/change-order as 200 with this code in its errorVO.
+    CHANGE_NOT_ALLOWED = ErrorSpec("0089", 400, "Change not allowed in the work order's status")
+    SELL_NOT_HELD = ErrorSpec("0090", 400, "The order is not held by risk")
+    HOLD_NOT_APPROVABLE = ErrorSpec("0091", 400, "This kind of held order cannot be approved here")
+    MOTIVE_NOT_APPLICABLE = ErrorSpec("0092", 400, "Motive does not apply to the line's status")
+    TERMINATION_NOT_ALLOWED = ErrorSpec("0093", 400, "The line's status does not allow this")
+    TERMINATION_DATE_NOT_FUTURE = ErrorSpec("0094", 400, "Termination date must be in the future")
+    INVOICE_NOT_PAYABLE = ErrorSpec("0095", 400, "Invoice is not pending payment")
+    # 0100-0119: scheduler, test clocks and billing runs.
+    TEST_CLOCK_NOT_AVAILABLE = ErrorSpec("0100", 400, "Test clocks exist only on sandbox orgs")
+    CLOCK_ONLY_MOVES_FORWARD = ErrorSpec("0101", 400, "A test clock only moves forward")
+    CLOCK_ADVANCE_TOO_FAR = ErrorSpec("0102", 400, "Test clock advance too far in one call")
+    BILLING_CYCLE_NOT_CLOSED = ErrorSpec("0103", 400, "The billing cycle has not ended yet")
 
     @property
     def code(self) -> str:

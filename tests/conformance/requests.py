@@ -13,6 +13,7 @@ from tests.catalogue_fixture import (
     BONUS_3GB,
     BUNDLE_BIG,
     MAIN_30GB,
+    MOBILE_ONLY_30GB,
     TV_FUTBOL,
     sim_iccid,
 )
@@ -116,7 +117,7 @@ def _tree_post(w: World, op: Operation) -> Req:
 
 @builds("POST", "/users/tree/full")
 def _tree_full(w: World, op: Operation) -> Req:
-    return Req("POST", "/users/tree/full", json={"number": w.main_msisdn})
+    return Req("POST", "/users/tree/full", json={"document_type": "NIF", "document": w.document})
 
 
 @builds("GET", "/users/{userId}")
@@ -179,6 +180,7 @@ def _subscription(
             "main": w.main_line_id,
             "prepaid": w.prepaid_line_id,
             "additional": w.additional_line_id,
+            "mobile_only": w.mobile_only_line_id,
         }[line]
         return Req(method, f"/subscriptions/{subscription_id}{path}", params=params, json=body)
 
@@ -193,7 +195,7 @@ BUILDERS[("GET", f"{S}/products")] = _subscription(
     "GET", "/products", include="compatibilities,historical_changes"
 )
 BUILDERS[("PATCH", f"{S}/products")] = _subscription(
-    "PATCH", "/products", body={"productId": MAIN_30GB}
+    "PATCH", "/products", line="mobile_only", body={"productId": MOBILE_ONLY_30GB}
 )
 BUILDERS[("GET", f"{S}/services")] = _subscription("GET", "/services")
 BUILDERS[("PATCH", f"{S}/services/{{serviceId}}")] = _subscription(
@@ -201,7 +203,7 @@ BUILDERS[("PATCH", f"{S}/services/{{serviceId}}")] = _subscription(
 )
 BUILDERS[("GET", f"{S}/bonuses")] = _subscription("GET", "/bonuses")
 BUILDERS[("PUT", f"{S}/bonuses")] = _subscription(
-    "PUT", "/bonuses", line="additional", body={"bonusId": BONUS_3GB}
+    "PUT", "/bonuses", line="mobile_only", body={"bonusId": BONUS_3GB}
 )
 BUILDERS[("DELETE", f"{S}/bonuses/{{bonusId}}")] = _subscription("DELETE", f"/bonuses/{BONUS_3GB}")
 BUILDERS[("GET", f"{S}/blocks")] = _subscription("GET", "/blocks")
@@ -219,11 +221,23 @@ BUILDERS[("PATCH", f"{S}/sim-replacement")] = _subscription(
 def _device(w: World, op: Operation) -> Req:
     body = example(op)
     sold = device(monthly_fee="10.00", duration=12)
-    body.update(
-        catalogue_id=sold["device_details"]["catalogue_id"],
-        imei="490154203237518",
-        reservation_id=sold["reservation_id"],
+    body["delivery_info"]["contact"] = {"name": "Lucía", "phone": "612345678"}
+    body["delivery_info"]["address"].update(
+        street_name="CALLE MAYOR", number="1", postal_code="28013", town="MADRID", province_id="28"
     )
+    body["sell"]["payment"]["scoring"].update(scoring_value=900, credit_limit_available=2000)
+    body["client"].update(customer_id=str(w.customer_id), account_id=str(w.account_id))
+    details = body["device"]["device_details"]
+    details.update(
+        catalogue_id=sold["device_details"]["catalogue_id"], imei="490154203237518", model_id="70"
+    )
+    body["device"]["fees"]["installment_plan"].update(
+        duration=12, monthly_fee=10, last_installment_fee=10
+    )
+    body["device"]["terms"].update(penalty_value=100, commitment_duration=12)
+    body["device"]["reservation_id"] = sold["reservation_id"]
+    body["device"].pop("old_subscription_terminal_id")
+    body["subscription_offer_segment"] = "RESIDENCIAL"
     return Req("POST", f"/subscriptions/{w.additional_line_id}/devices", json=body)
 
 
@@ -273,8 +287,8 @@ def _delete_penalty(w: World, op: Operation) -> Req:
 # world as built (and in an order where each one's preconditions hold).
 RUN_LAST = [
     ("PATCH", "/v2/orgs/{orgId}/signups/activate-sim"),
-    ("PATCH", f"{S}/products"),
     ("PUT", f"{S}/bonuses"),
+    ("PATCH", f"{S}/products"),
     ("PATCH", f"{S}/blocks/{{blockId}}"),
     ("PATCH", f"{S}/sim-replacement"),
     ("POST", "/v2/orgs/{orgId}/signups/subscriptions"),

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.bodies import convergent_signup, mobile_line, mobile_signup, owner
-from tests.catalogue_fixture import PREPAID_5GB, sim_iccid
+from tests.catalogue_fixture import PREPAID_5GB, PROMO_ACCOUNT, sim_iccid
 from tests.factories import ApiCaller
 
 
@@ -25,6 +25,7 @@ class World:
     shipped_msisdn: str
     work_order_id: str
     tv_email: str
+    mobile_only_line_id: int
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -43,6 +44,7 @@ def build_world(api: ApiCaller) -> World:
         devices=True,
         scoring={"scoring_value": 900, "credit_limit_available": "2000"},
     )
+    body["products"]["bundle"]["promotions"].append({"id": PROMO_ACCOUNT})
     signup = _post_signup(api, body)
     subs = signup["account_info"]["subscriptions"]
     main = next(s for s in subs if s["subscription_terminal_id"])
@@ -58,6 +60,23 @@ def build_world(api: ApiCaller) -> World:
     shipped = _post_signup(api, mobile_signup(person=owner(45678901)))["account_info"][
         "subscriptions"
     ][0]
+    mobile_only = _post_signup(
+        api, mobile_signup(person=owner(56781234), line=mobile_line(iccid=sim_iccid(44)))
+    )["account_info"]["subscriptions"][0]
+    # Lists the reference shows with items: a loss block and a prepaid recharge.
+    main_id = main["subscription_id"]
+    api.patch(
+        f"/subscriptions/{main_id}/blocks/2", json={"active": True, "reason": "Lo ha perdido"}
+    )
+    api.post(
+        f"/v2/orgs/{api.org}/ops/subscriptions/{prepaid['subscription_id']}/recharges",
+        json={"amount": "10.00", "origin_id": 1, "movement_type_id": 1},
+    )
+    # The owner moved to Las Palmas (IGIC): the tax history shows the earlier period.
+    api.post(
+        f"/v2/orgs/{api.org}/ops/accounts/{signup['account_info']['account_id']}/tax-province",
+        json={"state_id": 35},
+    )
     return World(
         account_id=signup["account_info"]["account_id"],
         customer_id=signup["customer_id"],
@@ -74,4 +93,5 @@ def build_world(api: ApiCaller) -> World:
         shipped_msisdn=shipped["msisdn"],
         work_order_id=signup["work_order_id"],
         tv_email="lucia.tv@example.es",
+        mobile_only_line_id=mobile_only["subscription_id"],
     )

@@ -134,3 +134,27 @@ def get_account(session: Session, *, org_id: int, account_id: int) -> Account | 
 
 def current_bundle(session: Session, *, account_id: int) -> AccountBundle | None:
     return repository.current_bundle(session, account_id=account_id)
+
+
+def move_tax_province(
+    session: Session, *, account: Account, state_id: int, now: datetime
+) -> AccountTax:
+    """The customer moved: close the current tax period and open one for the new province."""
+    current = repository.current_tax(session, account_id=account.id)
+    if current is not None:
+        if current.state_id == state_id:
+            return current
+        current.end_at = now
+    rule = catalog_service.tax_rule(session, org_id=account.org_id, state_id=state_id)
+    opened = AccountTax(
+        account_id=account.id,
+        state_id=state_id,
+        description=rule.tax_name,
+        tax_value=rule.tax_rate,
+        tax_terminal_value=rule.terminal_tax_rate,
+        start_at=now,
+    )
+    session.add(opened)
+    account.state_id = state_id
+    session.flush()
+    return opened

@@ -30,9 +30,31 @@ _DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 def implemented_routers() -> list[APIRouter]:
     """Routers of the operations that are built; everything else is served as a 501 stub."""
+    from mascustomers.accounts import endpoints as accounts
+    from mascustomers.catalog import catalogue_endpoints as catalogue
+    from mascustomers.catalog import endpoints as catalog
+    from mascustomers.customers import endpoints as customers
+    from mascustomers.ops import billing_endpoints as ops_billing
+    from mascustomers.ops import clock_endpoints as ops_clock
+    from mascustomers.ops import endpoints as ops
+    from mascustomers.penalties import endpoints as penalties
     from mascustomers.signups import endpoints as signups
+    from mascustomers.subscriptions import endpoints as subscriptions
+    from mascustomers.workorders import endpoints as workorders
 
-    return [signups.router]
+    return [
+        signups.router,
+        customers.router,
+        accounts.router,
+        subscriptions.router,
+        penalties.router,
+        workorders.router,
+        ops.router,
+        ops_clock.router,
+        ops_billing.router,
+        catalog.router,
+        catalogue.router,
+    ]
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:

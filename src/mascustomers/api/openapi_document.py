@@ -51,9 +51,19 @@ def _responses(operation: Operation, current: dict[str, Any], stub: bool) -> dic
     for status_text, response in current.items():
         if status_text.startswith("2"):
             success_schema = response.get("content", {}).get("application/json", {}).get("schema")
-    statuses = sorted({*operation.statuses, *_AUTH_ERRORS, *([501] if stub else [])})
+    # The reference's statuses, plus what the route itself declares (users/tree/full has
+    # none in the reference; some routes document an extra 400 or 404).
+    declared = {int(code) for code in current if code.isdigit() and code != "422"}
+    # Any body or query can fail validation (400); anything named in the path can be missing.
+    general = {400} | ({404} if len(operation.path_params) > 1 else set())
+    statuses = sorted(
+        {*operation.statuses, *declared, *general, *_AUTH_ERRORS, *([501] if stub else [])}
+    )
     for status in statuses:
         example = operation.response_examples.get(str(status))
+        if status < 400 and status not in operation.statuses and str(status) in current:
+            responses[str(status)] = current[str(status)]
+            continue
         if status >= 400:
             content = {"schema": ERROR_REF, "example": _error_example(status, example)}
             responses[str(status)] = {

@@ -1,16 +1,25 @@
 """The caller of a request as services see it: org, actor name, the org's now, origin IP."""
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from mascustomers.auth.context import AuthContext
 from mascustomers.auth.dependencies import authenticate
-from mascustomers.kit.clock import clock_for
+from mascustomers.db.dependencies import SessionDep
+from mascustomers.kit.clock import FrozenClock, clear_org_time, clock_for, set_org_time
+from mascustomers.models import OrgClock
 
 ORIGIN_IP_HEADER = "x-origin-ip"
+# Seconds a process trusts its copy of an org's stored test clock; another process's
+# advance is seen within this time (the advancing process sees it at once).
+TEST_CLOCK_CACHE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -33,10 +42,72 @@ def _origin_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+class TestClocks:
+    """Sandbox orgs' stored test times (``org_clock``), read on the request path.
+
+    A process that never advanced a clock still sees the stored time: the row is read at
+    most once per org every ``ttl`` seconds (a primary-key read) and loaded into
+    ``kit.clock.set_org_time``; when the row is gone the in-process time this cache set is
+    cleared again. Keyed by database too, so tests with several databases stay apart.
+    """
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[Any, int], tuple[float, datetime | None]] = {}
+        self._loaded: set[str] = set()
+
+    @staticmethod
+    def _key(session: Session, org_id: int) -> tuple[Any, int]:
+        return (session.get_bind().engine.url, org_id)
+
+    def instant(self, session: Session, *, org_id: int, org_slug: str) -> datetime | None:
+        """The org's stored test time, or None when it runs on the wall clock."""
+        key = self._key(session, org_id)
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] > time.monotonic():
+            instant = entry[1]
+        else:
+            instant = session.scalar(select(OrgClock.now_at).where(OrgClock.org_id == org_id))
+            self._entries[key] = (time.monotonic() + self.ttl, instant)
+        self._sync(org_slug, instant)
+        return instant
+
+    def remember(
+        self, session: Session, *, org_id: int, org_slug: str, instant: datetime | None
+    ) -> None:
+        """What this process just stored (or rolled back to), so it sees it at once."""
+        self._entries[self._key(session, org_id)] = (time.monotonic() + self.ttl, instant)
+        self._sync(org_slug, instant)
+
+    def forget(self) -> None:
+        """Drop every cached clock and the in-process times loaded from them."""
+        with self._lock:
+            self._entries.clear()
+            for slug in self._loaded:
+                clear_org_time(slug)
+            self._loaded.clear()
+
+    def _sync(self, org_slug: str, instant: datetime | None) -> None:
+        with self._lock:
+            if instant is not None:
+                set_org_time(org_slug, instant)
+                self._loaded.add(org_slug)
+            elif org_slug in self._loaded:
+                clear_org_time(org_slug)
+                self._loaded.discard(org_slug)
+
+
+test_clocks = TestClocks(TEST_CLOCK_CACHE_SECONDS)
+
+
 async def current_caller(
-    request: Request, auth: Annotated[AuthContext, Depends(authenticate)]
+    request: Request, auth: Annotated[AuthContext, Depends(authenticate)], session: SessionDep
 ) -> Caller:
-    clock = clock_for(auth.org_slug)
+    instant = test_clocks.instant(session, org_id=auth.org_id, org_slug=auth.org_slug)
+    clock = FrozenClock(instant) if instant is not None else clock_for(auth.org_slug)
     now = clock.now()
     return Caller(
         org_id=auth.org_id,

@@ -41,3 +41,13 @@ class UnknownMasterData(DomainError):
 
 class CatalogueInvalid(DomainError):
     error = ErrorCode.CATALOGUE_INVALID
+
+
+class CatalogueInUse(DomainError):
+    """A new catalogue would remove items that lines, accounts or terminals still use."""
+
+    error = ErrorCode.CATALOGUE_IN_USE
+
+
+class InvalidInventoryRange(DomainError):
+    error = ErrorCode.INVENTORY_RANGE_INVALID

@@ -2,8 +2,10 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mascustomers.catalog.inventory_states import NumberStatus, SimStatus
@@ -146,3 +148,93 @@ def set_sim_status(
     session.execute(
         update(SimCard).where(SimCard.org_id == org_id, SimCard.iccid == iccid).values(**values)
     )
+
+
+def numbers_between(session: Session, *, org_id: int, first: str, last: str) -> set[str]:
+    """The org's pool numbers from ``first`` to ``last`` (same-length digit strings)."""
+    return set(
+        session.scalars(
+            select(Msisdn.msisdn).where(
+                Msisdn.org_id == org_id, Msisdn.msisdn >= first, Msisdn.msisdn <= last
+            )
+        )
+    )
+
+
+def iccids_between(session: Session, *, org_id: int, first: str, last: str) -> set[str]:
+    return set(
+        session.scalars(
+            select(SimCard.iccid).where(
+                SimCard.org_id == org_id, SimCard.iccid >= first, SimCard.iccid <= last
+            )
+        )
+    )
+
+
+def _insert_new(session: Session, model: type[Msisdn] | type[SimCard], rows: list[Any]) -> None:
+    """One executemany INSERT; rows another writer added meanwhile are skipped, not an error."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement: Any = postgresql.insert(model).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite.insert(model).on_conflict_do_nothing()
+    else:
+        statement = insert(model)
+    session.execute(statement, rows)
+
+
+def insert_numbers(session: Session, rows: list[dict[str, Any]]) -> None:
+    _insert_new(session, Msisdn, rows)
+
+
+def insert_sims(session: Session, rows: list[dict[str, Any]]) -> None:
+    _insert_new(session, SimCard, rows)
+
+
+def count_numbers(session: Session, *, org_id: int, status: str | None = None) -> int:
+    query = select(func.count()).select_from(Msisdn).where(Msisdn.org_id == org_id)
+    if status is not None:
+        query = query.where(Msisdn.status == status)
+    return int(session.scalar(query) or 0)
+
+
+def count_sims(session: Session, *, org_id: int, status_id: int | None = None) -> int:
+    query = select(func.count()).select_from(SimCard).where(SimCard.org_id == org_id)
+    if status_id is not None:
+        query = query.where(SimCard.status_id == status_id)
+    return int(session.scalar(query) or 0)
+
+
+def free_number_bounds(
+    session: Session, *, org_id: int, host_cfg_id: int
+) -> tuple[str, str] | None:
+    """The lowest and highest free number of a network (two index lookups), or None."""
+    free = select(Msisdn.msisdn).where(
+        Msisdn.org_id == org_id,
+        Msisdn.host_cfg_id == host_cfg_id,
+        Msisdn.status == NumberStatus.AVAILABLE,
+    )
+    lowest = session.scalars(free.order_by(Msisdn.msisdn).limit(1)).first()
+    if lowest is None:
+        return None
+    highest = session.scalars(free.order_by(Msisdn.msisdn.desc()).limit(1)).one()
+    return lowest, highest
+
+
+def free_numbers_from(
+    session: Session, *, org_id: int, host_cfg_id: int, start: str, limit: int
+) -> Sequence[str]:
+    """Up to ``limit`` free numbers from ``start`` upwards, in order."""
+    return session.scalars(
+        select(Msisdn.msisdn)
+        .where(
+            Msisdn.org_id == org_id,
+            Msisdn.host_cfg_id == host_cfg_id,
+            Msisdn.status == NumberStatus.AVAILABLE,
+            Msisdn.msisdn >= start,
+        )
+        .order_by(Msisdn.msisdn)
+        .limit(limit)
+    ).all()

@@ -1,5 +1,6 @@
 """Numbers and SIM cards: reserve, bind to a line, activate, release."""
 
+import random
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -7,8 +8,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mascustomers.catalog import inventory_repository as repository
-from mascustomers.catalog.errors import NumberNotAvailable, SimNotAvailable
-from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG, NumberStatus, SimStatus
+from mascustomers.catalog.errors import (
+    InvalidIccidValue,
+    NumberNotAvailable,
+    SimNotAvailable,
+    UnknownNetwork,
+)
+from mascustomers.catalog.inventory_states import (
+    HOST_CFG_NAMES,
+    YOIGO_HOST_CFG,
+    NumberStatus,
+    SimStatus,
+)
+from mascustomers.errors import NotFound
+from mascustomers.kit.line_numbers import InvalidIccid, validate_iccid
 from mascustomers.models import SimCard
 
 _PICK_ATTEMPTS = 5
@@ -102,3 +115,83 @@ def get_sim(session: Session, *, org_id: int, iccid: str) -> SimCard | None:
 
 def free_numbers(session: Session, *, org_id: int, host_cfg_id: int, limit: int) -> Sequence[str]:
     return repository.free_numbers(session, org_id=org_id, host_cfg_id=host_cfg_id, limit=limit)
+
+
+def resolve_network(value: str) -> int:
+    """The network of ``available-msisdns/{host_cfg}``: its name (``YOIGO``) or its id (``1``).
+
+    Only YOIGO has a number pool; anything else is ``UnknownNetwork`` (400).
+    """
+    wanted = value.strip()
+    for network_id, name in HOST_CFG_NAMES.items():
+        if wanted.upper() == name or wanted == str(network_id):
+            return network_id
+    supported = ", ".join(f"{name} ({network_id})" for network_id, name in HOST_CFG_NAMES.items())
+    raise UnknownNetwork(f"host_cfg: {value!r} is not a supported network; use {supported}")
+
+
+def available_numbers(
+    session: Session,
+    *,
+    org_id: int,
+    host_cfg_id: int,
+    limit: int,
+    rng: random.Random | None = None,
+) -> list[str]:
+    """Up to ``limit`` free numbers, read from a random point of the pool (then wrapping).
+
+    Channels that ask at the same time are offered different numbers, so two customers rarely
+    pick the same one; a pick is only held when the signup reserves it. Sorted ascending.
+    """
+    bounds = repository.free_number_bounds(session, org_id=org_id, host_cfg_id=host_cfg_id)
+    if bounds is None:
+        return []
+    low, high = int(bounds[0]), int(bounds[1])
+    start = f"{(rng or random).randint(low, high):09d}"
+    numbers = list(
+        repository.free_numbers_from(
+            session, org_id=org_id, host_cfg_id=host_cfg_id, start=start, limit=limit
+        )
+    )
+    if len(numbers) < limit:
+        wrapped = repository.free_numbers_from(
+            session, org_id=org_id, host_cfg_id=host_cfg_id, start=bounds[0], limit=limit
+        )
+        numbers += [n for n in wrapped if n < start][: limit - len(numbers)]
+    return sorted(numbers)
+
+
+def simcard(session: Session, *, org_id: int, iccid: str) -> SimCard:
+    """A SIM card of the org's stock by ICCID; malformed → 400, unknown → 404."""
+    try:
+        validate_iccid(iccid)
+    except InvalidIccid as error:
+        raise InvalidIccidValue(f"iccid: {error}") from error
+    sim = repository.get_sim(session, org_id=org_id, iccid=iccid)
+    if sim is None:
+        raise NotFound(f"SIM card {iccid} is not in this org's stock")
+    return sim
+
+
+def pool_size(session: Session, *, org_id: int) -> int:
+    """How many numbers the org's pool holds, whatever their status."""
+    return repository.count_numbers(session, org_id=org_id)
+
+
+def stock_counts(session: Session, *, org_id: int) -> dict[str, int]:
+    """Numbers and SIM cards: total and free."""
+    return {
+        "numbers": repository.count_numbers(session, org_id=org_id),
+        "numbers_available": repository.count_numbers(
+            session, org_id=org_id, status=NumberStatus.AVAILABLE
+        ),
+        "sims": repository.count_sims(session, org_id=org_id),
+        "sims_available": repository.count_sims(
+            session, org_id=org_id, status_id=SimStatus.DISPONIBLE
+        ),
+    }
+
+
+def free_sim(session: Session, *, org_id: int) -> str | None:
+    """The ICCID of a card in stock (DISPONIBLE), if any: e.g. one to hand over in a shop."""
+    return repository.pick_free_sim(session, org_id=org_id)

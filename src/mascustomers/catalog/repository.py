@@ -1,13 +1,16 @@
 """All SQL reading the org's catalogue tables."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mascustomers.db.base import Base
 from mascustomers.models import (
+    AccountBundle,
+    AppliedPromotion,
     CatalogueBonus,
     CatalogueBundle,
     CatalogueDevice,
@@ -15,7 +18,13 @@ from mascustomers.models import (
     CataloguePromotion,
     CatalogueService,
     CatalogueTaxRule,
+    Org,
     OrgCatalogue,
+    Subscription,
+    SubscriptionBonus,
+    SubscriptionProduct,
+    SubscriptionService,
+    SubscriptionTerminal,
 )
 
 T = TypeVar("T", bound=Base)
@@ -24,6 +33,11 @@ T = TypeVar("T", bound=Base)
 def _item_key(model: type[Base]) -> str:
     """The catalogue's own id column of an item table (its primary key besides org_id)."""
     return next(str(c.key) for c in model.__mapper__.primary_key if c.key != "org_id")
+
+
+def item_key(row: Base) -> int:
+    """A catalogue row's own id (``product_id``, ``catalogue_id``, ``state_id`` …)."""
+    return int(getattr(row, _item_key(type(row))))
 
 
 def get(session: Session, model: type[T], org_id: int, item_id: int) -> T | None:
@@ -48,6 +62,108 @@ def get_tax_rule(session: Session, org_id: int, state_id: int) -> CatalogueTaxRu
     if rule is None:
         rule = session.get(CatalogueTaxRule, {"org_id": org_id, "state_id": 0})
     return rule
+
+
+def get_catalogue_row(session: Session, org_id: int) -> OrgCatalogue | None:
+    return session.get(OrgCatalogue, org_id)
+
+
+def lock_org_catalogue(session: Session, org_id: int) -> None:
+    """Serialise catalogue loads of one org: lock its org row until the transaction ends.
+
+    PostgreSQL only; a SQLite writer already holds the database's write lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Org.id).where(Org.id == org_id).with_for_update())
+
+
+def save_catalogue_row(
+    session: Session, *, org_id: int, content_hash: str, document: dict[str, Any], now: datetime
+) -> None:
+    """Store the loaded document and its hash (one row per org)."""
+    row = session.get(OrgCatalogue, org_id)
+    if row is None:
+        session.add(
+            OrgCatalogue(org_id=org_id, content_hash=content_hash, document=document, loaded_at=now)
+        )
+    else:
+        row.content_hash = content_hash
+        row.document = document
+        row.loaded_at = now
+
+
+def count_items(session: Session, model: type[Base], org_id: int) -> int:
+    column: Any = model.org_id  # type: ignore[attr-defined]
+    return int(session.scalar(select(func.count()).select_from(model).where(column == org_id)) or 0)
+
+
+Ids = Collection[int]
+_Query = Callable[[int, Ids], Select[int, int]]
+
+
+def _counted(column: InstrumentedAttribute[int], ids: Ids) -> Select[int, int]:
+    return select(column, func.count()).where(column.in_(list(ids))).group_by(column)
+
+
+def _on_org_lines(column: InstrumentedAttribute[int], line: InstrumentedAttribute[int]) -> _Query:
+    """Rows of a per-line table (no org column) naming an item, on the org's lines."""
+    return lambda org_id, ids: (
+        _counted(column, ids)
+        .join(Subscription, Subscription.id == line)
+        .where(Subscription.org_id == org_id)
+    )
+
+
+def _in_org(column: InstrumentedAttribute[int], org: InstrumentedAttribute[int]) -> _Query:
+    return lambda org_id, ids: _counted(column, ids).where(org == org_id)
+
+
+# What may still name a catalogue item, by document section: (what, query of (id, count)).
+_REFERENCES: dict[str, tuple[tuple[str, _Query], ...]] = {
+    "products": (
+        ("subscriptions", _in_org(Subscription.product_id, Subscription.org_id)),
+        (
+            "tariff history rows",
+            _on_org_lines(SubscriptionProduct.product_id, SubscriptionProduct.subscription_id),
+        ),
+    ),
+    "bonuses": (
+        (
+            "subscription bonuses",
+            _on_org_lines(SubscriptionBonus.bonus_id, SubscriptionBonus.subscription_id),
+        ),
+    ),
+    "services": (
+        (
+            "subscription services",
+            _on_org_lines(SubscriptionService.service_id, SubscriptionService.subscription_id),
+        ),
+    ),
+    "promotions": (
+        ("applied promotions", _in_org(AppliedPromotion.promotion_id, AppliedPromotion.org_id)),
+    ),
+    "devices": (
+        ("sold terminals", _in_org(SubscriptionTerminal.catalogue_id, SubscriptionTerminal.org_id)),
+    ),
+    "bundles": (("account bundles", _in_org(AccountBundle.bundle_id, AccountBundle.org_id)),),
+}
+
+
+def references(
+    session: Session, *, org_id: int, section: str, ids: Ids
+) -> dict[int, dict[str, int]]:
+    """For each of ``ids`` the org's data still names: what names it, and how many rows.
+
+    ``section`` is the document section (``products``, ``bonuses`` …). Ended lines count:
+    their history still shows the item.
+    """
+    found: dict[int, dict[str, int]] = {}
+    if not ids:
+        return found
+    for kind, query in _REFERENCES.get(section, ()):
+        for item_id, count in session.execute(query(org_id, ids)).all():
+            found.setdefault(int(item_id), {})[kind] = int(count)
+    return found
 
 
 __all__ = [

@@ -1,35 +1,164 @@
-"""``mascustomers demo``: what ``make run`` uses to get a working sandbox."""
+"""``mascustomers demo``: what ``make run`` uses to get a working sandbox.
+
+Safe to run again and again; each step only does what is missing:
+
+1. migrate the database;
+2. create the sandbox org ``telco``;
+3. load the shipped catalogue (``catalog/data/telco.yaml``; a no-op when already loaded);
+4. stock numbers 600000000-600009999 and 10,000 SIM cards when the org's pool is empty;
+5. sign up three demo customers through the real signup service when the org has none: a
+   convergent one (fibre, landline, two mobile lines, TV, a financed iPhone), a postpaid
+   mobile-only one and a prepaid one;
+6. print a fresh all-permission API key and curl lines to try.
+"""
+
+from collections.abc import Callable
+from typing import Any
 
 import typer
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from mascustomers.auth import repository as auth_repository
 from mascustomers.auth import service as auth_service
+from mascustomers.auth.caller import Caller
 from mascustomers.auth.permissions import Permission
+from mascustomers.catalog import inventory_loader, inventory_service, loader
+from mascustomers.catalog.errors import CatalogueInUse
+from mascustomers.catalog.file_format import load_shipped_catalogue
+from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG
+from mascustomers.cli import demo_data
 from mascustomers.db import migrate
+from mascustomers.db.engine import make_engine
 from mascustomers.db.unit_of_work import unit_of_work
+from mascustomers.errors import DomainError
+from mascustomers.kit.clock import clock_for
+from mascustomers.models import Customer, Org
 from mascustomers.settings import Settings
+from mascustomers.signups import service as signups_service
+from mascustomers.signups.schemas import SignupCreate
 
 DEMO_ORG = "telco"
+DEMO_NUMBERS = "600000000-600009999"
+DEMO_ICCIDS = "8934040000000000000-8934040000000009999"
+
+
+def _org(session: Session) -> Org:
+    org = auth_repository.get_org_by_slug(session, DEMO_ORG)
+    if org is None:
+        org = auth_service.create_org(session, slug=DEMO_ORG, name="Telco demo", is_sandbox=True)
+    return org
+
+
+def _catalogue(session: Session, org: Org) -> str:
+    try:
+        report = loader.load_catalogue(
+            session, org_id=org.id, document=load_shipped_catalogue(), now=clock_for(org.slug).now()
+        )
+    except CatalogueInUse as error:
+        return f"kept the current catalogue: {error.detail}"
+    return report.lines()[0]
+
+
+def _inventory(session: Session, org: Org) -> str:
+    if inventory_service.pool_size(session, org_id=org.id) > 0:
+        return "inventory: the number pool is stocked already"
+    now = clock_for(org.slug).now()
+    numbers = inventory_loader.add_numbers(
+        session,
+        org_id=org.id,
+        numbers=inventory_loader.parse_msisdn_range(DEMO_NUMBERS),
+        host_cfg_id=YOIGO_HOST_CFG,
+        now=now,
+    )
+    sims = inventory_loader.add_sims(
+        session,
+        org_id=org.id,
+        iccids=inventory_loader.parse_iccid_range(DEMO_ICCIDS),
+        batch=inventory_loader.SimBatch(),
+        now=now,
+    )
+    return f"inventory: {numbers.added} numbers and {sims.added} SIM cards added"
+
+
+def _has_customers(session: Session, org: Org) -> bool:
+    return session.scalar(select(Customer.id).where(Customer.org_id == org.id).limit(1)) is not None
+
+
+def _customers(session: Session, org: Org) -> str:
+    if _has_customers(session, org):
+        return "customers: the org has customers already"
+    clock = clock_for(org.slug)
+    caller = Caller(
+        org_id=org.id,
+        org_slug=org.slug,
+        actor="demo",
+        now=clock.now(),
+        today=clock.today(org.timezone),
+    )
+    bodies: list[Callable[[], dict[str, Any]]] = [
+        demo_data.convergent_signup,
+        lambda: demo_data.mobile_signup(iccid=inventory_service.free_sim(session, org_id=org.id)),
+        lambda: demo_data.prepaid_signup(iccid=inventory_service.free_sim(session, org_id=org.id)),
+    ]
+    decisions = []
+    for body in bodies:
+        result = signups_service.create_signup(
+            session, caller=caller, body=SignupCreate.model_validate(body())
+        )
+        session.flush()
+        decisions.append(result.risk_decision)
+    return f"customers: {len(decisions)} demo customers signed up (risk {', '.join(decisions)})"
+
+
+def prepare(settings: Settings, engine: Engine) -> list[str]:
+    """Steps 2-5, each in its own transaction; what each did, one line per step.
+
+    A step the org's data does not allow (say, a catalogue replaced by one without the demo's
+    products) is reported and skipped; the others still run.
+    """
+    with unit_of_work(settings, engine=engine) as session:
+        _org(session)
+    done = []
+    for name, step in (
+        ("catalogue", _catalogue),
+        ("inventory", _inventory),
+        ("customers", _customers),
+    ):
+        try:
+            with unit_of_work(settings, engine=engine) as session:
+                done.append(step(session, _org(session)))
+        except DomainError as error:
+            done.append(f"{name}: skipped, {error.detail}")
+    return done
 
 
 def demo(
     host: str = typer.Option("127.0.0.1", help="host shown in the curl line"),
     port: int = typer.Option(8000, help="port shown in the curl line"),
 ) -> None:
-    """Migrate, create the sandbox org `telco` with its demo data, and print a fresh API key."""
+    """Migrate, set up the sandbox org `telco` with its demo data, and print a fresh API key."""
     settings = Settings()
     migrate.upgrade(settings.database_url)
-    with unit_of_work(settings) as session:
-        org = auth_repository.get_org_by_slug(session, DEMO_ORG)
-        if org is None:
-            org = auth_service.create_org(
-                session, slug=DEMO_ORG, name="Telco demo", is_sandbox=True
+    engine = make_engine(settings.database_url, settings=settings)
+    try:
+        for line in prepare(settings, engine):
+            typer.echo(line)
+        with unit_of_work(settings, engine=engine) as session:
+            created = auth_service.create_key(
+                session, org=_org(session), name="demo", permissions=frozenset(Permission)
             )
-        created = auth_service.create_key(
-            session, org=org, name="demo", permissions=frozenset(Permission)
-        )
+    finally:
+        engine.dispose()
     base = f"http://{host}:{port}"
+    key = created.secret
     typer.echo(f"Demo org '{DEMO_ORG}' is ready in {settings.database_url}")
-    typer.echo(f"API key (all permissions): {created.secret}")
-    typer.echo(f'Try: curl -H "x-api-key: {created.secret}" {base}/v2/openapi.json')
+    typer.echo(f"API key (all permissions): {key}")
+    typer.echo(f'Try: curl -H "x-api-key: {key}" {base}/v2/orgs/{DEMO_ORG}/signups/master-data')
+    typer.echo(f'     curl -H "x-api-key: {key}" {base}/v2/orgs/{DEMO_ORG}/catalogue/products')
+    typer.echo(
+        f'     curl -H "x-api-key: {key}" "{base}/v2/orgs/{DEMO_ORG}/users/tree?email='
+        f'{demo_data.CONVERGENT_EMAIL}"'
+    )
+    typer.echo(f'     curl -H "x-api-key: {key}" {base}/v2/openapi.json')
     typer.echo(f"Docs: {base}/docs")

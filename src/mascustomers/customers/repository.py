@@ -1,9 +1,11 @@
 """All SQL about customers and users."""
 
+from collections.abc import Collection, Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.models import Customer, User
+from mascustomers.models import Account, Customer, Subscription, User
 
 
 def find_customer_by_document(
@@ -44,3 +46,35 @@ def get_user(session: Session, *, org_id: int, user_id: int) -> User | None:
 def get_customer(session: Session, *, org_id: int, customer_id: int) -> Customer | None:
     customer = session.get(Customer, customer_id)
     return customer if customer is not None and customer.org_id == org_id else None
+
+
+def customers_by_documents(
+    session: Session, *, org_id: int, documents: Collection[tuple[int, str]]
+) -> list[Customer]:
+    """The org's customers holding one of ``(document type id, value)`` (unique per org)."""
+    wanted = set(documents)
+    found = session.scalars(
+        select(Customer).where(
+            Customer.org_id == org_id,
+            Customer.document_type_id.in_(sorted({t for t, _ in wanted})),
+            Customer.document_value.in_(sorted({v for _, v in wanted})),
+        )
+    ).all()
+    return [c for c in found if (c.document_type_id, c.document_value) in wanted]
+
+
+def live_lines_of_type(
+    session: Session, *, customer_id: int, type_id: int
+) -> Sequence[Subscription]:
+    """The customer's live lines (``ended_at`` null) of one subscription type, locked to update."""
+    return session.scalars(
+        select(Subscription)
+        .join(Account, Account.id == Subscription.account_id)
+        .where(
+            Account.customer_id == customer_id,
+            Subscription.type_id == type_id,
+            Subscription.ended_at.is_(None),
+        )
+        .order_by(Subscription.id)
+        .with_for_update(of=Subscription)
+    ).all()

@@ -1,11 +1,25 @@
 """All SQL about subscriptions and their histories."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from mascustomers.models import Subscription, SubscriptionProduct
+from mascustomers.models import (
+    AccountBundle,
+    CatalogueBonus,
+    CatalogueProduct,
+    Recharge,
+    ScheduledOperation,
+    Sell,
+    Subscription,
+    SubscriptionBlock,
+    SubscriptionBonus,
+    SubscriptionProduct,
+    SubscriptionService,
+    SubscriptionStatusChange,
+)
 
 
 def get_subscription(session: Session, *, org_id: int, subscription_id: int) -> Subscription | None:
@@ -36,3 +50,178 @@ def current_product(session: Session, *, subscription_id: int) -> SubscriptionPr
             SubscriptionProduct.ended_at.is_(None),
         )
     ).first()
+
+
+def lock_line(session: Session, *, org_id: int, subscription_id: int) -> Subscription | None:
+    """The line, row-locked on PostgreSQL so concurrent writers on it queue up."""
+    query = select(Subscription).where(
+        Subscription.id == subscription_id, Subscription.org_id == org_id
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def status_history(session: Session, *, subscription_id: int) -> Sequence[SubscriptionStatusChange]:
+    return session.scalars(
+        select(SubscriptionStatusChange)
+        .where(SubscriptionStatusChange.subscription_id == subscription_id)
+        .order_by(SubscriptionStatusChange.changed_at, SubscriptionStatusChange.id)
+    ).all()
+
+
+def product_history(session: Session, *, subscription_id: int) -> Sequence[SubscriptionProduct]:
+    """Tariff periods, newest first (the open, current one on top)."""
+    return session.scalars(
+        select(SubscriptionProduct)
+        .where(SubscriptionProduct.subscription_id == subscription_id)
+        .order_by(SubscriptionProduct.started_at.desc(), SubscriptionProduct.id.desc())
+    ).all()
+
+
+def product_names(session: Session, *, org_id: int, ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(CatalogueProduct.product_id, CatalogueProduct.name).where(
+            CatalogueProduct.org_id == org_id, CatalogueProduct.product_id.in_(wanted)
+        )
+    ).all()
+    return {product_id: name for product_id, name in rows}
+
+
+def bonus_names(session: Session, *, org_id: int, ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(CatalogueBonus.bonus_id, CatalogueBonus.name).where(
+            CatalogueBonus.org_id == org_id, CatalogueBonus.bonus_id.in_(wanted)
+        )
+    ).all()
+    return {bonus_id: name for bonus_id, name in rows}
+
+
+def account_bundle(session: Session, *, account_bundle_id: int) -> AccountBundle | None:
+    return session.get(AccountBundle, account_bundle_id)
+
+
+def pending_operations(
+    session: Session, *, subscription_id: int, kind: str
+) -> Sequence[ScheduledOperation]:
+    return session.scalars(
+        select(ScheduledOperation)
+        .where(
+            ScheduledOperation.subscription_id == subscription_id,
+            ScheduledOperation.kind == kind,
+            ScheduledOperation.status == "PENDING",
+        )
+        .order_by(ScheduledOperation.due_at, ScheduledOperation.id)
+    ).all()
+
+
+def claim_operation(session: Session, *, operation_id: int, now: datetime) -> bool:
+    """PENDING or RUNNING (leased) → DONE in one guarded UPDATE; False if already taken."""
+    result = session.execute(
+        update(ScheduledOperation)
+        .where(
+            ScheduledOperation.id == operation_id,
+            ScheduledOperation.status.in_(("PENDING", "RUNNING")),
+        )
+        .values(status="DONE", done_at=now, lease_until=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def services_of(session: Session, *, subscription_id: int) -> Sequence[SubscriptionService]:
+    return session.scalars(
+        select(SubscriptionService)
+        .where(SubscriptionService.subscription_id == subscription_id)
+        .order_by(SubscriptionService.service_id)
+    ).all()
+
+
+def service_of(
+    session: Session, *, subscription_id: int, service_id: int
+) -> SubscriptionService | None:
+    return session.scalars(
+        select(SubscriptionService).where(
+            SubscriptionService.subscription_id == subscription_id,
+            SubscriptionService.service_id == service_id,
+        )
+    ).first()
+
+
+def bonuses_of(session: Session, *, subscription_id: int) -> Sequence[SubscriptionBonus]:
+    return session.scalars(
+        select(SubscriptionBonus)
+        .where(SubscriptionBonus.subscription_id == subscription_id)
+        .order_by(SubscriptionBonus.start_at, SubscriptionBonus.id)
+    ).all()
+
+
+def bonus_rows_open_after(
+    session: Session, *, subscription_id: int, bonus_id: int, instant: datetime
+) -> Sequence[SubscriptionBonus]:
+    """Rows of one bonus still in effect (or yet to start) at ``instant``."""
+    return session.scalars(
+        select(SubscriptionBonus)
+        .where(
+            SubscriptionBonus.subscription_id == subscription_id,
+            SubscriptionBonus.bonus_id == bonus_id,
+            or_(SubscriptionBonus.end_at.is_(None), SubscriptionBonus.end_at > instant),
+        )
+        .order_by(SubscriptionBonus.start_at)
+    ).all()
+
+
+def open_blocks(session: Session, *, subscription_id: int) -> Sequence[SubscriptionBlock]:
+    return session.scalars(
+        select(SubscriptionBlock)
+        .where(
+            SubscriptionBlock.subscription_id == subscription_id,
+            SubscriptionBlock.end_at.is_(None),
+        )
+        .order_by(SubscriptionBlock.block_id)
+    ).all()
+
+
+def held_sells(session: Session, *, org_id: int, kind: str, subscription_id: int) -> Sequence[Sell]:
+    return session.scalars(
+        select(Sell).where(
+            Sell.org_id == org_id,
+            Sell.status == "HELD",
+            Sell.kind == kind,
+            Sell.request["subscription_id"].as_integer() == subscription_id,
+        )
+    ).all()
+
+
+def swap_sim(
+    session: Session, *, subscription_id: int, old_iccid: str | None, iccid: str, imsi: str
+) -> bool:
+    """Point the live line at another SIM, only if it still has ``old_iccid`` (lost race: False)."""
+    guard = Subscription.iccid.is_(None) if old_iccid is None else Subscription.iccid == old_iccid
+    result = session.execute(
+        update(Subscription)
+        .where(Subscription.id == subscription_id, Subscription.ended_at.is_(None), guard)
+        .values(iccid=iccid, imsi=imsi)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def recharges_between(
+    session: Session, *, subscription_id: int, start: datetime, end: datetime
+) -> Sequence[Recharge]:
+    return session.scalars(
+        select(Recharge)
+        .where(
+            Recharge.subscription_id == subscription_id,
+            Recharge.recharged_at >= start,
+            Recharge.recharged_at < end,
+        )
+        .order_by(Recharge.recharged_at, Recharge.id)
+    ).all()

@@ -3,17 +3,23 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mascustomers.catalog import master_data
+from mascustomers.catalog.master_data import MasterDataList
+from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.models import (
+    Recharge,
     Subscription,
     SubscriptionProduct,
     SubscriptionService,
     SubscriptionStatusChange,
 )
 from mascustomers.subscriptions import repository
+from mascustomers.subscriptions.errors import NotPrepaid
 from mascustomers.subscriptions.states import (
     Origin,
     SubscriptionStatus,
@@ -158,3 +164,42 @@ def live_by_number(session: Session, *, org_id: int, number: str) -> Subscriptio
 
 def of_account(session: Session, *, account_id: int) -> list[Subscription]:
     return list(repository.of_account(session, account_id=account_id))
+
+
+def record_recharge(
+    session: Session,
+    *,
+    org_id: int,
+    subscription_id: int,
+    amount: Decimal,
+    movement_type_id: int,
+    origin_id: int,
+    recharged_at: datetime,
+) -> Recharge:
+    """A balance movement of a prepaid line (what ``GET .../recharge/detail`` lists).
+
+    ``movement_type_id`` and ``origin_id`` are master-data ids (``movement_types``,
+    ``recharge_origins``); refunds and penalties are negative amounts, zero is refused.
+    """
+    subscription = repository.get_subscription(
+        session, org_id=org_id, subscription_id=subscription_id
+    )
+    if subscription is None:
+        raise NotFound(f"subscription {subscription_id} not found")
+    if subscription.type_id != SubscriptionType.PREPAID_MOBILE:
+        raise NotPrepaid(f"subscriptionId: subscription {subscription_id} is not a prepaid line")
+    master_data.require(MasterDataList.MOVEMENT_TYPES, movement_type_id, field="movement_type_id")
+    master_data.require(MasterDataList.RECHARGE_ORIGINS, origin_id, field="origin_id")
+    if amount == 0:
+        raise ValidationFailed("amount: a recharge moves a non-zero amount")
+    recharge = Recharge(
+        org_id=org_id,
+        subscription_id=subscription_id,
+        amount=amount,
+        movement_type_id=movement_type_id,
+        origin_id=origin_id,
+        recharged_at=recharged_at,
+    )
+    session.add(recharge)
+    session.flush()
+    return recharge

@@ -1,0 +1,91 @@
+"""Signups reads of master data and inventory (reference tag Signups)."""
+
+import json
+from functools import cache
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from mascustomers.auth.caller import CallerDep
+from mascustomers.catalog import inventory_service
+from mascustomers.catalog.master_data import MasterData, load_master_data
+from mascustomers.catalog.schemas import AvailableMsisdns, SimcardInfo
+from mascustomers.db.dependencies import SessionDep
+from mascustomers.kit.clock import format_date, local_date
+
+router = APIRouter()
+
+
+@cache
+def _master_data_body() -> bytes:
+    """The master-data response, serialised once per process (it is read-only data)."""
+    document = load_master_data().model_dump(mode="json")
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@router.get("/v2/orgs/{orgId}/signups/master-data", response_model=MasterData)
+async def master_data(
+    orgId: str,
+    dealerId: Annotated[
+        str | None, Query(max_length=40, description="(optional) dealer identifier")
+    ] = None,
+) -> Response:
+    """Returns a list of normalized master-data info related to a given a dealerId.
+
+    The 52 Spanish provinces (INE id, ISO 3166-2), document types, nationalities, languages,
+    prepaid initial balances, mobile and fixed-line donor operators, sectors, billing types,
+    SIM fabrication types, termination and cancellation motives, movement types, recharge
+    origins, occupations and occupation sectors: the ids every other operation accepts.
+
+    ``dealerId`` is accepted for compatibility and narrows nothing: none of these lists depends
+    on the dealer. What a dealer may sell (products, bundles) is narrowed by the catalogue
+    endpoints' ``dealer_id`` (``GET /v2/orgs/{orgId}/catalogue/products?dealer_id=…``).
+    """
+    return Response(content=_master_data_body(), media_type="application/json")
+
+
+@router.get(
+    "/v2/orgs/{orgId}/signups/available-msisdns/{host_cfg}", response_model=AvailableMsisdns
+)
+async def available_msisdns(
+    orgId: str,
+    host_cfg: str,
+    session: SessionDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=100, description="how many numbers (1-100)")] = 10,
+) -> AvailableMsisdns:
+    """Get available msisdns for YOIGO network (only mobile numbers).
+
+    ``host_cfg`` is the network's name (``YOIGO``) or id (``1``); any other network answers
+    400. The numbers are free in the org's pool now, read from a random point of the pool so
+    that channels asking at once are offered different numbers; listing a number does not hold
+    it: the signup that names it in ``mobile_line.msisdn`` takes it, or fails if another
+    order took it first.
+    """
+    network = inventory_service.resolve_network(host_cfg)
+    numbers = inventory_service.available_numbers(
+        session, org_id=caller.org_id, host_cfg_id=network, limit=limit
+    )
+    return AvailableMsisdns(host_cfg_id=network, available_msisdns=numbers)
+
+
+@router.get("/v2/orgs/{orgId}/signups/simcard-info/{iccid}", response_model=SimcardInfo)
+async def simcard_info(
+    orgId: str, iccid: str, request: Request, session: SessionDep, caller: CallerDep
+) -> SimcardInfo:
+    """Returns simcard info from provided icc.
+
+    ``iccid`` is the card's 19 or 20 digits with its Luhn check digit (400 if malformed, 404 if
+    the org has no such card). Dates are calendar dates in the org's time zone.
+    """
+    sim = inventory_service.simcard(session, org_id=caller.org_id, iccid=iccid)
+    tz = request.app.state.settings.default_timezone
+    return SimcardInfo(
+        simcard_status_id=sim.status_id,
+        origin_id=sim.origin_id,
+        create_date=format_date(local_date(sim.created_at, tz)),
+        last_status_date=format_date(local_date(sim.last_status_at, tz)),
+        promotion_code=sim.promotion_code,
+        society_id=sim.society_id,
+        initial_balance=sim.initial_balance,
+    )

@@ -1,0 +1,234 @@
+"""The users tree: find a customer by email, number or document; its accounts and lines.
+
+Search rules:
+- ``number`` is the MSISDN or fixed number of a *live* line (``ended_at`` null); a leading
+  ``+34``/``0034`` and blanks are accepted. ``email`` is compared case-insensitively (stored
+  lower-cased). ``documentType`` (id 1-4 or NIF, DNI, NIE, TR, CIF, PASAPORTE, PASS) goes with
+  ``document``; the deprecated ``nif`` is tried as NIF, NIE and CIF.
+- Several criteria must all point at the same customer. ``id`` is the user the most specific
+  criterion matched (number, then email, then document); when one email or document belongs to
+  users of several customers, a customer's owner wins over a line user, then the newest customer.
+- A customer may log in unless it is ``login_blocked`` or every one of its accounts is
+  terminated (status CANCELADO/BAJA, or all its lines ended): otherwise 403 with code ``0010``.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mascustomers.catalog.master_data import MasterDataList
+from mascustomers.catalog.statuses import AccountStatus, SubscriptionType
+from mascustomers.customers import queries
+from mascustomers.customers.documents import DocumentTypeId
+from mascustomers.customers.labels import as_number, ref
+from mascustomers.customers.queries import AnyRow
+from mascustomers.customers.read_schemas import (
+    ActiveBonus,
+    FullAccount,
+    FullSubscription,
+    Ref,
+    ServiceState,
+    TreeAccount,
+    TreeSearch,
+    TreeSubscription,
+    UserTree,
+    UserTreeFull,
+)
+from mascustomers.customers.search_documents import typed_document, untyped_document
+from mascustomers.errors import LoginNotAllowed, NotFound, ValidationFailed
+from mascustomers.kit.emails import InvalidEmail, validate_email_address
+
+_NUMBER_PREFIX = re.compile(r"^(\+34|0034)")
+_NUMBER = re.compile(r"[6789][0-9]{8}")
+_TERMINATED_ACCOUNT = frozenset({AccountStatus.CANCELADO, AccountStatus.BAJA})
+_NIF_KINDS = (DocumentTypeId.NIF, DocumentTypeId.NIE, DocumentTypeId.CIF)
+_MOBILE = frozenset({SubscriptionType.PREPAID_MOBILE, SubscriptionType.POSTPAID_MOBILE})
+
+
+@dataclass(frozen=True)
+class Match:
+    customer_id: int
+    user_id: int
+    is_owner: bool
+
+
+@dataclass(frozen=True)
+class Found:
+    customer_id: int
+    customer_uuid: str
+    user_id: int
+    lines: Sequence[AnyRow]
+
+
+def find_tree(session: Session, *, org_id: int, search: TreeSearch) -> UserTree:
+    """The tree of the customer the search finds (400 no criteria, 404 none, 403 no login)."""
+    found = _find(session, org_id=org_id, search=search)
+    return UserTree(
+        id=found.user_id,
+        customer_id=found.customer_id,
+        customer_uuid=found.customer_uuid,
+        accounts=[
+            TreeAccount(id=account_id, owner_id=owner_id, subscriptions=_lines(rows))
+            for account_id, owner_id, rows in _by_account(found.lines)
+        ],
+    )
+
+
+def find_full_tree(
+    session: Session, *, org_id: int, search: TreeSearch, now: datetime
+) -> UserTreeFull:
+    """The tree with each line's current product, services and bonuses in force."""
+    found = _find(session, org_id=org_id, search=search)
+    lines = [row for row in found.lines if row.subscription_id is not None]
+    ids = [row.subscription_id for row in lines]
+    products = queries.product_names(
+        session, org_id=org_id, product_ids={row.product_id for row in lines}
+    )
+    services: dict[int, list[ServiceState]] = {}
+    bonuses: dict[int, list[ActiveBonus]] = {}
+    if ids:
+        for row in queries.line_services(session, org_id=org_id, subscription_ids=ids):
+            services.setdefault(row.subscription_id, []).append(
+                ServiceState(id=row.service_id, value=row.name, active=row.active)
+            )
+        for row in queries.active_bonuses(session, org_id=org_id, subscription_ids=ids, now=now):
+            bonuses.setdefault(row.subscription_id, []).append(
+                ActiveBonus(
+                    id=row.bonus_id, value=row.name, start_date=row.start_at, end_date=row.end_at
+                )
+            )
+    accounts = []
+    for account_id, owner_id, rows in _by_account(found.lines):
+        full = [
+            FullSubscription(
+                **_line_fields(row),
+                product=Ref(id=row.product_id, value=products.get(row.product_id)),
+                services=services.get(row.subscription_id, []),
+                bonuses=bonuses.get(row.subscription_id, []),
+            )
+            for row in rows
+        ]
+        accounts.append(FullAccount(id=account_id, owner_id=owner_id, subscriptions=full))
+    return UserTreeFull(
+        id=found.user_id,
+        customer_id=found.customer_id,
+        customer_uuid=found.customer_uuid,
+        accounts=accounts,
+    )
+
+
+def _find(session: Session, *, org_id: int, search: TreeSearch) -> Found:
+    criteria = _criteria_matches(session, org_id=org_id, search=search)
+    match = _choose(criteria)
+    if match is None:
+        raise NotFound("no customer matches the search")
+    head = queries.customer_head(session, org_id=org_id, customer_id=match.customer_id)
+    if head is None:
+        raise NotFound("no customer matches the search")
+    lines = queries.customer_lines(session, customer_id=head.id)
+    if head.login_blocked or not _may_log_in(lines):
+        raise LoginNotAllowed("The state does not allow login")
+    return Found(customer_id=head.id, customer_uuid=head.uuid, user_id=match.user_id, lines=lines)
+
+
+def _criteria_matches(session: Session, *, org_id: int, search: TreeSearch) -> list[list[Match]]:
+    """One list of matches per criterion given, most specific criterion first."""
+    matches: list[list[Match]] = []
+    for kind, value in _criteria(search):
+        if kind == "number":
+            row = queries.line_user_by_number(session, org_id=org_id, number=value)
+            matches.append([] if row is None else [_match(row)])
+        elif kind == "email":
+            rows = queries.users_by_email(session, org_id=org_id, email=value)
+            matches.append([_match(row) for row in rows])
+        else:
+            rows = queries.users_by_document(session, org_id=org_id, documents=value)
+            matches.append([_match(row) for row in rows])
+    return matches
+
+
+def _criteria(search: TreeSearch) -> list[tuple[str, Any]]:
+    """The search's criteria, checked and normalised before anything is looked up."""
+    criteria: list[tuple[str, Any]] = []
+    if search.number:
+        criteria.append(("number", _number(search.number)))
+    if search.email:
+        try:
+            criteria.append(("email", validate_email_address(search.email)))
+        except InvalidEmail as error:
+            raise ValidationFailed(f"email: {error}") from error
+    if search.document_type or search.document:
+        if not search.document_type or not search.document:
+            raise ValidationFailed("documentType and document go together; give both")
+        typed = typed_document(search.document_type, search.document, field="document")
+        criteria.append(("documents", [typed]))
+    if search.nif:
+        criteria.append(("documents", untyped_document(search.nif, field="nif", kinds=_NIF_KINDS)))
+    if not criteria:
+        raise ValidationFailed(
+            "give at least one search parameter: email, number, documentType and document"
+        )
+    return criteria
+
+
+def _match(row: AnyRow) -> Match:
+    return Match(customer_id=row.customer_id, user_id=row.user_id, is_owner=row.role == "owner")
+
+
+def _choose(criteria: list[list[Match]]) -> Match | None:
+    common = set.intersection(*({m.customer_id for m in matches} for matches in criteria))
+    candidates = [m for m in criteria[0] if m.customer_id in common]
+    return max(candidates, key=lambda m: (m.is_owner, m.customer_id), default=None)
+
+
+def _number(value: str) -> str:
+    number = _NUMBER_PREFIX.sub("", re.sub(r"\s", "", value))
+    if not _NUMBER.fullmatch(number):
+        raise ValidationFailed(
+            f"number: {value!r} is not a Spanish line number (9 digits starting 6, 7, 8 or 9)"
+        )
+    return number
+
+
+def _by_account(rows: Sequence[AnyRow]) -> list[tuple[int, int, list[AnyRow]]]:
+    """Rows grouped by account, in account order; an account without lines has no rows."""
+    grouped: dict[int, tuple[int, int, list[AnyRow]]] = {}
+    for row in rows:
+        entry = grouped.setdefault(row.account_id, (row.account_id, row.owner_user_id, []))
+        if row.subscription_id is not None:
+            entry[2].append(row)
+    return list(grouped.values())
+
+
+def _lines(rows: list[AnyRow]) -> list[TreeSubscription]:
+    return [TreeSubscription(**_line_fields(row)) for row in rows]
+
+
+def _line_fields(row: AnyRow) -> dict[str, Any]:
+    return {
+        "id": row.subscription_id,
+        "subscription_type": ref(MasterDataList.SUBSCRIPTION_TYPES, row.type_id),
+        "status": ref(MasterDataList.SUBSCRIPTION_STATUSES, row.status_id),
+        "user_id": row.user_id,
+        "identification_nr": as_number(row.identification_nr),
+        "expedition_user_id": row.expedition_user_id,
+        "bundle_id": row.bundle_id,
+        # The reference calls a mobile line outside any bundle "mobile".
+        "mobile_line_type": row.mobile_line_type or ("mobile" if row.type_id in _MOBILE else None),
+    }
+
+
+def _may_log_in(rows: Sequence[AnyRow]) -> bool:
+    """Whether some account is not terminated (a customer without accounts may log in)."""
+    accounts: dict[int, bool] = {}
+    for row in rows:
+        live_line = row.subscription_id is not None and row.ended_at is None
+        open_account = row.account_status_id not in _TERMINATED_ACCOUNT
+        # An account is alive while it is open and has a live line or no lines at all yet.
+        alive = open_account and (live_line or row.subscription_id is None)
+        accounts[row.account_id] = accounts.get(row.account_id, False) or alive
+    return not accounts or any(accounts.values())

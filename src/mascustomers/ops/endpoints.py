@@ -1,0 +1,248 @@
+"""Back-office operations under ``/v2/orgs/{orgId}/ops`` (permission ``operations``).
+
+Not in the reference: what an operator's back office does besides the channels (DESIGN §7).
+Errors are ``ErrorMessage`` with the codes of ``errors.ErrorCode`` (0089-0095 are these).
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from mascustomers.auth.caller import CallerDep
+from mascustomers.db.dependencies import SessionDep
+from mascustomers.ops import accounts, holds, payments, terminations
+from mascustomers.ops.schemas import (
+    HeldOrder,
+    HeldOrders,
+    Note,
+    PaymentCreate,
+    PaymentResult,
+    RechargeCreate,
+    RechargeResult,
+    TerminationCreate,
+    TerminationResult,
+    WorkOrderView,
+)
+from mascustomers.workorders import service as workorders_service
+from mascustomers.workorders.change_types import ChangeType
+
+router = APIRouter()
+OPS = "/v2/orgs/{orgId}/ops"
+EXTRA: dict[str, Any] = {"x-permission": "operations"}
+TAGS: list[str | Any] = ["Operations"]
+
+
+def org_timezone(request: Request) -> str:
+    return str(request.app.state.settings.default_timezone)
+
+
+@router.get(f"{OPS}/risk-holds", response_model=HeldOrders, tags=TAGS, openapi_extra=EXTRA)
+async def list_risk_holds(
+    orgId: str,
+    *,
+    session: SessionDep,
+    caller: CallerDep,
+    kind: Annotated[str | None, Query(max_length=20, description="SIGNUP, ADD_LINES…")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HeldOrders:
+    """Orders held by risk (decision ``r`` or ``n/a``), oldest first, with lines and work orders."""
+    found = holds.list_holds(session, org_id=caller.org_id, kind=kind, limit=limit, offset=offset)
+    return HeldOrders.of(found, limit, offset)
+
+
+@router.post(
+    f"{OPS}/risk-holds/{{sellId}}/approve", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
+)
+async def approve_risk_hold(
+    orgId: str, sellId: int, request: Request, session: SessionDep, caller: CallerDep
+) -> HeldOrder:
+    """Approve a held order: its lines go where an approved order puts them (mobile with the
+    SIM handed in the shop → ACTIVO, shipped or ported → PENDIENTE ALTA, fixed and TV →
+    PENDIENTE INSTALACION, OTT → ACTIVO), the account → ACTIVO, its work order → PENDIENTE
+    CREAR OT. Held signups, added lines and device sales only (else 400, 0091); an order not
+    held: 400 (0090).
+    """
+    decision = holds.approve(session, caller=caller, sell_id=sellId, tz=org_timezone(request))
+    return HeldOrder.of(decision)
+
+
+@router.post(
+    f"{OPS}/risk-holds/{{sellId}}/reject", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
+)
+async def reject_risk_hold(
+    orgId: str, sellId: int, session: SessionDep, caller: CallerDep
+) -> HeldOrder:
+    """Reject a held order: its lines → CANCELADO with numbers and SIMs back in stock, held
+    terminals cancelled, work orders → CANCELADA, the account closed if nothing is left.
+    """
+    return HeldOrder.of(holds.reject(session, caller=caller, sell_id=sellId))
+
+
+@router.get(
+    f"{OPS}/work-orders/{{workOrderId}}",
+    response_model=WorkOrderView,
+    tags=TAGS,
+    openapi_extra=EXTRA,
+)
+async def get_work_order(
+    orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep
+) -> WorkOrderView:
+    """A work order with its lines and status history."""
+    order = workorders_service.find(session, org_id=caller.org_id, work_order_id=workOrderId)
+    return WorkOrderView.of(session, order)
+
+
+def _change(
+    session: SessionDep, caller: CallerDep, work_order_id: str, change: ChangeType, note: Note
+) -> WorkOrderView:
+    order = workorders_service.change_work_order(
+        session,
+        org_id=caller.org_id,
+        work_order_id=work_order_id,
+        change_type=change.value,
+        parameters=None,
+        note=f"{note.reason or 'sin motivo'} (back office)",
+        actor=caller.actor,
+        now=caller.now,
+        today=caller.today,
+    )
+    return WorkOrderView.of(session, order)
+
+
+@router.post(
+    f"{OPS}/work-orders/{{workOrderId}}/complete",
+    response_model=WorkOrderView,
+    tags=TAGS,
+    openapi_extra=EXTRA,
+)
+async def complete_work_order(
+    orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
+) -> WorkOrderView:
+    """Provisioning done (change-order COMPLETE): fixed lines → INSTALADO, the TV follows, the
+    order → COMPLETADA. Not open (PENDIENTE CREAR OT, EN CURSO): 400 (0089).
+    """
+    return _change(session, caller, workOrderId, ChangeType.COMPLETE, body or Note())
+
+
+@router.post(
+    f"{OPS}/work-orders/{{workOrderId}}/cancel",
+    response_model=WorkOrderView,
+    tags=TAGS,
+    openapi_extra=EXTRA,
+)
+async def cancel_work_order(
+    orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
+) -> WorkOrderView:
+    """Cancel the order (change-order CANCEL): lines not live yet → CANCELADO, inventory back
+    in stock, the org's ADMCOSTCANCELCOST charged. Not open: 400 (0089).
+    """
+    return _change(session, caller, workOrderId, ChangeType.CANCEL, body or Note())
+
+
+@router.post(
+    f"{OPS}/subscriptions/{{subscriptionId}}/termination",
+    response_model=TerminationResult,
+    tags=TAGS,
+    openapi_extra=EXTRA,
+)
+async def terminate_subscription(
+    orgId: str,
+    subscriptionId: int,
+    *,
+    body: TerminationCreate,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+) -> TerminationResult:
+    """End a line with a master-data motive. Termination motive (live line): now → BAJA
+    (number back to the pool, SIM out of use), or on ``deactivation_date`` → PENDIENTE A
+    DESACTIVAR (82) with a DEACTIVATION scheduled for that day. Cancellation motive (line not
+    live yet): now → CANCELADO. ``with_penalties``: the line's penalties computed for the
+    effective day and confirmed. Refusals: 0022, 0092, 0093, 0094.
+    """
+    result = terminations.terminate(
+        session,
+        caller=caller,
+        subscription_id=subscriptionId,
+        motive_id=body.motive_id,
+        on=body.deactivation_date,
+        with_penalties=body.with_penalties,
+        tz=org_timezone(request),
+    )
+    return TerminationResult.of(result)
+
+
+@router.post(
+    f"{OPS}/subscriptions/{{subscriptionId}}/recharges",
+    response_model=RechargeResult,
+    status_code=201,
+    tags=TAGS,
+    openapi_extra=EXTRA,
+)
+async def record_recharge(
+    orgId: str, subscriptionId: int, body: RechargeCreate, session: SessionDep, caller: CallerDep
+) -> RechargeResult:
+    """Record a balance movement of a prepaid line (what ``recharge/detail`` lists). Not
+    prepaid: 400 (0070); unknown origin or movement type: 400 (0022).
+    """
+    recharge = payments.record_recharge(
+        session,
+        caller=caller,
+        subscription_id=subscriptionId,
+        amount=body.amount,
+        origin_id=body.origin_id,
+        movement_type_id=body.movement_type_id,
+    )
+    return RechargeResult.of(recharge)
+
+
+@router.post(
+    f"{OPS}/invoices/{{invoiceId}}/payment",
+    response_model=PaymentResult,
+    tags=TAGS,
+    openapi_extra=EXTRA,
+)
+async def pay_invoice(
+    orgId: str,
+    invoiceId: int,
+    *,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    body: PaymentCreate | None = None,
+) -> PaymentResult:
+    """Record an invoice's payment: PENDIENTE (or DEVUELTO) → PAGADO with its pay date (today
+    unless ``pay_date``, never in the future). Already paid or cancelled: 400 (0095).
+    """
+    tz = org_timezone(request)
+    invoice = payments.pay_invoice(
+        session,
+        caller=caller,
+        invoice_id=invoiceId,
+        pay_date=(body or PaymentCreate()).pay_date,
+        tz=tz,
+    )
+    return PaymentResult.of(invoice, tz)
+
+
+@router.post(
+    f"{OPS}/accounts/{{accountId}}/tax-province",
+    response_model=accounts.TaxPeriod,
+    tags=TAGS,
+    openapi_extra=EXTRA,
+)
+async def change_tax_province(
+    orgId: str,
+    accountId: int,
+    body: accounts.TaxProvinceChange,
+    session: SessionDep,
+    caller: CallerDep,
+) -> accounts.TaxPeriod:
+    """The customer's tax address moved to another province: the current tax period ends now
+    and one with the new province's tax (IVA, IGIC, IPSI from the catalogue) starts; GET
+    accounts/{accountId}/tax shows the earlier one under ``historical_changes``.
+    """
+    return accounts.change_tax_province(
+        session, caller=caller, account_id=accountId, state_id=body.state_id
+    )

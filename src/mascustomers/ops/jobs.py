@@ -1,0 +1,44 @@
+"""Scheduled back-office work, run by the scheduler when it falls due.
+
+``run_deactivation`` executes one DEACTIVATION row (see ``terminations``) exactly once: it
+claims the row with a guarded UPDATE (PENDING or leased RUNNING → DONE), so a second run — or
+a second scheduler instance — does nothing. A row not due yet is left alone. A line no longer
+PENDIENTE A DESACTIVAR (the termination was withdrawn, or the line ended otherwise) cancels
+the row instead. It flushes and never commits: the job's transaction does.
+"""
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from mascustomers.models import ScheduledOperation
+from mascustomers.ops import repository
+from mascustomers.ops.terminations import DEACTIVATION
+from mascustomers.subscriptions.states import SubscriptionStatus
+from mascustomers.workorders import service as workorders_service
+
+SCHEDULER_ACTOR = "scheduler"
+
+
+def run_deactivation(session: Session, operation: ScheduledOperation, now: datetime) -> bool:
+    """End the line of a due DEACTIVATION (→ BAJA); False when not due, taken or withdrawn."""
+    if operation.kind != DEACTIVATION:
+        raise ValueError(f"operation {operation.id} is a {operation.kind}, not {DEACTIVATION}")
+    if operation.due_at > now:
+        return False
+    if not repository.claim_operation(session, operation_id=operation.id, now=now):
+        return False
+    assert operation.subscription_id is not None
+    line = repository.lock_line(
+        session, org_id=operation.org_id, subscription_id=operation.subscription_id
+    )
+    if line is None or line.status_id != SubscriptionStatus.PENDIENTE_A_DESACTIVAR:
+        operation.status = "CANCELLED"
+        operation.last_error = "the line is no longer pending deactivation"
+        session.flush()
+        return False
+    workorders_service.end_line(session, line=line, actor=SCHEDULER_ACTOR, now=now)
+    workorders_service.settle_account(
+        session, org_id=line.org_id, account_id=line.account_id, now=now
+    )
+    return True

@@ -1,0 +1,204 @@
+"""Ending a line from the back office, with a motive from master data.
+
+Motives (``deactivation_motives`` of master data; ids are the data's): a *termination* motive
+(ids 1…) ends a live line (ACTIVO, INSTALADO) — at once (→ BAJA: number back to the pool, SIM
+out of use, commitments closed) or on a later ``date`` (→ PENDIENTE A DESACTIVAR, 82, and a
+``DEACTIVATION`` scheduled operation due at the start of that day, which ``jobs`` runs). A
+*cancellation* motive (ids 101…) stops a line not live yet (PENDIENTE ALTA, PENDIENTE
+INSTALACION) at once (→ CANCELADO, inventory back in stock); it takes no date. A line held by
+risk is decided through the risk holds.
+
+``with_penalties`` computes what ending the line owes on its effective day (the line's
+commitments; a fixed line's also its bundle's) and confirms it at once: it is charged on the
+next invoice. The motive is kept in the line's ``details["termination"]``.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from mascustomers.auth.caller import Caller
+from mascustomers.catalog import master_data
+from mascustomers.catalog.errors import UnknownMasterData
+from mascustomers.catalog.master_data import IdValue, MasterDataList
+from mascustomers.errors import NotFound, ValidationFailed
+from mascustomers.models import ScheduledOperation, Subscription
+from mascustomers.ops import repository
+from mascustomers.ops.errors import (
+    MotiveNotApplicable,
+    TerminationDateNotFuture,
+    TerminationNotAllowed,
+)
+from mascustomers.penalties import service as penalties_service
+from mascustomers.subscriptions import service as subscriptions_service
+from mascustomers.subscriptions.states import SubscriptionStatus
+from mascustomers.workorders import service as workorders_service
+
+DEACTIVATION = "DEACTIVATION"
+# Live lines, also while barred (SUSPENDIDO for unpaid invoices, BLOQUEADO for theft or loss).
+LIVE = frozenset(
+    {
+        SubscriptionStatus.ACTIVO,
+        SubscriptionStatus.INSTALADO,
+        SubscriptionStatus.SUSPENDIDO,
+        SubscriptionStatus.BLOQUEADO,
+    }
+)
+NOT_LIVE_YET = frozenset(
+    {SubscriptionStatus.PENDIENTE_ALTA, SubscriptionStatus.PENDIENTE_INSTALACION}
+)
+
+
+class MotiveKind(StrEnum):
+    TERMINATION = "termination"
+    CANCELLATION = "cancellation"
+
+
+@dataclass(frozen=True)
+class Termination:
+    line: Subscription
+    motive: IdValue
+    kind: MotiveKind
+    effective_date: date
+    scheduled_operation_id: int | None
+    computed_penalty_id: int | None
+
+
+def motive(motive_id: int) -> tuple[MotiveKind, IdValue]:
+    """The master-data motive with this id and whether it terminates or cancels."""
+    for kind, source in (
+        (MotiveKind.TERMINATION, MasterDataList.TERMINATION_MOTIVES),
+        (MotiveKind.CANCELLATION, MasterDataList.CANCELLATION_MOTIVES),
+    ):
+        item = master_data.entry(source, motive_id)
+        if item is not None:
+            return kind, item
+    raise UnknownMasterData(
+        f"motive_id: {motive_id} is not a termination or cancellation motive", field="motive_id"
+    )
+
+
+def check(status: SubscriptionStatus, kind: MotiveKind, on: date | None, today: date) -> None:
+    """Whether a line in ``status`` can be ended with a motive of ``kind`` (on day ``on``)."""
+    if kind is MotiveKind.CANCELLATION:
+        if on is not None:
+            raise ValidationFailed(
+                "deactivation_date: a cancellation takes effect at once",
+                field="deactivation_date",
+            )
+        if status not in NOT_LIVE_YET:
+            raise MotiveNotApplicable(
+                f"motive_id: a cancellation motive stops a line not live yet; this one is "
+                f"{status.label}"
+            )
+        return
+    if status in NOT_LIVE_YET:
+        raise MotiveNotApplicable(
+            f"motive_id: the line is {status.label}; a line not live yet is stopped with a "
+            "cancellation motive"
+        )
+    if status not in LIVE:
+        raise TerminationNotAllowed(f"the line is {status.label} and cannot be terminated")
+    if on is not None and on <= today:
+        raise TerminationDateNotFuture(
+            f"deactivation_date: {on.isoformat()} is not after today ({today.isoformat()}); "
+            "omit it to terminate now"
+        )
+
+
+def terminate(
+    session: Session,
+    *,
+    caller: Caller,
+    subscription_id: int,
+    motive_id: int,
+    on: date | None,
+    with_penalties: bool,
+    tz: str,
+) -> Termination:
+    """End the line now or on ``on``, optionally charging its penalties."""
+    line = repository.lock_line(session, org_id=caller.org_id, subscription_id=subscription_id)
+    if line is None:
+        raise NotFound(f"subscription {subscription_id} not found")
+    kind, item = motive(motive_id)
+    check(SubscriptionStatus(line.status_id), kind, on, caller.today)
+    effective = on or caller.today
+    penalty_id = None
+    if with_penalties:
+        stored = penalties_service.charge_line_termination(
+            session, org_id=caller.org_id, line=line, on=effective, now=caller.now
+        )
+        penalty_id = stored.penalty.id
+    line.details = {
+        **(line.details or {}),
+        "termination": {
+            "kind": kind.value,
+            "motive_id": item.id,
+            "motive": item.value,
+            "date": effective.isoformat(),
+            "requested_by": caller.actor,
+        },
+    }
+    operation_id = None
+    if kind is MotiveKind.CANCELLATION:
+        _cancel(session, caller=caller, line=line, motive=item)
+    elif on is None:
+        workorders_service.end_line(session, line=line, actor=caller.actor, now=caller.now)
+        workorders_service.settle_account(
+            session, org_id=caller.org_id, account_id=line.account_id, now=caller.now
+        )
+    else:
+        operation_id = _schedule(session, caller=caller, line=line, on=on, motive=item, tz=tz)
+    session.flush()
+    return Termination(line, item, kind, effective, operation_id, penalty_id)
+
+
+def _cancel(session: Session, *, caller: Caller, line: Subscription, motive: IdValue) -> None:
+    workorders_service.cancel_lines(
+        session, lines_to_cancel=[line], actor=caller.actor, now=caller.now
+    )
+    workorders_service.cancel_emptied_orders(
+        session,
+        line_ids=[line.id],
+        reason=f"CANCELACION LINEA {line.id}: {motive.value}",
+        actor=caller.actor,
+        now=caller.now,
+    )
+    workorders_service.settle_account(
+        session, org_id=caller.org_id, account_id=line.account_id, now=caller.now
+    )
+
+
+def _schedule(
+    session: Session, *, caller: Caller, line: Subscription, on: date, motive: IdValue, tz: str
+) -> int:
+    subscriptions_service.move_status(
+        session,
+        subscription=line,
+        target=SubscriptionStatus.PENDIENTE_A_DESACTIVAR,
+        actor=caller.actor,
+        now=caller.now,
+    )
+    operation = ScheduledOperation(
+        org_id=line.org_id,
+        kind=DEACTIVATION,
+        subscription_id=line.id,
+        account_id=line.account_id,
+        payload={"motive_id": motive.id, "motive": motive.value, "date": on.isoformat()},
+        due_at=start_of_day(on, tz),
+        status="PENDING",
+        attempts=0,
+        created_at=caller.now,
+        requested_by=caller.actor,
+    )
+    session.add(operation)
+    session.flush()
+    return operation.id
+
+
+def start_of_day(day: date, tz: str) -> datetime:
+    """The instant a calendar day of the org starts, in UTC."""
+    return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)

@@ -1,0 +1,185 @@
+"""Penalty operations (reference tag Penalties)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy.orm import Session
+
+from mascustomers.auth.caller import CallerDep
+from mascustomers.db.dependencies import SessionDep
+from mascustomers.db.engine import begin_for_write
+from mascustomers.errors import ValidationFailed
+from mascustomers.penalties import service
+from mascustomers.penalties.schemas import ComputedPenalty, Penalty
+from mascustomers.penalties.states import AccountReason, LineReason
+
+router = APIRouter()
+
+ACCOUNT_REASON = Query(description="unsubscribe or cancel")
+LINE_REASON = Query(description="broadband_subscription, device or mobile")
+
+
+def _writing(session: Session) -> None:
+    """These GETs store what they compute: leave the key lookup's read and take the write lock."""
+    if session.in_transaction():
+        session.commit()
+    begin_for_write(session)
+
+
+def _answer(stored: service.StoredPenalty) -> list[ComputedPenalty]:
+    return [
+        ComputedPenalty(
+            computed_penalty_id=stored.penalty.id,
+            mobile_operator_id=stored.penalty.mobile_operator_id,
+            penalties=[Penalty.of(line) for line in stored.lines],
+        )
+    ]
+
+
+@router.get("/v2/orgs/{orgId}/penalties/{accountId}", response_model=list[ComputedPenalty])
+async def account_penalties(
+    orgId: str,
+    accountId: int,
+    reason: Annotated[AccountReason, ACCOUNT_REASON],
+    session: SessionDep,
+    caller: CallerDep,
+) -> list[ComputedPenalty]:
+    """Get account penalties by account id. Two different penalties can be obtained, for
+    unsubscribing or for cancelling.
+
+    Each call stores a computed penalty (COMPUTED) to confirm with PUT. ``unsubscribe``: one
+    line per open commitment of the account (pro rata of the days left); ``cancel``: the
+    administrative cost (ADMCOSTCANCELCOST) of each open order still to provision.
+    """
+    _writing(session)
+    stored = service.compute_for_account(
+        session,
+        org_id=caller.org_id,
+        account_id=accountId,
+        reason=reason,
+        now=caller.now,
+        today=caller.today,
+    )
+    return _answer(stored)
+
+
+@router.get(
+    "/v2/orgs/{orgId}/penalties/{accountId}/subscriptions/{subscriptionId}",
+    response_model=list[ComputedPenalty],
+)
+async def subscription_penalties(
+    orgId: str,
+    accountId: int,
+    subscriptionId: int,
+    *,
+    reason: Annotated[LineReason, LINE_REASON],
+    session: SessionDep,
+    caller: CallerDep,
+) -> list[ComputedPenalty]:
+    """Get account penalties by account and subscription ids. Three different penalties can be
+    obtained, for unsubscribing a broadband subscription, for migrating a subscription that has
+    a device linked to it, or for mobile only unsubscribing.
+
+    ``broadband_subscription`` (fixed lines): the line's and its bundle's commitments;
+    ``device``: the line's terminal commitments; ``mobile`` (mobile lines): the line's
+    commitments. A reason that does not fit the line answers 400 (code 0086).
+    """
+    _writing(session)
+    stored = service.compute_for_line(
+        session,
+        org_id=caller.org_id,
+        account_id=accountId,
+        subscription_id=subscriptionId,
+        reason=reason,
+        now=caller.now,
+        today=caller.today,
+    )
+    return _answer(stored)
+
+
+@router.get(
+    "/v2/orgs/{orgId}/penalties/{accountId}/subscriptions/uuid/{subscriptionUUID}",
+    response_model=list[ComputedPenalty],
+)
+async def subscription_uuid_penalties(
+    orgId: str,
+    accountId: int,
+    subscriptionUUID: str,
+    *,
+    session: SessionDep,
+    caller: CallerDep,
+    reason: Annotated[LineReason | None, LINE_REASON] = None,
+) -> list[ComputedPenalty]:
+    """Get account penalties by account and subscription UUID. Three different penalties can be
+    obtained, for unsubscribing a broadband subscription, for migrating a subscription that has
+    a device linked to it, or for mobile only unsubscribing.
+
+    The reference gives this operation no ``reason``; without one it is inferred from the line
+    (fixed → broadband_subscription, mobile → mobile, other lines: their own commitments).
+    """
+    _writing(session)
+    stored = service.compute_for_line(
+        session,
+        org_id=caller.org_id,
+        account_id=accountId,
+        subscription_uuid=subscriptionUUID,
+        reason=reason,
+        now=caller.now,
+        today=caller.today,
+    )
+    return _answer(stored)
+
+
+def _penalty_ids(values: list[str] | None) -> list[int] | None:
+    """``?penalties=1&penalties=2`` or ``?penalties=1,2``; empty means every line."""
+    if not values:
+        return None
+    parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    if not all(part.isdigit() for part in parts):
+        raise ValidationFailed("penalties: must be penalty ids (integers)", field="penalties")
+    return [int(part) for part in parts] or None
+
+
+@router.put("/v2/orgs/{orgId}/penalties/{computePenaltyId}", response_class=Response)
+async def confirm_penalty(
+    orgId: str,
+    computePenaltyId: int,
+    session: SessionDep,
+    caller: CallerDep,
+    penalties: Annotated[
+        list[str] | None,
+        Query(description="optional array of penalties for specific calculation"),
+    ] = None,
+) -> Response:
+    """Put computed penalty to confirm penalties. Computed penalty id is obtained through the
+    GET penalties method (account or subscription).
+
+    COMPUTED → CONFIRMED; the confirmed lines are charged on the next invoice. ``penalties``
+    confirms only those lines (mandatory ones always are). Confirming twice: 400 (0080); a
+    deleted penalty: 400 (0081); an id not in this penalty: 400 (0084); a commitment another
+    confirmed penalty charges: 400 (0085). Answers 200 with no body, as the reference.
+    """
+    service.confirm(
+        session,
+        org_id=caller.org_id,
+        computed_penalty_id=computePenaltyId,
+        line_ids=_penalty_ids(penalties),
+        now=caller.now,
+    )
+    return Response(status_code=200)
+
+
+@router.delete("/v2/orgs/{orgId}/penalties/{computePenaltyId}", response_class=Response)
+async def delete_penalty(
+    orgId: str, computePenaltyId: int, session: SessionDep, caller: CallerDep
+) -> Response:
+    """Deletes already confirmed penalty with PUT method. Computed penalty id is obtained
+    through the GET penalties method (account or subscription).
+
+    CONFIRMED → DELETED, its lines withdrawn. Not confirmed (computed or already deleted): 400
+    (0082); a line already invoiced: 400 (0083). Answers 200 with no body, as the reference.
+    """
+    service.delete(
+        session, org_id=caller.org_id, computed_penalty_id=computePenaltyId, now=caller.now
+    )
+    return Response(status_code=200)

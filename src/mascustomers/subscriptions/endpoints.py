@@ -1,0 +1,370 @@
+"""Subscription operations (reference tags Subscriptions, Products, Services, Bonuses, Barrings,
+Consumption): thin routes, one service call each."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from mascustomers.auth.caller import CallerDep
+from mascustomers.db.dependencies import SessionDep
+from mascustomers.subscriptions import (
+    blocks,
+    bonuses,
+    details,
+    device_reads,
+    device_sales,
+    product_reads,
+    products,
+    recharges,
+    services_switch,
+    sim_replacement,
+)
+from mascustomers.subscriptions.device_schemas import (
+    DeviceSaleCreate,
+    DeviceSaleResult,
+    SubscriptionDevices,
+)
+from mascustomers.subscriptions.schemas import (
+    BlockChange,
+    BonusAdd,
+    ProductChange,
+    RechargeDetail,
+    RiskDecisionResult,
+    ServiceSwitch,
+    SimReplacement,
+    SubscriptionBlocks,
+    SubscriptionBonuses,
+    SubscriptionDetail,
+    SubscriptionProducts,
+    SubscriptionServices,
+)
+
+router = APIRouter()
+LINE = "/v2/orgs/{orgId}/subscriptions/{subscriptionId}"
+
+SubscriptionId = Annotated[int, Path(ge=1, le=2**63 - 1, description="subscription identifier")]
+Include = Annotated[list[str] | None, Query(description="comma-separated or repeated")]
+
+
+def org_timezone(request: Request) -> str:
+    """The org's time zone: calendar dates (``scheduled_date``, periods) are taken there."""
+    return str(request.app.state.settings.default_timezone)
+
+
+TimeZone = Annotated[str, Depends(org_timezone)]
+
+
+def accepted(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    return {202: {"model": model, "description": "Risk decision r, x or n/a"}}
+
+
+def decided(result: BaseModel, decision: str, success: int) -> JSONResponse:
+    """The reference's rule: success code for ``a``, 202 for ``r``, ``x`` and ``n/a``."""
+    return JSONResponse(
+        result.model_dump(mode="json"), status_code=success if decision == "a" else 202
+    )
+
+
+@router.get(LINE, response_model=SubscriptionDetail, response_model_exclude_unset=True)
+async def get_subscription(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    session: SessionDep,
+    caller: CallerDep,
+    include: Include = None,
+    query: Annotated[str | None, Query(description='{"include": ["origin"]}')] = None,
+) -> SubscriptionDetail:
+    """Returns subscription info given by subscriptionId.
+
+    Use ``include`` to get ``origin`` (new, from portability, from migration …), ``selldate``
+    (``sell_date``, when the line was sold) and ``historical_status`` (every status change,
+    oldest first, with who made it). Those fields are present only when included.
+    """
+    wanted = details.parse_include(
+        include or [], allowed=details.SUBSCRIPTION_INCLUDES, query=query
+    )
+    return details.subscription_detail(
+        session, caller=caller, subscription_id=subscriptionId, include=wanted
+    )
+
+
+@router.get(f"{LINE}/devices", response_model=SubscriptionDevices)
+async def get_devices(
+    *, orgId: str, subscriptionId: SubscriptionId, session: SessionDep, caller: CallerDep
+) -> SubscriptionDevices:
+    """Returns devices subscription info given by subscriptionId.
+
+    Each terminal with its status, sale, device, installment plans (``unpaid_installments``,
+    what is still due today) and permanence (penalty pro rata of the days left).
+    """
+    return device_reads.devices_view(session, caller=caller, subscription_id=subscriptionId)
+
+
+@router.post(
+    f"{LINE}/devices",
+    status_code=201,
+    response_model=DeviceSaleResult,
+    responses=accepted(DeviceSaleResult),
+)
+async def add_device(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    body: DeviceSaleCreate,
+    session: SessionDep,
+    caller: CallerDep,
+) -> JSONResponse:
+    """Add device to subscription.
+
+    ``catalogue_id`` is mandatory (2.38). Risk decision ``a`` answers 201; ``r`` and ``n/a``
+    answer 202 with the terminal held; ``x`` answers 202 with no terminal.
+    """
+    decision, terminal_id = device_sales.add_device(
+        session, caller=caller, subscription_id=subscriptionId, body=body
+    )
+    result = DeviceSaleResult(risk_decision=decision.value, subscription_terminal_id=terminal_id)
+    return decided(result, decision.value, 201)
+
+
+@router.patch(
+    f"{LINE}/sim-replacement",
+    status_code=201,
+    response_model=RiskDecisionResult,
+    responses=accepted(RiskDecisionResult),
+)
+async def replace_sim(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    body: SimReplacement,
+    session: SessionDep,
+    caller: CallerDep,
+) -> JSONResponse:
+    """Replace sim icc to a new one.
+
+    Contains dealer id, shop id (if present), offline/online value and new icc. Risk decision
+    ``a`` answers 201 with the line on its new SIM; ``r``, ``x`` and ``n/a`` answer 202.
+    """
+    decision = sim_replacement.replace_sim(
+        session, caller=caller, subscription_id=subscriptionId, body=body
+    )
+    return decided(RiskDecisionResult(risk_decision=decision.value), decision.value, 201)
+
+
+@router.get(f"{LINE}/recharge/detail", response_model=RechargeDetail)
+async def get_recharges(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    session: SessionDep,
+    caller: CallerDep,
+    tz: TimeZone,
+    start_date: date | None = None,
+    end_date: date | None = None,
+) -> RechargeDetail:
+    """Get recharge details between two dates or actual month.
+
+    If it doesn't include dates, it takes the current month. Prepaid lines only.
+    """
+    return recharges.recharge_detail(
+        session,
+        caller=caller,
+        subscription_id=subscriptionId,
+        start_date=start_date,
+        end_date=end_date,
+        tz=tz,
+    )
+
+
+@router.get(
+    f"{LINE}/products", response_model=SubscriptionProducts, response_model_exclude_unset=True
+)
+async def get_products(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    session: SessionDep,
+    caller: CallerDep,
+    include: Include = None,
+) -> SubscriptionProducts:
+    """Returns current product including last change(s) and compatibilities.
+
+    Use ``include`` to get ``compatibilities`` (compatible tariffs) and ``historical_changes``
+    (tariff history, newest first, the current tariff on top). A pending scheduled change is
+    shown under ``product.scheduled``.
+    """
+    wanted = details.parse_include(include or [], allowed=product_reads.PRODUCT_INCLUDES)
+    return product_reads.products_view(
+        session, caller=caller, subscription_id=subscriptionId, include=wanted
+    )
+
+
+@router.patch(
+    f"{LINE}/products",
+    status_code=201,
+    response_model=RiskDecisionResult,
+    responses=accepted(RiskDecisionResult),
+)
+async def change_product(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    body: ProductChange,
+    session: SessionDep,
+    caller: CallerDep,
+    tz: TimeZone,
+) -> JSONResponse:
+    """Change subscription products given by new productId & subscriptionId.
+
+    Bundled main line products can not be changed this way. With ``scheduled_date`` the change
+    is scheduled for that day; without it, it is immediate. Risk decision ``a`` answers 201;
+    ``r``, ``x`` and ``n/a`` answer 202.
+    """
+    decision = products.change_product(
+        session, caller=caller, subscription_id=subscriptionId, body=body, tz=tz
+    )
+    return decided(RiskDecisionResult(risk_decision=decision.value), decision.value, 201)
+
+
+@router.get(f"{LINE}/services", response_model=SubscriptionServices)
+async def get_services(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    session: SessionDep,
+    caller: CallerDep,
+    filter: Annotated[str | None, Query(description="active or inactive")] = None,
+) -> SubscriptionServices:
+    """Returns an array of items with all the services associated to the subscriptionId given.
+
+    Use ``filter`` to get ``active`` or ``inactive`` services.
+    """
+    return services_switch.services_view(
+        session, caller=caller, subscription_id=subscriptionId, filter=filter
+    )
+
+
+@router.patch(f"{LINE}/services/{{serviceId}}", status_code=201)
+async def switch_service(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    serviceId: Annotated[int, Path(ge=1, le=2**63 - 1, description="service identifier")],
+    body: ServiceSwitch,
+    session: SessionDep,
+    caller: CallerDep,
+) -> Response:
+    """Change values of Active to 'True/False' given by serviceId & subscriptionId.
+
+    Only services the catalogue marks changeable can be switched.
+    """
+    services_switch.switch_service(
+        session,
+        caller=caller,
+        subscription_id=subscriptionId,
+        service_id=serviceId,
+        active=body.active,
+    )
+    return Response(status_code=201)
+
+
+@router.get(f"{LINE}/bonuses", response_model=SubscriptionBonuses)
+async def get_bonuses(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    session: SessionDep,
+    caller: CallerDep,
+    filter: Annotated[
+        list[str] | None, Query(description="active (without scheduled), actual, inactive")
+    ] = None,
+) -> SubscriptionBonuses:
+    """Returns bonuses associated with the subscription; by default active and scheduled ones.
+
+    ``filter`` (repeatable): ``active`` (without scheduled), ``actual`` (active and scheduled),
+    ``inactive`` (ended).
+    """
+    return bonuses.bonuses_view(
+        session,
+        caller=caller,
+        subscription_id=subscriptionId,
+        filters=bonuses.parse_filters(filter or []),
+    )
+
+
+@router.put(f"{LINE}/bonuses", status_code=201)
+async def add_bonus(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    body: BonusAdd,
+    session: SessionDep,
+    caller: CallerDep,
+    tz: TimeZone,
+) -> Response:
+    """Add a bonus (bonusId) to the subscription, now or from ``scheduled_date``."""
+    bonuses.add_bonus(
+        session,
+        caller=caller,
+        subscription_id=subscriptionId,
+        bonus_id=body.bonus_id,
+        scheduled_date=body.scheduled_date,
+        tz=tz,
+    )
+    return Response(status_code=201)
+
+
+@router.delete(f"{LINE}/bonuses/{{bonusId}}", status_code=202)
+async def remove_bonus(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    bonusId: Annotated[int, Path(ge=1, le=2**63 - 1, description="bonus identifier")],
+    session: SessionDep,
+    caller: CallerDep,
+    tz: TimeZone,
+    scheduled_date: Annotated[date | None, Query(description="date to execute it")] = None,
+) -> Response:
+    """Delete a bonus (bonusId) from the subscription, now or at ``scheduled_date``."""
+    bonuses.remove_bonus(
+        session,
+        caller=caller,
+        subscription_id=subscriptionId,
+        bonus_id=bonusId,
+        scheduled_date=scheduled_date,
+        tz=tz,
+    )
+    return Response(status_code=202)
+
+
+@router.get(f"{LINE}/blocks", response_model=SubscriptionBlocks)
+async def get_blocks(
+    *, orgId: str, subscriptionId: SubscriptionId, session: SessionDep, caller: CallerDep
+) -> SubscriptionBlocks:
+    """Returns the subscription's blocking reason, filtered results by theft or loss."""
+    return blocks.blocks_view(session, caller=caller, subscription_id=subscriptionId)
+
+
+@router.patch(f"{LINE}/blocks/{{blockId}}", status_code=201)
+async def change_block(
+    *,
+    orgId: str,
+    subscriptionId: SubscriptionId,
+    blockId: Annotated[int, Path(description="block identifier (only allow 1 or 2)")],
+    body: BlockChange,
+    session: SessionDep,
+    caller: CallerDep,
+) -> Response:
+    """Change to Block / Unblock SIM_CARD with origin theft or loss.
+
+    ``blockId`` 1 is theft (ROBO), 2 loss (PERDIDA). While blocked, the SIM can be replaced
+    only in a shop, and that replacement lifts the block.
+    """
+    blocks.change_block(
+        session, caller=caller, subscription_id=subscriptionId, block_id=blockId, body=body
+    )
+    return Response(status_code=201)

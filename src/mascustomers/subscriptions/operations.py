@@ -1,0 +1,190 @@
+"""What the operations on one line share: loading it, its state checks, dates, sells and risk.
+
+A line can be *read* in any status. It can be *changed* only while it is live and decided:
+not ended (CANCELADO, BAJA) and not held by risk (PENDIENTE RIESGO) — ``SubscriptionNotLive``.
+
+Dates a channel asks for (``scheduled_date``) are calendar days in the org's time zone; an
+operation scheduled for a day is due at the start of that day there. They must be after today.
+"""
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from mascustomers.accounts import service as accounts_service
+from mascustomers.auth.caller import Caller
+from mascustomers.catalog.master_data import MasterDataList, entry
+from mascustomers.errors import NotFound
+from mascustomers.models import Account, Sell, Subscription, WorkOrder
+from mascustomers.risk import service as risk_service
+from mascustomers.risk.policy import Assessment, RiskDecision
+from mascustomers.subscriptions import repository
+from mascustomers.subscriptions.errors import (
+    NotAMobileLine,
+    ScheduledDateNotFuture,
+    SubscriptionNotLive,
+)
+from mascustomers.subscriptions.states import SubscriptionStatus, SubscriptionType
+from mascustomers.workorders import service as workorders_service
+from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
+
+SELL_STATUS = {RiskDecision.APPROVED: "COMPLETED", RiskDecision.REJECTED: "REJECTED"}
+
+
+def load_line(
+    session: Session, *, caller: Caller, subscription_id: int, lock: bool = False
+) -> Subscription:
+    """The caller's org's line, or 404 (another org's line does not exist for this caller)."""
+    if lock:
+        found = repository.lock_line(session, org_id=caller.org_id, subscription_id=subscription_id)
+    else:
+        found = repository.get_subscription(
+            session, org_id=caller.org_id, subscription_id=subscription_id
+        )
+    if found is None:
+        raise NotFound(f"subscription {subscription_id} not found")
+    return found
+
+
+def require_changeable(subscription: Subscription) -> None:
+    status = SubscriptionStatus(subscription.status_id)
+    if status.is_ended or status == SubscriptionStatus.PENDIENTE_RIESGO:
+        raise SubscriptionNotLive(
+            f"subscriptionId: subscription {subscription.id} is {status.label}",
+            subscription_id=subscription.id,
+        )
+
+
+def require_mobile(subscription: Subscription) -> None:
+    if not SubscriptionType(subscription.type_id).is_mobile:
+        raise NotAMobileLine(
+            f"subscriptionId: subscription {subscription.id} is not a mobile line",
+            subscription_id=subscription.id,
+        )
+
+
+def line_account(session: Session, *, subscription: Subscription) -> Account:
+    account = accounts_service.get_account(
+        session, org_id=subscription.org_id, account_id=subscription.account_id
+    )
+    assert account is not None  # a foreign key
+    return account
+
+
+def start_of_day(day: date, tz: str) -> datetime:
+    """The instant a calendar day of the org starts, in UTC."""
+    return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def require_future(day: date, *, today: date, field: str) -> None:
+    if day <= today:
+        raise ScheduledDateNotFuture(
+            f"{field}: {day.isoformat()} is not after today ({today.isoformat()})"
+        )
+
+
+def label(kind: MasterDataList, item_id: int) -> str | None:
+    """The master-data name of an id; None for an id the master data does not list."""
+    item = entry(kind, item_id)
+    return item.value if item is not None else None
+
+
+def assess(
+    session: Session,
+    *,
+    caller: Caller,
+    account: Account,
+    scoring_value: int | None = None,
+    credit_limit_available: Decimal | None = None,
+    financed: Decimal = Decimal("0"),
+    sim_replacement_subscription_id: int | None = None,
+) -> Assessment:
+    return risk_service.decide(
+        session,
+        org_id=caller.org_id,
+        customer_id=account.customer_id,
+        scoring_value=scoring_value,
+        credit_limit_available=credit_limit_available,
+        financed_amount=financed,
+        sim_replacement_subscription_id=sim_replacement_subscription_id,
+        now=caller.now,
+    )
+
+
+def record_sell(
+    session: Session,
+    *,
+    caller: Caller,
+    kind: str,
+    account: Account,
+    assessment: Assessment,
+    request: dict[str, Any],
+    dealer_id: str | None = None,
+    shop_id: str | None = None,
+) -> Sell:
+    """The operation as asked, with its decision: COMPLETED, HELD or REJECTED."""
+    status = SELL_STATUS.get(assessment.decision, "HELD")
+    sell = Sell(
+        org_id=caller.org_id,
+        kind=kind,
+        status=status,
+        risk_decision=assessment.decision.value,
+        customer_id=account.customer_id,
+        account_id=account.id,
+        channel=None,
+        dealer_id=dealer_id,
+        shop_id=shop_id,
+        agent_id=None,
+        origin_ip=caller.origin_ip,
+        request=request,
+        created_at=caller.now,
+        created_by=caller.actor,
+        decided_at=caller.now if status != "HELD" else None,
+    )
+    session.add(sell)
+    session.flush()
+    return sell
+
+
+def open_order(
+    session: Session,
+    *,
+    caller: Caller,
+    subscription: Subscription,
+    sell: Sell,
+    type: WorkOrderType,
+    held: bool,
+    scheduled_date: date | None = None,
+) -> WorkOrder:
+    """The work order of one line's change (PENDIENTE RIESGO while the sell is held)."""
+    order = workorders_service.open_work_order(
+        session,
+        org_id=caller.org_id,
+        account_id=subscription.account_id,
+        sell_id=sell.id,
+        type=type,
+        status=WorkOrderStatus.PENDIENTE_RIESGO if held else WorkOrderStatus.PENDIENTE_CREAR_OT,
+        subscription_ids=[subscription.id],
+        installation=None,
+        actor=caller.actor,
+        now=caller.now,
+    )
+    if scheduled_date is not None:
+        order.scheduled_date = scheduled_date
+        session.flush()
+    return order
+
+
+def cancel_order(
+    session: Session, *, order_id: int, actor: str, reason: str, now: datetime
+) -> None:
+    """Cancel a work order that has not finished (a superseded scheduled change)."""
+    order = session.get(WorkOrder, order_id)
+    if order is None or WorkOrderStatus(order.status_id).is_final:
+        return
+    workorders_service.move_status(
+        session, order=order, target=WorkOrderStatus.CANCELADA, actor=actor, reason=reason, now=now
+    )
