@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mascustomers.api.app import create_app
 from mascustomers.auth import repository as auth_repository
+from mascustomers.auth.caller import test_clocks
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
+from mascustomers.kit.clock import clear_org_time, org_time_overrides
 from mascustomers.settings import Settings
 from tests.catalogue_fixture import load_test_catalogue
 from tests.databases import fresh_database_url
@@ -103,3 +105,12 @@ def catalogue(session: Session, org_slug: str) -> None:
     assert org is not None
     load_test_catalogue(session, org)
     session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _wall_clock_after_each_test() -> Iterator[None]:
+    """Test clocks are process-wide: a test that advanced one must not leak it."""
+    yield
+    test_clocks.forget()
+    for org in list(org_time_overrides()):
+        clear_org_time(org)

@@ -1,6 +1,7 @@
 """Data made through the API for the conformance suite: what the reference's placeholders name."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from tests.bodies import convergent_signup, mobile_line, mobile_signup, owner
@@ -68,14 +69,25 @@ def build_world(api: ApiCaller) -> World:
     api.patch(
         f"/subscriptions/{main_id}/blocks/2", json={"active": True, "reason": "Lo ha perdido"}
     )
-    api.post(
-        f"/v2/orgs/{api.org}/ops/subscriptions/{prepaid['subscription_id']}/recharges",
-        json={"amount": "10.00", "origin_id": 1, "movement_type_id": 1},
-    )
     # The owner moved to Las Palmas (IGIC): the tax history shows the earlier period.
     api.post(
         f"/v2/orgs/{api.org}/ops/accounts/{signup['account_info']['account_id']}/tax-province",
         json={"state_id": 35},
+    )
+    # A month closes on the org's test clock: the postpaid accounts get their invoice.
+    clock = api.get(f"/v2/orgs/{api.org}/ops/clock").json()
+    now = datetime.fromisoformat(str(clock["now"]).replace("Z", "+00:00"))
+    first_of_next = (now.replace(day=1) + timedelta(days=32)).replace(
+        day=1, hour=1, minute=0, second=0
+    )
+    api.post(
+        f"/v2/orgs/{api.org}/ops/clock",
+        json={"advance_to": first_of_next.strftime("%Y-%m-%dT%H:%M:%SZ")},
+    )
+    # After the advance, so it falls in the current month that recharge/detail shows.
+    api.post(
+        f"/v2/orgs/{api.org}/ops/subscriptions/{prepaid['subscription_id']}/recharges",
+        json={"amount": "10.00", "origin_id": 1, "movement_type_id": 1},
     )
     return World(
         account_id=signup["account_info"]["account_id"],

@@ -1,0 +1,79 @@
+"""Signups per second: convergent bundle with 2 lines and a financed device, through HTTP.
+
+    .venv/bin/python bench/bench_signups.py [--signups 1000] [--clients 16] [--workers 2]
+        [--database-url postgresql+psycopg://…]
+
+Starts `mascustomers serve` on 127.0.0.1 against a fresh database seeded with the test
+catalogue and enough inventory, posts the signups from a thread pool, prints signups/s and
+latency percentiles. Never part of CI.
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.bodies import convergent_signup, owner  # noqa: E402
+from tests.databases import fresh_database_url  # noqa: E402
+from tests.live_server import free_port, seed, start  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--signups", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    if args.database_url:
+        import os
+
+        os.environ["MASCUSTOMERS_TEST_DATABASE_URL"] = args.database_url
+    url = fresh_database_url("bench_signups", Path(tempfile.mkdtemp()))
+    key = seed(url, numbers=args.signups * 3, sims=args.signups * 3)
+    port = free_port()
+    server = start(url, port, workers=args.workers)
+    bodies = [
+        convergent_signup(
+            person=owner(60_000_000 + i), lines=2, with_tv=False, devices=True,
+            scoring={"scoring_value": 900, "credit_limit_available": "5000"},
+        )
+        for i in range(args.signups)
+    ]
+    latencies: list[float] = []
+
+    def post(body: dict[str, object]) -> int:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"x-api-key": key}, timeout=60) as client:
+            started = time.perf_counter()
+            status = client.post("/v2/orgs/telco/signups", json=body).status_code
+            latencies.append(time.perf_counter() - started)
+            return status
+
+    try:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            statuses = list(pool.map(post, bodies))
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait()
+    ok = statuses.count(200)
+    latencies.sort()
+    print(
+        f"database={url.split(':')[0]} workers={args.workers} clients={args.clients} "
+        f"signups={args.signups} ok={ok} elapsed={elapsed:.1f}s rate={ok / elapsed:.0f}/s "
+        f"p50={statistics.median(latencies) * 1000:.0f}ms p99={latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f}ms"
+    )
+    return 0 if ok == args.signups else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
