@@ -46,13 +46,20 @@ def prepare(url: str, customers: int) -> tuple[str, list[str]]:
 
         org = auth_repository.get_org_by_slug(session, "telco")
         if org is None:
-            org = auth_service.create_org(session, slug="telco", name="Telco bench", is_sandbox=True)
+            org = auth_service.create_org(
+                session, slug="telco", name="Telco bench", is_sandbox=True
+            )
             _load_catalogue(session, org.id)
             session.commit()
             started = time.perf_counter()
             populate(session, org_id=org.id, customers=customers, now=datetime.now(UTC))
-            print(f"populated {customers} customers in {time.perf_counter() - started:.0f} s", flush=True)
-        key = auth_service.create_key(session, org=org, name="bench", permissions=frozenset(Permission)).secret
+            print(
+                f"populated {customers} customers in {time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
+        key = auth_service.create_key(
+            session, org=org, name="bench", permissions=frozenset(Permission)
+        ).secret
         session.commit()
         rows = session.execute(
             select(Subscription.id, Subscription.account_id, Subscription.identification_nr)
@@ -78,11 +85,15 @@ def _load_catalogue(session: Session, org_id: int) -> None:
     from mascustomers.catalog import loader
     from mascustomers.catalog.file_format import load_shipped_catalogue
 
-    loader.load_catalogue(session, org_id=org_id, document=load_shipped_catalogue(), now=datetime.now(UTC))
+    loader.load_catalogue(
+        session, org_id=org_id, document=load_shipped_catalogue(), now=datetime.now(UTC)
+    )
 
 
 def serve(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -98,9 +109,21 @@ def wrk(url: str, paths: list[str], key: str, connections: int, seconds: int) ->
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths))
     env = {**os.environ, "WRK_PATHS": handle.name, "WRK_KEY": key}
-    output = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(HERE / "wrk_paths.lua"), url],  # noqa: S607
-        env=env, capture_output=True, text=True, check=True,
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(HERE / "wrk_paths.lua"),
+            url,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     values = dict(re.findall(r"(\w+)=(\d+)", output.split("RESULT", 1)[1]))
     requests, duration = int(values["requests"]), int(values["duration_us"]) / 1e6
@@ -130,24 +153,71 @@ def main() -> int:
     key, paths = prepare(url, args.customers)
     env = {**os.environ, "MASCUSTOMERS_DATABASE_URL": url, "MASCUSTOMERS_LOG_LEVEL": "WARNING"}
     results = {}
-    server = serve([sys.executable, "-m", "mascustomers.cli.main", "serve", "--port", "8301", "--workers", str(args.workers)], env, 8301)
+    server = serve(
+        [
+            sys.executable,
+            "-m",
+            "mascustomers.cli.main",
+            "serve",
+            "--port",
+            "8301",
+            "--workers",
+            str(args.workers),
+        ],
+        env,
+        8301,
+    )
     try:
         wrk("http://127.0.0.1:8301", paths[:50], key, 8, 3)  # warm-up
-        results["read_mix"] = wrk("http://127.0.0.1:8301", paths, key, args.connections, args.seconds)
+        results["read_mix"] = wrk(
+            "http://127.0.0.1:8301", paths, key, args.connections, args.seconds
+        )
+        for name, marker in (("users_tree_by_number", "/users/tree?"), ("account", "/accounts/")):
+            only = [p for p in paths if marker in p]
+            results[name] = wrk(
+                "http://127.0.0.1:8301", only, key, args.connections, args.seconds // 2
+            )
     finally:
         server.terminate()
         server.wait()
-    bare = serve([sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", "8302", "--workers", str(args.workers),
-                  "--log-level", "warning", "--no-access-log"], {**env, "PYTHONPATH": str(ROOT)}, 8302)
+    bare = serve(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.bare_app:app",
+            "--port",
+            "8302",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        {**env, "PYTHONPATH": str(ROOT)},
+        8302,
+    )
     try:
-        results["bare_fastapi"] = wrk("http://127.0.0.1:8302", ["/constant"], "", args.connections, args.seconds)
+        results["bare_fastapi"] = wrk(
+            "http://127.0.0.1:8302", ["/constant"], "", args.connections, args.seconds
+        )
     finally:
         bare.terminate()
         bare.wait()
     if args.prism:
         results["prism"] = run_prism(paths, key, args.connections, args.seconds)
-    print(json.dumps({"customers": args.customers, "workers": args.workers, "connections": args.connections,
-                      "database": url.split(":")[0], "results": results}, indent=2))
+    print(
+        json.dumps(
+            {
+                "customers": args.customers,
+                "workers": args.workers,
+                "connections": args.connections,
+                "database": url.split(":")[0],
+                "results": results,
+            },
+            indent=2,
+        )
+    )
     mix = results["read_mix"]["rps"]
     print(f"read mix / bare FastAPI = {mix / results['bare_fastapi']['rps']:.2f}")
     if "prism" in results:
@@ -160,15 +230,24 @@ def run_prism(paths: list[str], key: str, connections: int, seconds: int) -> dic
     work = ROOT / "var" / "prism"
     work.mkdir(parents=True, exist_ok=True)
     if not (work / "node_modules" / ".bin" / "prism").exists():
-        subprocess.run(["npm", "install", "--silent", "@stoplight/prism-cli"], cwd=work, check=True)  # noqa: S607
+        subprocess.run(["npm", "install", "--silent", "@stoplight/prism-cli"], cwd=work, check=True)
     from mascustomers.api.app import create_app
     from mascustomers.settings import Settings
 
     document = create_app(Settings(database_url="sqlite://")).openapi()
     (work / "openapi.json").write_text(json.dumps(document))
-    process = subprocess.Popen(  # noqa: S603
-        [str(work / "node_modules" / ".bin" / "prism"), "mock", "-p", "8303", "-h", "127.0.0.1", str(work / "openapi.json")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    process = subprocess.Popen(
+        [
+            str(work / "node_modules" / ".bin" / "prism"),
+            "mock",
+            "-p",
+            "8303",
+            "-h",
+            "127.0.0.1",
+            str(work / "openapi.json"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60

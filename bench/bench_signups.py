@@ -43,7 +43,10 @@ def main() -> int:
     server = start(url, port, workers=args.workers)
     bodies = [
         convergent_signup(
-            person=owner(60_000_000 + i), lines=2, with_tv=False, devices=True,
+            person=owner(60_000_000 + i),
+            lines=2,
+            with_tv=False,
+            devices=True,
             scoring={"scoring_value": 900, "credit_limit_available": "5000"},
         )
         for i in range(args.signups)
@@ -51,7 +54,9 @@ def main() -> int:
     latencies: list[float] = []
 
     def post(body: dict[str, object]) -> int:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"x-api-key": key}, timeout=60) as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", headers={"x-api-key": key}, timeout=60
+        ) as client:
             started = time.perf_counter()
             status = client.post("/v2/orgs/telco/signups", json=body).status_code
             latencies.append(time.perf_counter() - started)
@@ -70,7 +75,8 @@ def main() -> int:
     print(
         f"database={url.split(':')[0]} workers={args.workers} clients={args.clients} "
         f"signups={args.signups} ok={ok} elapsed={elapsed:.1f}s rate={ok / elapsed:.0f}/s "
-        f"p50={statistics.median(latencies) * 1000:.0f}ms p99={latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f}ms"
+        f"p50={statistics.median(latencies) * 1000:.0f}ms "
+        f"p99={latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f}ms"
     )
     return 0 if ok == args.signups else 1
 

@@ -113,3 +113,19 @@ def test_demo_customers_and_a_second_run(cli_database: str) -> None:
         assert tree.status_code == 200, (email, tree.text)
         customers.add(tree.json()["customer_id"])
     assert len(customers) == 3
+
+
+def test_demo_generates_a_population(cli_database: str) -> None:
+    result = runner.invoke(app, ["demo", "--customers", "40"])
+    assert result.exit_code == 0, result.output
+    assert "40 generated customers added" in result.output
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from mascustomers.db.engine import make_engine
+    from mascustomers.models import Customer
+
+    engine = make_engine(cli_database)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 43
+    engine.dispose()

@@ -31,6 +31,7 @@ from mascustomers.cli import demo_data
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
 from mascustomers.db.unit_of_work import unit_of_work
+from mascustomers.demo.population import populate
 from mascustomers.errors import DomainError
 from mascustomers.kit.clock import clock_for
 from mascustomers.models import Customer, Org
@@ -133,9 +134,25 @@ def prepare(settings: Settings, engine: Engine) -> list[str]:
     return done
 
 
+def _population(session: Session, org: Org, customers: int) -> str:
+    """``--customers N``: a generated customer base on top (bulk inserts, not HTTP calls)."""
+    with typer.progressbar(length=customers, label="generating customers") as bar:
+        populate(
+            session,
+            org_id=org.id,
+            customers=customers,
+            now=clock_for(org.slug).now(),
+            progress=bar.update,
+        )
+    return f"population: {customers} generated customers added"
+
+
 def demo(
     host: str = typer.Option("127.0.0.1", help="host shown in the curl line"),
     port: int = typer.Option(8000, help="port shown in the curl line"),
+    customers: int = typer.Option(
+        0, min=0, help="also generate this many customers in bulk (1,000,000 works)"
+    ),
 ) -> None:
     """Migrate, set up the sandbox org `telco` with its demo data, and print a fresh API key."""
     settings = Settings()
@@ -144,6 +161,9 @@ def demo(
     try:
         for line in prepare(settings, engine):
             typer.echo(line)
+        if customers:
+            with unit_of_work(settings, engine=engine) as session:
+                typer.echo(_population(session, _org(session), customers))
         with unit_of_work(settings, engine=engine) as session:
             created = auth_service.create_key(
                 session, org=_org(session), name="demo", permissions=frozenset(Permission)
