@@ -60,7 +60,7 @@ def status_value(status_id: int) -> IdValue:
 
 
 def number(value: str | None) -> int | None:
-    """Numbers the reference types as integers (MSISDN, IMSI); None when not all digits."""
+    """Numbers the reference types as integers (MSISDN, IMSI, ICCID); None when not digits."""
     return int(value) if value is not None and value.isdigit() else None
 
 
@@ -82,7 +82,8 @@ def subscription_detail(
         filename=line.contract_filename,
         identification_nr=number(line.identification_nr),
         imsi=number(line.imsi),
-        iccid=line.iccid,
+        # The reference types the ICCID as a JSON number (8934011411551283000), like the IMSI.
+        iccid=number(line.iccid),
     )
     if "selldate" in include:
         detail.sell_date = format_timestamp(line.sell_at)
