@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mascustomers.db.engine import make_engine
-from mascustomers.models import Customer, Msisdn, Subscription
-from tests.bodies import mobile_line, mobile_signup, owner
+from mascustomers.models import ComputedPenalty, Customer, Msisdn, Subscription
+from tests.bodies import convergent_signup, mobile_line, mobile_signup, owner
 from tests.live_server import live_server
 
 
@@ -58,3 +58,37 @@ def test_allocated_numbers_are_all_different(tmp_path: Path, worker_id: str) -> 
         ]
         numbers = [r.json()["account_info"]["subscriptions"][0]["msisdn"] for r in responses]
         assert len(set(numbers)) == 16
+
+
+def test_ten_confirmations_of_one_computed_penalty(tmp_path: Path, worker_id: str) -> None:
+    with live_server(tmp_path, f"live_penalty_{worker_id}", workers=2) as server:
+        body = convergent_signup(
+            person=owner(50_000_001),
+            devices=True,
+            scoring={"scoring_value": 900, "credit_limit_available": "5000"},
+        )
+        with server.client() as client:
+            signup = client.post("/v2/orgs/telco/signups", json=body)
+            assert signup.status_code == 200, signup.text
+            account_id = signup.json()["account_info"]["account_id"]
+            computed = client.get(
+                f"/v2/orgs/telco/penalties/{account_id}", params={"reason": "unsubscribe"}
+            )
+            assert computed.status_code == 200, computed.text
+            penalty_id = computed.json()[0]["computed_penalty_id"]
+
+        def confirm(_: int) -> httpx.Response:
+            with server.client() as client:
+                return client.put(f"/v2/orgs/telco/penalties/{penalty_id}")
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            responses = list(pool.map(confirm, range(10)))
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses == [200] + [400] * 9, [r.text for r in responses]
+        assert {r.json()["code"] for r in responses if r.status_code == 400} == {"0080"}
+        engine = make_engine(server.database_url)
+        with Session(engine) as session:
+            penalty = session.get(ComputedPenalty, penalty_id)
+            assert penalty is not None
+            assert penalty.status == "CONFIRMED"
+        engine.dispose()
