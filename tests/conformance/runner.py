@@ -9,6 +9,14 @@ from tests.conformance.shapes import shape_mismatches
 from tests.conformance.world import World, build_world
 from tests.factories import ApiCaller
 
+# Where the reference's example contradicts its own property table, the table wins.
+EXAMPLE_ERRATA: dict[tuple[str, str], tuple[str, ...]] = {
+    # Table: "iccid | string"; the example's number 8934011411551283000 has lost digits.
+    ("GET", "/v2/orgs/{orgId}/subscriptions/{subscriptionId}"): (
+        "$.iccid: expected number, got string",
+    ),
+}
+
 
 @dataclass
 class Outcome:
@@ -34,7 +42,11 @@ def check(operation: Operation, status: int, body: Any) -> list[str]:
         problems.append(f"status {status} is not documented ({list(documented)})")
     example = operation.response_examples.get(str(status))
     if 200 <= status < 300 and example is not None:
-        problems.extend(shape_mismatches(example, body))
+        problems.extend(
+            p
+            for p in shape_mismatches(example, body)
+            if p not in EXAMPLE_ERRATA.get(operation.key, ())
+        )
     return problems
 
 

@@ -39,7 +39,7 @@ def test_subscription_in_the_reference_shape(api: ApiCaller) -> None:
     assert body["subscription_type"] == {"id": 2, "value": "POST-PAGO"}
     assert body["identification_nr"] == 600000021
     assert isinstance(body["imsi"], int)
-    assert body["iccid"] == int(sim_iccid(4))
+    assert body["iccid"] == sim_iccid(4)
     assert body["activated_date"].endswith("Z")
     assert body["end_date"] is None
     assert body["dealer_id"] == "D001"

@@ -60,7 +60,7 @@ def status_value(status_id: int) -> IdValue:
 
 
 def number(value: str | None) -> int | None:
-    """Numbers the reference types as integers (MSISDN, IMSI, ICCID); None when not digits."""
+    """Numbers the reference types as integers (MSISDN, IMSI); None when not all digits."""
     return int(value) if value is not None and value.isdigit() else None
 
 
@@ -82,8 +82,9 @@ def subscription_detail(
         filename=line.contract_filename,
         identification_nr=number(line.identification_nr),
         imsi=number(line.imsi),
-        # The reference types the ICCID as a JSON number (8934011411551283000), like the IMSI.
-        iccid=number(line.iccid),
+        # A string, as the reference's property table says: its example's number
+        # (8934011411551283000) has already lost digits, and 20-digit ICCIDs exceed int64.
+        iccid=line.iccid,
     )
     if "selldate" in include:
         detail.sell_date = format_timestamp(line.sell_at)

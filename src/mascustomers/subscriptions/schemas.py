@@ -85,7 +85,7 @@ class SubscriptionDetail(BaseModel):
     filename: str | None = None
     identification_nr: int | None = None
     imsi: int | None = None
-    iccid: int | None = None
+    iccid: str | None = None
 
 
 class ScheduledChange(BaseModel):
