@@ -126,3 +126,16 @@ def test_unknown_enums_and_out_of_range_numbers(
     response = api.post("/signups", json=replaced(convergent_signup(), path, value))
     _assert_error(response, 400)
     assert row_counts(session) == before
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_nul_characters_are_refused_on_every_database(api: ApiCaller, session: Session) -> None:
+    before = row_counts(session)
+    body = convergent_signup()
+    body["sales_info"]["channel"] = "dealer\u0000"
+    response = api.post("/signups", json=body)
+    _assert_error(response, 400)
+    assert "NUL" in response.json()["detailMsg"]
+    assert row_counts(session) == before
+    search = api.get("/users/tree", params={"email": "a\u0000@example.es"})
+    _assert_error(search, 400, 404)

@@ -6,6 +6,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from mascustomers.errors import ValidationFailed
 from mascustomers.settings import Settings
 
 # Execution option asking SQLite for BEGIN IMMEDIATE: a writing request takes the write lock
@@ -17,6 +18,32 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def _contains_nul(parameters: Any) -> bool:
+    if isinstance(parameters, str):
+        return "\x00" in parameters
+    if isinstance(parameters, dict):
+        return any(_contains_nul(value) for value in parameters.values())
+    if isinstance(parameters, list | tuple):
+        return any(_contains_nul(value) for value in parameters)
+    return False
+
+
+def _refuse_nul_characters(engine: Engine) -> None:
+    """PostgreSQL cannot store U+0000 in text; refuse it on every database alike (400)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(
+        _conn: Connection,
+        _cursor: Any,
+        _statement: str,
+        parameters: Any,
+        _context: Any,
+        _many: bool,
+    ) -> None:
+        if _contains_nul(parameters):
+            raise ValidationFailed("a text value contains the NUL character (U+0000)")
+
+
 def make_engine(url: str, *, settings: Settings | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the project's per-dialect set-up."""
     settings = settings or Settings()
@@ -24,12 +51,15 @@ def make_engine(url: str, *, settings: Settings | None = None, **kwargs: Any) ->
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
         kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(url, **kwargs)
+        engine = create_engine(url, **kwargs)
+        _refuse_nul_characters(engine)
+        return engine
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("check_same_thread", False)
     connect_args.setdefault("timeout", settings.sqlite_busy_timeout_ms / 1000)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
     _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    _refuse_nul_characters(engine)
     return engine
 
 
