@@ -1,7 +1,7 @@
 """Storing the lines of an order: numbers, SIMs, products, bonuses, promotions, devices."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, time
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,8 +12,10 @@ from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.models import ScheduledOperation, Subscription, SubscriptionBonus
 from mascustomers.signups.context import OrderContext
-from mascustomers.signups.schemas import Device, MobileLine, PromotionRef, SubscriptionInfo
+from mascustomers.signups.schemas import MobileLine, PromotionRef, SubscriptionInfo
 from mascustomers.subscriptions import service as subscriptions_service
+from mascustomers.subscriptions.device_sales import device_sale as device_sale_of
+from mascustomers.subscriptions.device_schemas import DeviceOrder
 from mascustomers.subscriptions.devices import (
     TERMINAL_ACTIVE,
     TERMINAL_PENDING_RISK,
@@ -34,31 +36,16 @@ def mobile_type(billing_type_id: int) -> SubscriptionType:
     )
 
 
-def device_sale(ctx: OrderContext, device: Device, field: str, request_type: str) -> DeviceSale:
-    details = device.device_details
+def device_sale(
+    ctx: OrderContext, device: DeviceOrder, field: str, request_type: str
+) -> DeviceSale:
     item = catalog_service.device(
         ctx.session,
         org_id=ctx.org_id,
-        catalogue_id=details.catalogue_id,
+        catalogue_id=device.device_details.catalogue_id,
         field=f"{field}.catalogue_id",
     )
-    plan = device.fees.installment_plan
-    terms = device.terms
-    return DeviceSale(
-        device=item,
-        imei=details.imei,
-        serial_number=None,
-        reservation_id=device.reservation_id,
-        upfront_fee=device.fees.upfront_fee or Decimal("0"),
-        monthly_fee=plan.monthly_fee if plan else Decimal("0"),
-        installments=plan.duration if plan else 0,
-        last_installment_fee=plan.last_installment_fee if plan else Decimal("0"),
-        financed_by=plan.financed_by if plan else None,
-        commitment_months=terms.commitment_duration if terms else None,
-        penalty_amount=terms.penalty_value if terms else None,
-        old_subscription_terminal_id=device.old_subscription_terminal_id,
-        request_type=request_type,
-    )
+    return replace(device_sale_of(device, item), request_type=request_type)
 
 
 def store_mobile_line(

@@ -22,6 +22,7 @@ from mascustomers.kit.request_fields import (
     PositiveId,
     ShortText,
 )
+from mascustomers.subscriptions.device_schemas import DeviceOrder, DeviceScoring
 
 
 class Body(BaseModel):
@@ -59,16 +60,6 @@ class Contact(Body):
     document_value: ShortText | None = None
 
 
-class Scoring(Body):
-    scoring_value: int | None = Field(default=None, ge=0, le=1000)
-    id_value: int | None = None
-    forced_value: int | None = None
-    up_front: Amount | None = None
-    credit_limit: Amount | None = None
-    credit_limit_available: Amount | None = None
-    app_id: int | None = None
-
-
 class BankInfo(Body):
     bank_account: Iban
     swift_bic: str | None = Field(default=None, pattern=r"^[A-Z0-9]{8}([A-Z0-9]{3})?$")
@@ -87,7 +78,7 @@ class TpvResponse(Body):
 
 class Payment(Body):
     billing_type_id: Literal[1, 2] = Field(description="1 POSPAGO, 2 PREPAGO")
-    scoring: Scoring | None = None
+    scoring: DeviceScoring | None = None
     info: BankInfo | None = None
     tpv_response: TpvResponse | None = None
     account_number: str | None = Field(default=None, pattern=r"^MM-\d{7}$")
@@ -128,50 +119,6 @@ class DeliveryInfo(Body):
     delivery_type: DeliveryType | None = None
 
 
-class DeviceDetails(Body):
-    id: PositiveId | None = None
-    model_id: PositiveId | None = None
-    cession_price: Amount | None = None
-    imei: Imei | None = None
-    pending_imei: bool | None = None
-    insured_amount: Amount | None = None
-    category: ShortText | None = None
-    logistic_required: bool | None = None
-    catalogue_id: PositiveId
-    amount: Amount | None = None
-
-
-class InstallmentPlan(Body):
-    monthly_fee: Amount
-    duration: int = Field(ge=1, le=60, description="number of monthly installments")
-    last_installment_fee: Amount = Decimal("0")
-    financed_by: ShortText | None = None
-    discount_final_payment_value: Amount | None = None
-    is_promotional_renew: bool | None = None
-
-
-class Fees(Body):
-    upfront_fee: Amount | None = None
-    installment_plan: InstallmentPlan | None = None
-
-
-class Terms(Body):
-    penalty_value: Amount | None = None
-    commitment_duration: int | None = Field(default=None, ge=1, le=60)
-
-
-class Device(Body):
-    device_details: DeviceDetails
-    fees: Fees
-    financial_details: dict[str, Any] | None = Field(default=None, deprecated=True)
-    campaign_id: int | None = None
-    terms: Terms | None = None
-    reservation_id: ShortText
-    signature_process_id: PositiveId | None = None
-    signature_type: SignatureType | None = None
-    old_subscription_terminal_id: PositiveId | None = None
-
-
 class MobileLine(Body):
     existing_number: bool = False
     type: Literal["mobile"] = "mobile"
@@ -187,7 +134,7 @@ class MobileLine(Body):
     wants_communications: bool | None = None
     expedition_info: dict[str, Any] | None = None
     delivery_info: DeliveryInfo | None = None
-    devices: list[Device] = Field(default_factory=list, max_length=5)
+    devices: list[DeviceOrder] = Field(default_factory=list, max_length=5)
 
     @model_validator(mode="after")
     def _number_source(self) -> "MobileLine":

@@ -16,12 +16,14 @@ from mascustomers.signups.bundle_lines import store_bundle
 from mascustomers.signups.context import OrderContext
 from mascustomers.signups.lines import store_mobile_line
 from mascustomers.signups.orders import record_sell
-from mascustomers.signups.schemas import AccountInfo, Device, SignupCreate, SignupResult
+from mascustomers.signups.schemas import AccountInfo, SignupCreate, SignupResult
+from mascustomers.subscriptions.device_schemas import DeviceOrder
+from mascustomers.subscriptions.devices import financed_amount as financed
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
 
 
-def all_devices(body: SignupCreate) -> list[Device]:
+def all_devices(body: SignupCreate) -> list[DeviceOrder]:
     lines = []
     if body.products.mobile_line is not None:
         lines.append(body.products.mobile_line)
@@ -30,13 +32,11 @@ def all_devices(body: SignupCreate) -> list[Device]:
     return [device for line in lines for device in line.devices]
 
 
-def financed_amount(devices: list[Device]) -> Decimal:
-    total = Decimal("0")
-    for device in devices:
-        plan = device.fees.installment_plan
-        if plan is not None:
-            total += plan.monthly_fee * (plan.duration - 1) + plan.last_installment_fee
-    return total
+def financed_amount(devices: list[DeviceOrder]) -> Decimal:
+    plans = [d.fees.installment_plan for d in devices if d.fees.installment_plan is not None]
+    return sum(
+        (financed(p.monthly_fee, p.duration, p.last_installment_fee) for p in plans), Decimal("0")
+    )
 
 
 def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> SignupResult:

@@ -35,7 +35,16 @@ class DeviceSale:
 
     @property
     def financed_amount(self) -> Decimal:
-        return self.monthly_fee * max(self.installments - 1, 0) + self.last_installment_fee
+        return financed_amount(self.monthly_fee, self.installments, self.last_installment_fee)
+
+
+def financed_amount(
+    monthly_fee: Decimal, installments: int, last_installment_fee: Decimal
+) -> Decimal:
+    """What an installment plan finances: every monthly fee but the last, then the last one."""
+    if installments <= 0:
+        return Decimal("0")
+    return monthly_fee * (installments - 1) + last_installment_fee
 
 
 def sell_device(
