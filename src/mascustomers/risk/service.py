@@ -2,13 +2,14 @@
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mascustomers.catalog import service as catalog_service
 from mascustomers.models import Account, Invoice, Sell
-from mascustomers.risk.policy import Assessment, RiskInput, assess
+from mascustomers.risk.policy import Assessment, RiskDecision, RiskInput, assess
 
 INVOICE_PENDING = 1
 
@@ -70,3 +71,47 @@ def _recent_sim_replacements(
         )
     )
     return int(count or 0)
+
+
+_SELL_STATUS = {RiskDecision.APPROVED: "COMPLETED", RiskDecision.REJECTED: "REJECTED"}
+
+
+def record_sell(
+    session: Session,
+    *,
+    org_id: int,
+    kind: str,
+    request: dict[str, Any],
+    assessment: Assessment,
+    customer_id: int | None,
+    account_id: int | None,
+    actor: str,
+    now: datetime,
+    origin_ip: str | None = None,
+    channel: str | None = None,
+    dealer_id: str | None = None,
+    shop_id: str | None = None,
+    agent_id: str | None = None,
+) -> Sell:
+    """The operation as asked, with its decision: COMPLETED, HELD (r, n/a) or REJECTED (x)."""
+    status = _SELL_STATUS.get(assessment.decision, "HELD")
+    sell = Sell(
+        org_id=org_id,
+        kind=kind,
+        status=status,
+        risk_decision=assessment.decision.value,
+        customer_id=customer_id,
+        account_id=account_id,
+        channel=channel,
+        dealer_id=dealer_id,
+        shop_id=shop_id,
+        agent_id=agent_id,
+        origin_ip=origin_ip,
+        request=request,
+        created_at=now,
+        created_by=actor,
+        decided_at=now if status != "HELD" else None,
+    )
+    session.add(sell)
+    session.flush()
+    return sell

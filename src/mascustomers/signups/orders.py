@@ -15,7 +15,7 @@ from mascustomers.customers import service as customers_service
 from mascustomers.errors import NotFound
 from mascustomers.models import Account, AccountBundle, CatalogueBundle, Customer, Sell, User
 from mascustomers.risk import service as risk_service
-from mascustomers.risk.policy import Assessment, RiskDecision
+from mascustomers.risk.policy import Assessment
 from mascustomers.signups.context import OrderContext
 
 
@@ -82,29 +82,23 @@ def record_sell(
     customer_id: int | None,
     account_id: int | None,
 ) -> Sell:
-    status = {RiskDecision.APPROVED: "COMPLETED", RiskDecision.REJECTED: "REJECTED"}.get(
-        assessment.decision, "HELD"
-    )
-    sell = Sell(
+    """The order as the channel placed it (``sales``: its sales_info), with its decision."""
+    return risk_service.record_sell(
+        session,
         org_id=caller.org_id,
         kind=kind,
-        status=status,
-        risk_decision=assessment.decision.value,
+        request=request,
+        assessment=assessment,
         customer_id=customer_id,
         account_id=account_id,
+        actor=caller.actor,
+        now=caller.now,
+        origin_ip=caller.origin_ip,
         channel=getattr(sales, "channel", None),
         dealer_id=getattr(sales, "dealer_id", None),
         shop_id=getattr(sales, "shop_id", None),
         agent_id=getattr(sales, "agent_id", None),
-        origin_ip=caller.origin_ip,
-        request=request,
-        created_at=caller.now,
-        created_by=caller.actor,
-        decided_at=caller.now if status != "HELD" else None,
     )
-    session.add(sell)
-    session.flush()
-    return sell
 
 
 def context_for(

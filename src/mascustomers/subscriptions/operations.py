@@ -20,7 +20,7 @@ from mascustomers.catalog.master_data import MasterDataList, entry
 from mascustomers.errors import NotFound
 from mascustomers.models import Account, Sell, Subscription, WorkOrder
 from mascustomers.risk import service as risk_service
-from mascustomers.risk.policy import Assessment, RiskDecision
+from mascustomers.risk.policy import Assessment
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.errors import (
     NotAMobileLine,
@@ -30,8 +30,6 @@ from mascustomers.subscriptions.errors import (
 from mascustomers.subscriptions.states import SubscriptionStatus, SubscriptionType
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
-
-SELL_STATUS = {RiskDecision.APPROVED: "COMPLETED", RiskDecision.REJECTED: "REJECTED"}
 
 
 def load_line(
@@ -125,28 +123,21 @@ def record_sell(
     dealer_id: str | None = None,
     shop_id: str | None = None,
 ) -> Sell:
-    """The operation as asked, with its decision: COMPLETED, HELD or REJECTED."""
-    status = SELL_STATUS.get(assessment.decision, "HELD")
-    sell = Sell(
+    """The operation on this account as asked, with its decision (see risk.service)."""
+    return risk_service.record_sell(
+        session,
         org_id=caller.org_id,
         kind=kind,
-        status=status,
-        risk_decision=assessment.decision.value,
+        request=request,
+        assessment=assessment,
         customer_id=account.customer_id,
         account_id=account.id,
-        channel=None,
+        actor=caller.actor,
+        now=caller.now,
+        origin_ip=caller.origin_ip,
         dealer_id=dealer_id,
         shop_id=shop_id,
-        agent_id=None,
-        origin_ip=caller.origin_ip,
-        request=request,
-        created_at=caller.now,
-        created_by=caller.actor,
-        decided_at=caller.now if status != "HELD" else None,
     )
-    session.add(sell)
-    session.flush()
-    return sell
 
 
 def open_order(
