@@ -106,7 +106,11 @@ test_clocks = TestClocks(TEST_CLOCK_CACHE_SECONDS)
 async def current_caller(
     request: Request, auth: Annotated[AuthContext, Depends(authenticate)], session: SessionDep
 ) -> Caller:
-    instant = test_clocks.instant(session, org_id=auth.org_id, org_slug=auth.org_slug)
+    instant = (
+        test_clocks.instant(session, org_id=auth.org_id, org_slug=auth.org_slug)
+        if auth.is_sandbox
+        else None
+    )
     clock = FrozenClock(instant) if instant is not None else clock_for(auth.org_slug)
     now = clock.now()
     return Caller(

@@ -12,3 +12,5 @@ class AuthContext:
     org_id: int
     org_slug: str
     permissions: frozenset[Permission]
+    # Only sandbox orgs may run on a test clock; others never need the clock lookup.
+    is_sandbox: bool = False

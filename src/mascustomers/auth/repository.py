@@ -29,13 +29,21 @@ def get_key(session: Session, org_id: int, key_id: int) -> ApiKey | None:
 
 def find_active_key(
     conn: Connection, key_hash: str
-) -> tuple[int, str, str, int, str, datetime | None] | None:
+) -> tuple[int, str, str, int, str, datetime | None, bool] | None:
     """The key row joined with its org, read on the request path with Core (no ORM cost)."""
     row = conn.execute(
-        select(ApiKey.id, ApiKey.name, ApiKey.permissions, Org.id, Org.slug, ApiKey.revoked_at)
+        select(
+            ApiKey.id,
+            ApiKey.name,
+            ApiKey.permissions,
+            Org.id,
+            Org.slug,
+            ApiKey.revoked_at,
+            Org.is_sandbox,
+        )
         .join(Org, Org.id == ApiKey.org_id)
         .where(ApiKey.key_hash == key_hash)
     ).one_or_none()
     if row is None:
         return None
-    return (row[0], row[1], row[2], row[3], row[4], row[5])
+    return (row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
