@@ -28,7 +28,6 @@ class ErrorCode(Enum):
     NOT_IMPLEMENTED = ErrorSpec("0009", 501, "Not implemented yet")
     LOGIN_NOT_ALLOWED = ErrorSpec("0010", 403, "Forbidden")
     ORG_NOT_ALLOWED = ErrorSpec("0011", 403, "Forbidden")
-    UNSUPPORTED_MEDIA_TYPE = ErrorSpec("0012", 400, "Unsupported content type")
     IDEMPOTENCY_KEY_REUSED = ErrorSpec("0013", 400, "Idempotency-Key reused with another body")
     CATALOGUE_INVALID = ErrorSpec("0014", 400, "Invalid catalogue")
     UNKNOWN_NETWORK = ErrorSpec("0015", 400, "Unknown or unsupported network")

@@ -23,10 +23,6 @@ class RiskDecision(StrEnum):
     REJECTED = "x"
     NOT_AVAILABLE = "n/a"
 
-    @property
-    def proceeds(self) -> bool:
-        return self is RiskDecision.APPROVED
-
 
 @dataclass(frozen=True)
 class RiskThresholds:
