@@ -74,9 +74,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
     app.state.metrics = Metrics()
     install_error_handlers(app)
+    # The v2 routes first: every request is matched in route order, and they are the traffic.
+    stubbed = mount_v2(app, implemented_routers())
     app.include_router(platform.router)
     app.mount("/docs/static", StaticFiles(directory=_DOCS_ASSETS), name="docs-static")
-    stubbed = mount_v2(app, implemented_routers())
     app.state.stubbed = stubbed
 
     def openapi() -> dict[str, Any]:

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mascustomers.api.error_handlers import error_body
 from mascustomers.api.idempotency import RECORD_STATE, store_answer
+from mascustomers.db.dependencies import end_session
 from mascustomers.errors import ErrorCode
 
 log = logging.getLogger("mascustomers.access")
@@ -90,6 +91,8 @@ class RequestContextMiddleware:
                     send_with_id, ErrorCode.INTERNAL_ERROR, f"request id {request_id}"
                 )
         finally:
+            # Normally ended by TransactionalRoute; this only guards against a leaked session.
+            end_session(scope, commit=False)
             self._record(scope, state["status"], started, request_id)
             if _has_idempotency_record(scope) and state["status"] < 500:
                 record_id = scope["state"][RECORD_STATE]

@@ -1,13 +1,17 @@
 """Mount the v2 API: implemented routers, 501 stubs for the rest, reference metadata on all."""
 
+import inspect
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.params import Depends as DependsParam
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from mascustomers.api.idempotency import reserve_key
 from mascustomers.api.operations import operations, operations_by_key
 from mascustomers.api.stubs import make_stub
+from mascustomers.api.v2_route import V2Route
 from mascustomers.auth.dependencies import PERMISSION_EXTRA, authenticate
 
 
@@ -51,16 +55,39 @@ def _specificity(route: APIRoute) -> tuple[tuple[int, str], ...]:
     return tuple((1, "") if s.startswith("{") else (0, s) for s in route.path.split("/"))
 
 
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_ROUTE_ARGUMENTS = [
+    name
+    for name in inspect.signature(APIRouter.add_api_route).parameters
+    if name not in {"self", "path", "endpoint", "dependencies", "route_class_override"}
+]
+
+
+def _guarded(route: APIRoute) -> APIRoute:
+    """The route rebuilt with authentication (and Idempotency-Key on writes) in front, and
+    its request transaction ended by ``V2Route``.
+
+    Built eagerly rather than with ``include_router(dependencies=…)``: FastAPI's lazily
+    included routers match every request three times over every route, which cost more
+    than any read this API serves.
+    """
+    guards: list[DependsParam] = [Depends(authenticate)]
+    if _WRITE_METHODS & set(route.methods or ()):
+        guards.append(Depends(reserve_key))
+    arguments: dict[str, Any] = {name: getattr(route, name) for name in _ROUTE_ARGUMENTS}
+    return V2Route(
+        route.path, route.endpoint, dependencies=[*guards, *route.dependencies], **arguments
+    )
+
+
 def mount_v2(app: FastAPI, routers: Sequence[APIRouter]) -> set[tuple[str, str]]:
-    """Include every route behind authentication; return the operations served as stubs."""
+    """Add every route behind authentication; return the operations served as stubs."""
     routes = _api_routes(routers)
     implemented = {(m, route.path) for route in routes for m in route.methods or ()}
     stubs, stubbed = _stub_routes(implemented)
-    v2 = APIRouter()
     for route in sorted([*routes, *stubs], key=_specificity):
         _annotate(route)
-        v2.routes.append(route)
-    app.include_router(v2, dependencies=[Depends(authenticate), Depends(reserve_key)])
+        app.router.routes.append(_guarded(route))
     return stubbed
 
 

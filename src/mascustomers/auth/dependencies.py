@@ -9,7 +9,6 @@ from fastapi.routing import APIRoute
 from mascustomers.auth import service
 from mascustomers.auth.context import AuthContext
 from mascustomers.auth.permissions import Permission
-from mascustomers.db.dependencies import SessionDep
 from mascustomers.errors import OrgNotAllowed, PermissionDenied, Unauthenticated
 
 PERMISSION_EXTRA = "x-permission"
@@ -55,15 +54,20 @@ def route_permission(route: APIRoute) -> Permission:
     return Permission(extra[PERMISSION_EXTRA])
 
 
-async def authenticate(request: Request, session: SessionDep) -> AuthContext:
-    """Resolve the key, then check the path's org and the route's permission."""
+async def authenticate(request: Request) -> AuthContext:
+    """Resolve the key, then check the path's org and the route's permission.
+
+    A cached key needs no database work at all; on a miss the key is read in a session of
+    its own, closed before the request's session opens.
+    """
     secret = _secret_from(request)
     if secret is None:
         raise Unauthenticated("send the API key in the x-api-key header")
     cache: KeyCache = request.app.state.key_cache
     found, context = cache.get(secret)
     if not found:
-        context = service.authenticate(session, secret)
+        with request.app.state.sessionmaker() as session:
+            context = service.authenticate(session, secret)
         cache.put(secret, context)
     if context is None:
         raise Unauthenticated("the API key is not valid")
