@@ -10,9 +10,10 @@ session's connection (see ``customers.queries``).
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from sqlalchemy import CursorResult, Executable, Row, and_, bindparam, or_, select
+from sqlalchemy import Row, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from mascustomers.db.prepared import PreparedSelect, run
 from mascustomers.models import (
     Account,
     AccountTax,
@@ -29,34 +30,31 @@ from mascustomers.models import (
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 
 
-def run(session: Session, statement: Executable, **params: Any) -> CursorResult[Any]:
-    """A statement on the session's connection (its transaction), rows as plain tuples."""
-    return session.connection().execute(statement, params)
-
-
-_ACCOUNT = select(
-    Account.id,
-    Account.customer_id,
-    Account.account_number,
-    Account.billing_type_id,
-    Account.status_id,
-    Account.activated_at,
-    Account.payment_method,
-    Account.iban,
-    Account.card_reference,
-    Account.card_type_id,
-    Account.card_masked_number,
-    Account.card_validity,
-    Account.contract_path,
-    Account.contract_filename,
-).where(Account.id == bindparam("account_id"), Account.org_id == bindparam("org_id"))
+_ACCOUNT = PreparedSelect(
+    select(
+        Account.id,
+        Account.customer_id,
+        Account.account_number,
+        Account.billing_type_id,
+        Account.status_id,
+        Account.activated_at,
+        Account.payment_method,
+        Account.iban,
+        Account.card_reference,
+        Account.card_type_id,
+        Account.card_masked_number,
+        Account.card_validity,
+        Account.contract_path,
+        Account.contract_filename,
+    ).where(Account.id == bindparam("account_id"), Account.org_id == bindparam("org_id"))
+)
 
 
 def account_row(session: Session, *, org_id: int, account_id: int) -> AnyRow | None:
     return run(session, _ACCOUNT, account_id=account_id, org_id=org_id).first()
 
 
-_WORK_ORDERS = (
+_WORK_ORDERS = PreparedSelect(
     select(WorkOrder.work_order_id, WorkOrder.type_id, WorkOrder.status_id, WorkOrder.created_at)
     .where(WorkOrder.account_id == bindparam("account_id"))
     .order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc())
@@ -78,7 +76,7 @@ _TAX_COLUMNS = (
 )
 
 
-_CURRENT_TAX = (
+_CURRENT_TAX = PreparedSelect(
     select(*_TAX_COLUMNS)
     .where(AccountTax.account_id == bindparam("account_id"), AccountTax.end_at.is_(None))
     .order_by(AccountTax.start_at.desc())

@@ -2,9 +2,9 @@
 
 import json
 import logging
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -45,6 +45,17 @@ class Metrics:
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def series(self, method: str, route: str, status: int) -> tuple[Any, Any]:
+        """The counter and histogram of one label set, looked up once (labels() locks)."""
+        key = (method, route, status)
+        found = self._series.get(key)
+        if found is None:
+            labels = (method, route, str(status))
+            found = (self.requests.labels(*labels), self.latency.labels(*labels))
+            self._series[key] = found
+        return found
 
 
 class RequestContextMiddleware:
@@ -91,7 +102,7 @@ class RequestContextMiddleware:
                     send_with_id, ErrorCode.INTERNAL_ERROR, f"request id {request_id}"
                 )
         finally:
-            # Normally ended by TransactionalRoute; this only guards against a leaked session.
+            # Normally ended by V2Route; this only guards against a leaked session.
             end_session(scope, commit=False)
             self._record(scope, state["status"], started, request_id)
             if _has_idempotency_record(scope) and state["status"] < 500:
@@ -121,9 +132,9 @@ class RequestContextMiddleware:
         elapsed = time.perf_counter() - started
         route = scope.get("route")
         template = getattr(route, "path", None) or "unmatched"
-        labels = (scope["method"], template, str(status))
-        self.metrics.requests.labels(*labels).inc()
-        self.metrics.latency.labels(*labels).observe(elapsed)
+        count, latency = self.metrics.series(scope["method"], template, status)
+        count.inc()
+        latency.observe(elapsed)
         auth = scope.get("state", {}).get("auth")
         if log.isEnabledFor(logging.INFO):
             log.info(
@@ -150,7 +161,7 @@ def _request_id(scope: Scope) -> str:
             text: str = value.decode("latin-1")
             if _SAFE_REQUEST_ID.match(text):
                 return text
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 def _declared_length(scope: Scope) -> int:

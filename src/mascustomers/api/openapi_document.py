@@ -7,6 +7,7 @@ from fastapi.openapi.utils import get_openapi
 
 from mascustomers.api.error_handlers import error_body
 from mascustomers.api.operations import Operation, operations_by_key
+from mascustomers.api.registry import served_routes
 from mascustomers.errors import ErrorCode
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorMessage"}
@@ -142,7 +143,7 @@ def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
             version=app.version,
             openapi_version="3.1.0",
             description=app.description,
-            routes=app.routes,
+            routes=served_routes(app),
             tags=app.openapi_tags,
         )
         document.setdefault("components", {}).setdefault("schemas", {})["ErrorMessage"] = (

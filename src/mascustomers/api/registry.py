@@ -10,9 +10,10 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from mascustomers.api.idempotency import reserve_key
 from mascustomers.api.operations import operations, operations_by_key
+from mascustomers.api.route_table import RouteTable
 from mascustomers.api.stubs import make_stub
 from mascustomers.api.v2_route import V2Route
-from mascustomers.auth.dependencies import PERMISSION_EXTRA, authenticate
+from mascustomers.auth.dependencies import PERMISSION_EXTRA
 
 
 def _api_routes(routers: Sequence[APIRouter]) -> list[APIRoute]:
@@ -64,14 +65,14 @@ _ROUTE_ARGUMENTS = [
 
 
 def _guarded(route: APIRoute) -> APIRoute:
-    """The route rebuilt with authentication (and Idempotency-Key on writes) in front, and
-    its request transaction ended by ``V2Route``.
+    """The route rebuilt as a ``V2Route`` (authentication first, the request transaction
+    ended before the response) with Idempotency-Key handling on writes.
 
     Built eagerly rather than with ``include_router(dependencies=…)``: FastAPI's lazily
     included routers match every request three times over every route, which cost more
     than any read this API serves.
     """
-    guards: list[DependsParam] = [Depends(authenticate)]
+    guards: list[DependsParam] = []
     if _WRITE_METHODS & set(route.methods or ()):
         guards.append(Depends(reserve_key))
     arguments: dict[str, Any] = {name: getattr(route, name) for name in _ROUTE_ARGUMENTS}
@@ -85,16 +86,23 @@ def mount_v2(app: FastAPI, routers: Sequence[APIRouter]) -> set[tuple[str, str]]
     routes = _api_routes(routers)
     implemented = {(m, route.path) for route in routes for m in route.methods or ()}
     stubs, stubbed = _stub_routes(implemented)
+    guarded = []
     for route in sorted([*routes, *stubs], key=_specificity):
         _annotate(route)
-        app.router.routes.append(_guarded(route))
+        guarded.append(_guarded(route))
+    app.router.routes.append(RouteTable(guarded))
     return stubbed
 
 
 def served_routes(app: FastAPI) -> list[APIRoute]:
-    """The app's API routes as declared (through FastAPI's lazily included routers)."""
-    return [
+    """The app's API routes: the v2 table's and those of FastAPI's lazily included routers."""
+    served: list[APIRoute] = []
+    for route in app.routes:
+        if isinstance(route, RouteTable):
+            served.extend(route.routes)
+    served.extend(
         context.original_route
         for context in iter_route_contexts(app.routes)
         if isinstance(context.original_route, APIRoute)
-    ]
+    )
+    return served

@@ -10,8 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.auth.context import AuthContext
-from mascustomers.auth.dependencies import authenticate
+from mascustomers.auth.dependencies import CurrentKey
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.clock import FrozenClock, clear_org_time, clock_for, set_org_time
 from mascustomers.models import OrgClock
@@ -103,9 +102,7 @@ class TestClocks:
 test_clocks = TestClocks(TEST_CLOCK_CACHE_SECONDS)
 
 
-async def current_caller(
-    request: Request, auth: Annotated[AuthContext, Depends(authenticate)], session: SessionDep
-) -> Caller:
+async def current_caller(request: Request, auth: CurrentKey, session: SessionDep) -> Caller:
     instant = (
         test_clocks.instant(session, org_id=auth.org_id, org_slug=auth.org_slug)
         if auth.is_sandbox

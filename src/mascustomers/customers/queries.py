@@ -17,9 +17,10 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from sqlalchemy import CursorResult, Executable, Row, and_, bindparam, or_, select
+from sqlalchemy import Row, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from mascustomers.db.prepared import PreparedSelect, run
 from mascustomers.models import (
     Account,
     AccountBundle,
@@ -39,13 +40,8 @@ AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 MAX_MATCHES = 50
 
 
-def run(session: Session, statement: Executable, **params: Any) -> CursorResult[Any]:
-    """A prebuilt statement on the session's connection (its transaction), rows as tuples."""
-    return session.connection().execute(statement, params)
-
-
 _responsible = aliased(User, name="responsible")
-_USER_DOCUMENT = (
+_USER_DOCUMENT = PreparedSelect(
     select(
         User.id,
         User.customer_id,
@@ -92,7 +88,7 @@ def user_document_row(session: Session, *, org_id: int, user_id: int) -> AnyRow 
     return run(session, _USER_DOCUMENT, user_id=user_id, org_id=org_id).first()
 
 
-_USERS_BY_EMAIL = (
+_USERS_BY_EMAIL = PreparedSelect(
     select(User.id.label("user_id"), User.customer_id, User.role)
     .where(User.org_id == bindparam("org_id"), User.email == bindparam("email"))
     .limit(MAX_MATCHES)
@@ -136,7 +132,7 @@ def users_by_document(
     return [row for row in rows if (row.document_type_id, row.document_value) in wanted]
 
 
-_LINE_USER_BY_NUMBER = (
+_LINE_USER_BY_NUMBER = PreparedSelect(
     select(Subscription.user_id, Account.customer_id, User.role)
     .join(Account, Account.id == Subscription.account_id)
     .join(User, User.id == Subscription.user_id)
@@ -154,8 +150,10 @@ def line_user_by_number(session: Session, *, org_id: int, number: str) -> AnyRow
     return run(session, _LINE_USER_BY_NUMBER, org_id=org_id, number=number).first()
 
 
-_CUSTOMER_HEAD = select(Customer.id, Customer.uuid, Customer.login_blocked).where(
-    Customer.id == bindparam("customer_id"), Customer.org_id == bindparam("org_id")
+_CUSTOMER_HEAD = PreparedSelect(
+    select(Customer.id, Customer.uuid, Customer.login_blocked).where(
+        Customer.id == bindparam("customer_id"), Customer.org_id == bindparam("org_id")
+    )
 )
 
 
@@ -164,7 +162,7 @@ def customer_head(session: Session, *, org_id: int, customer_id: int) -> AnyRow 
     return run(session, _CUSTOMER_HEAD, customer_id=customer_id, org_id=org_id).first()
 
 
-_CUSTOMER_LINES = (
+_CUSTOMER_LINES = PreparedSelect(
     select(
         Account.id.label("account_id"),
         Account.owner_user_id,
