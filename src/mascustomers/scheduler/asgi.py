@@ -7,6 +7,7 @@ operation twice.
 """
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -38,3 +39,5 @@ def with_scheduler(app: FastAPI) -> FastAPI:
 
 
 app = with_scheduler(create_app())
+# As in mascustomers.api.asgi: start-up objects out of the collector's full passes.
+gc.freeze()
