@@ -29,7 +29,7 @@ from mascustomers.catalog import service as catalog_service
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.models import SubscriptionBonus
-from mascustomers.subscriptions import repository
+from mascustomers.subscriptions import queries, repository
 from mascustomers.subscriptions.errors import BonusAlreadyPresent
 from mascustomers.subscriptions.operations import (
     load_line,
@@ -37,6 +37,7 @@ from mascustomers.subscriptions.operations import (
     require_future,
     start_of_day,
 )
+from mascustomers.subscriptions.queries import AnyRow
 from mascustomers.subscriptions.schemas import BonusItem, SubscriptionBonuses
 
 BONUS_FILTERS = ("active", "actual", "inactive")
@@ -52,7 +53,7 @@ def parse_filters(values: Iterable[str]) -> frozenset[str]:
     return frozenset(names) or frozenset({"actual"})
 
 
-def state_at(row: SubscriptionBonus, instant: datetime) -> str:
+def state_at(row: AnyRow, instant: datetime) -> str:
     if row.end_at is not None and row.end_at <= instant:
         return "inactive"
     return "scheduled" if row.start_at > instant else "active"
@@ -68,24 +69,22 @@ _SHOWN = {
 def bonuses_view(
     session: Session, *, caller: Caller, subscription_id: int, filters: frozenset[str]
 ) -> SubscriptionBonuses:
-    line = load_line(session, caller=caller, subscription_id=subscription_id)
+    rows = queries.line_bonuses(session, org_id=caller.org_id, subscription_id=subscription_id)
+    if not rows:
+        raise NotFound(f"subscription {subscription_id} not found")
     shown = set().union(*(_SHOWN[name] for name in filters))
-    rows = [
-        row
-        for row in repository.bonuses_of(session, subscription_id=line.id)
-        if state_at(row, caller.now) in shown
-    ]
-    names = repository.bonus_names(session, org_id=line.org_id, ids={r.bonus_id for r in rows})
     items = [
         BonusItem(
             id=row.bonus_id,
-            value=names.get(row.bonus_id),
+            value=row.name,
             start_date=format_timestamp(row.start_at),
             end_date=format_timestamp(row.end_at) if row.end_at else None,
         )
+        # A line without bonuses comes back as one row without a bonus.
         for row in rows
+        if row.bonus_id is not None and state_at(row, caller.now) in shown
     ]
-    return SubscriptionBonuses(id=line.id, items=items)
+    return SubscriptionBonuses(id=rows[0].id, items=items)
 
 
 def add_bonus(

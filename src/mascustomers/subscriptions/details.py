@@ -11,16 +11,16 @@ status change is the top of ``historical_status``).
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog.master_data import MasterDataList
-from mascustomers.errors import ValidationFailed
+from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.clock import format_timestamp
-from mascustomers.models import Subscription
-from mascustomers.subscriptions import repository
-from mascustomers.subscriptions.operations import label, load_line
+from mascustomers.subscriptions import queries
+from mascustomers.subscriptions.operations import label
 from mascustomers.subscriptions.schemas import IdValue, StatusChange, SubscriptionDetail
 
 SUBSCRIPTION_INCLUDES = ("origin", "selldate", "historical_status")
@@ -67,8 +67,19 @@ def number(value: str | None) -> int | None:
 def subscription_detail(
     session: Session, *, caller: Caller, subscription_id: int, include: frozenset[str]
 ) -> SubscriptionDetail:
-    line = load_line(session, caller=caller, subscription_id=subscription_id)
-    detail = SubscriptionDetail(
+    line = queries.line(session, org_id=caller.org_id, subscription_id=subscription_id)
+    if line is None:
+        raise NotFound(f"subscription {subscription_id} not found")
+    extra: dict[str, Any] = {}
+    if "selldate" in include:
+        extra["sell_date"] = format_timestamp(line.sell_at)
+    if "origin" in include:
+        extra["origin"] = IdValue(
+            id=line.origin_id, value=label(MasterDataList.SUBSCRIPTION_ORIGINS, line.origin_id)
+        )
+    if "historical_status" in include:
+        extra["historical_status"] = _history(session, line.id)
+    return SubscriptionDetail(
         id=line.id,
         subscription_status=status_value(line.status_id),
         activated_date=_timestamp(line.activated_at),
@@ -85,26 +96,18 @@ def subscription_detail(
         # A string, as the reference's property table says: its example's number
         # (8934011411551283000) has already lost digits, and 20-digit ICCIDs exceed int64.
         iccid=line.iccid,
+        **extra,
     )
-    if "selldate" in include:
-        detail.sell_date = format_timestamp(line.sell_at)
-    if "origin" in include:
-        detail.origin = IdValue(
-            id=line.origin_id, value=label(MasterDataList.SUBSCRIPTION_ORIGINS, line.origin_id)
-        )
-    if "historical_status" in include:
-        detail.historical_status = _history(session, line)
-    return detail
 
 
-def _history(session: Session, line: Subscription) -> list[StatusChange]:
+def _history(session: Session, subscription_id: int) -> list[StatusChange]:
     return [
         StatusChange(
             subscription_status=status_value(change.status_id),
             date=format_timestamp(change.changed_at),
             modified_by=change.modified_by,
         )
-        for change in repository.status_history(session, subscription_id=line.id)
+        for change in queries.status_history(session, subscription_id=subscription_id)
     ]
 
 

@@ -9,15 +9,18 @@ every tariff the line had, newest first (the current one on top). ``bundle`` app
 of a convergent bundle.
 """
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.errors import ProductNotSellable
+from mascustomers.errors import NotFound
 from mascustomers.kit.clock import format_timestamp
-from mascustomers.models import CatalogueProduct, Subscription
-from mascustomers.subscriptions import repository
-from mascustomers.subscriptions.operations import line_account, load_line
+from mascustomers.models import CatalogueProduct
+from mascustomers.subscriptions import queries
+from mascustomers.subscriptions.queries import AnyRow
 from mascustomers.subscriptions.schemas import (
     HistoricProduct,
     IdValue,
@@ -37,53 +40,53 @@ def catalogue_product(session: Session, *, org_id: int, product_id: int) -> Cata
         return None
 
 
-def compatible_products(
-    session: Session, *, line: Subscription, billing_type_id: int
-) -> list[CatalogueProduct]:
-    """The current product's compatible targets that the account's billing type can have."""
-    current = catalogue_product(session, org_id=line.org_id, product_id=line.product_id)
-    targets = []
-    for product_id in current.compatible_product_ids if current else []:
-        target = catalogue_product(session, org_id=line.org_id, product_id=product_id)
-        if target is not None and billing_type_id in target.billing_type_ids:
-            targets.append(target)
-    return targets
-
-
 def products_view(
     session: Session, *, caller: Caller, subscription_id: int, include: frozenset[str]
 ) -> SubscriptionProducts:
-    line = load_line(session, caller=caller, subscription_id=subscription_id)
-    history = repository.product_history(session, subscription_id=line.id)
-    names = repository.product_names(
-        session, org_id=line.org_id, ids={p.product_id for p in history} | {line.product_id}
+    line = queries.line_product(
+        session, org_id=caller.org_id, subscription_id=subscription_id, change_kind=PRODUCT_CHANGE
     )
-    current = next((p for p in history if p.ended_at is None), None)
+    if line is None:
+        raise NotFound(f"subscription {subscription_id} not found")
+    compatible = "compatibilities" in include and line.product_name is not None
+    # One catalogue read for the compatible targets and the pending change's destination.
+    wanted = list(line.compatible_product_ids) if compatible else []
+    pending = line.change_due_at is not None
+    target_id = int(line.change_payload["product_id"]) if pending else None
+    if target_id is not None:
+        wanted.append(target_id)
+    catalogue = queries.catalogue_products(session, org_id=caller.org_id, product_ids=wanted)
     product = ProductInfo(
         id=line.product_id,
-        value=names.get(line.product_id),
-        historic_date=format_timestamp(current.started_at) if current else None,
+        value=line.product_name,
+        historic_date=_timestamp(line.started_at),
+        scheduled=_scheduled(line, target_id, catalogue),
     )
     if "compatibilities" in include:
-        billing_type_id = line_account(session, subscription=line).billing_type_id
         product.compatibilities = [
-            _target(p.product_id, p.name)
-            for p in compatible_products(session, line=line, billing_type_id=billing_type_id)
+            _target(item.product_id, item.name) for item in _compatible(line, catalogue)
         ]
-    product.scheduled = _scheduled(session, line)
     view = SubscriptionProducts(id=line.id, product=product)
     if line.account_bundle_id is not None:
-        view.bundle = _bundle(session, line.account_bundle_id)
+        view.bundle = _bundle(line)
     if "historical_changes" in include:
         view.historical_changes = [
             HistoricProduct(
-                id=p.product_id,
-                value=names.get(p.product_id),
-                historic_date=format_timestamp(p.started_at),
+                id=row.product_id, value=row.name, historic_date=format_timestamp(row.started_at)
             )
-            for p in history
+            for row in queries.product_history(
+                session, org_id=caller.org_id, subscription_id=line.id
+            )
         ]
     return view
+
+
+def _compatible(line: AnyRow, catalogue: dict[int, AnyRow]) -> list[AnyRow]:
+    """The current product's compatible targets that the account's billing type can have."""
+    if line.product_name is None:  # a product no longer in the catalogue has no targets
+        return []
+    targets = (catalogue.get(product_id) for product_id in line.compatible_product_ids)
+    return [t for t in targets if t is not None and line.billing_type_id in t.billing_type_ids]
 
 
 NOTHING_SCHEDULED = ScheduledChange(
@@ -102,34 +105,36 @@ def _target(product_id: int, name: str | None) -> ProductInfo:
     )
 
 
-def _scheduled(session: Session, line: Subscription) -> ScheduledChange:
+def _scheduled(
+    line: AnyRow, target_id: int | None, catalogue: dict[int, AnyRow]
+) -> ScheduledChange:
     """The pending change, or the reference's all-null ``scheduled`` when there is none."""
-    pending = repository.pending_operations(session, subscription_id=line.id, kind=PRODUCT_CHANGE)
-    if not pending:
+    if target_id is None:
         return NOTHING_SCHEDULED
-    operation = pending[0]
-    target_id = int(operation.payload["product_id"])
-    target = catalogue_product(session, org_id=line.org_id, product_id=target_id)
-    due = format_timestamp(operation.due_at)
+    target = catalogue.get(target_id)
+    requested = format_timestamp(line.change_requested_at)
+    due = format_timestamp(line.change_due_at)
     return ScheduledChange(
-        request_date=format_timestamp(operation.created_at),
+        request_date=requested,
         process_date=due,
         scheduled_date=due,
         destination_product=ProductInfo(
             id=target_id,
             value=target.name if target else None,
-            historic_date=format_timestamp(operation.created_at),
+            historic_date=requested,
             compatibilities=None,
             scheduled=None,
         ),
     )
 
 
-def _bundle(session: Session, account_bundle_id: int) -> IdValue | None:
-    account_bundle = repository.account_bundle(session, account_bundle_id=account_bundle_id)
-    if account_bundle is None:
+def _bundle(line: AnyRow) -> IdValue | None:
+    if line.bundle_id is None:  # no account bundle row (the foreign key prevents it)
         return None
-    bundle = catalog_service.bundle(
-        session, org_id=account_bundle.org_id, bundle_id=account_bundle.bundle_id, field="bundle"
-    )
-    return IdValue(id=bundle.bundle_id, value=bundle.name)
+    if line.bundle_name is None:
+        raise ProductNotSellable(f"bundle: bundle {line.bundle_id} is not in the catalogue")
+    return IdValue(id=line.bundle_id, value=line.bundle_name)
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    return format_timestamp(value) if value is not None else None

@@ -1,6 +1,6 @@
 """All SQL about subscriptions and their histories."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
@@ -8,8 +8,6 @@ from sqlalchemy.orm import Session
 
 from mascustomers.models import (
     AccountBundle,
-    CatalogueBonus,
-    CatalogueProduct,
     Recharge,
     ScheduledOperation,
     Sell,
@@ -18,7 +16,6 @@ from mascustomers.models import (
     SubscriptionBonus,
     SubscriptionProduct,
     SubscriptionService,
-    SubscriptionStatusChange,
 )
 
 
@@ -60,47 +57,6 @@ def lock_line(session: Session, *, org_id: int, subscription_id: int) -> Subscri
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     return session.scalars(query).first()
-
-
-def status_history(session: Session, *, subscription_id: int) -> Sequence[SubscriptionStatusChange]:
-    return session.scalars(
-        select(SubscriptionStatusChange)
-        .where(SubscriptionStatusChange.subscription_id == subscription_id)
-        .order_by(SubscriptionStatusChange.changed_at, SubscriptionStatusChange.id)
-    ).all()
-
-
-def product_history(session: Session, *, subscription_id: int) -> Sequence[SubscriptionProduct]:
-    """Tariff periods, newest first (the open, current one on top)."""
-    return session.scalars(
-        select(SubscriptionProduct)
-        .where(SubscriptionProduct.subscription_id == subscription_id)
-        .order_by(SubscriptionProduct.started_at.desc(), SubscriptionProduct.id.desc())
-    ).all()
-
-
-def product_names(session: Session, *, org_id: int, ids: Iterable[int]) -> dict[int, str]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(CatalogueProduct.product_id, CatalogueProduct.name).where(
-            CatalogueProduct.org_id == org_id, CatalogueProduct.product_id.in_(wanted)
-        )
-    ).all()
-    return {product_id: name for product_id, name in rows}
-
-
-def bonus_names(session: Session, *, org_id: int, ids: Iterable[int]) -> dict[int, str]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(CatalogueBonus.bonus_id, CatalogueBonus.name).where(
-            CatalogueBonus.org_id == org_id, CatalogueBonus.bonus_id.in_(wanted)
-        )
-    ).all()
-    return {bonus_id: name for bonus_id, name in rows}
 
 
 def account_bundle(session: Session, *, account_bundle_id: int) -> AccountBundle | None:
@@ -152,14 +108,6 @@ def service_of(
             SubscriptionService.service_id == service_id,
         )
     ).first()
-
-
-def bonuses_of(session: Session, *, subscription_id: int) -> Sequence[SubscriptionBonus]:
-    return session.scalars(
-        select(SubscriptionBonus)
-        .where(SubscriptionBonus.subscription_id == subscription_id)
-        .order_by(SubscriptionBonus.start_at, SubscriptionBonus.id)
-    ).all()
 
 
 def bonus_rows_open_after(
