@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import repository
 from mascustomers.accounts.states import AccountStatus
 from mascustomers.catalog import service as catalog_service
+from mascustomers.db.row_buffer import RowBuffer
 from mascustomers.db.sequences import next_value
 from mascustomers.models import Account, AccountBundle, AccountTax, Contract
 
@@ -26,15 +27,18 @@ def open_account(
     card: dict[str, Any] | None,
     status: AccountStatus,
     now: datetime,
+    rows: RowBuffer,
 ) -> Account:
-    """A new account numbered ``MM-nnnnnnn`` with its first tax period."""
-    number = next_value(session, org_id=org_id, name="account_number")
+    """A new account with its first tax period (in ``rows``); ``number_account`` numbers it.
+
+    Until then it carries a unique provisional number that no other transaction ever sees.
+    """
     method = "BANK_ACCOUNT" if iban else ("CREDIT_CARD" if card else "BANK_TRANSFER")
     account = Account(
         org_id=org_id,
         customer_id=customer_id,
         owner_user_id=owner_user_id,
-        account_number=f"MM-{5_000_000 + number:07d}",
+        account_number=f"#{uuid.uuid4().hex[:19]}",
         billing_type_id=billing_type_id,
         status_id=status,
         state_id=state_id,
@@ -52,20 +56,29 @@ def open_account(
     session.add(account)
     session.flush()
     rule = catalog_service.tax_rule(session, org_id=org_id, state_id=state_id)
-    session.add(
-        AccountTax(
-            account_id=account.id,
-            state_id=state_id,
-            description=rule.tax_name,
-            tax_value=rule.tax_rate,
-            tax_terminal_value=rule.terminal_tax_rate,
-            start_at=now,
-        )
+    rows.add(
+        AccountTax,
+        account_id=account.id,
+        state_id=state_id,
+        description=rule.tax_name,
+        tax_value=rule.tax_rate,
+        tax_terminal_value=rule.terminal_tax_rate,
+        start_at=now,
+        end_at=None,
     )
-    account.contract_path = f"/contracts/{org_id}/{account.account_number}"
-    account.contract_filename = f"{account.account_number}.pdf"
-    session.flush()
     return account
+
+
+def number_account(session: Session, *, account: Account) -> None:
+    """Give a new account its ``MM-nnnnnnn`` number and contract document path.
+
+    The gap-free counter's row stays locked until commit, and every concurrent signup waits
+    for it: an order takes it as its last step, so the wait is the commit, not the order.
+    """
+    number = next_value(session, org_id=account.org_id, name="account_number")
+    account.account_number = f"MM-{5_000_000 + number:07d}"
+    account.contract_path = f"/contracts/{account.org_id}/{account.account_number}"
+    account.contract_filename = f"{account.account_number}.pdf"
 
 
 def open_bundle(
@@ -106,8 +119,39 @@ def add_contract(
     now: datetime,
 ) -> Contract:
     """The contract document of one operation (what ``GET .../contracts`` lists)."""
-    contract_id = str(uuid.uuid4())
     contract = Contract(
+        **contract_values(
+            account=account,
+            signature_config=signature_config,
+            signature_type=signature_type,
+            process_id=process_id,
+            account_bundle_id=account_bundle_id,
+            subscription_id=subscription_id,
+            subscription_terminal_id=subscription_terminal_id,
+            iccid=iccid,
+            now=now,
+        )
+    )
+    session.add(contract)
+    session.flush()
+    return contract
+
+
+def contract_values(
+    *,
+    account: Account,
+    signature_config: str,
+    signature_type: str | None,
+    process_id: int | None,
+    account_bundle_id: int | None = None,
+    subscription_id: int | None = None,
+    subscription_terminal_id: int | None = None,
+    iccid: str | None = None,
+    now: datetime,
+) -> dict[str, Any]:
+    """The columns of a contract document (its file is named after the account number)."""
+    contract_id = str(uuid.uuid4())
+    return dict(
         org_id=account.org_id,
         account_id=account.id,
         signature_config=signature_config,
@@ -123,9 +167,6 @@ def add_contract(
         iccid=iccid,
         created_at=now,
     )
-    session.add(contract)
-    session.flush()
-    return contract
 
 
 def get_account(session: Session, *, org_id: int, account_id: int) -> Account | None:

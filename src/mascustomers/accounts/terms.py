@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
@@ -26,6 +27,41 @@ def add_commitment(
     subscription_terminal_id: int | None = None,
 ) -> Commitment:
     commitment = Commitment(
+        **commitment_values(
+            org_id=org_id,
+            account_id=account_id,
+            account_bundle_id=account_bundle_id,
+            subscription_id=subscription_id,
+            associated_type=associated_type,
+            months=months,
+            penalty_amount=penalty_amount,
+            start=start,
+            applied_promotion_id=applied_promotion_id,
+            promotion_id=promotion_id,
+            subscription_terminal_id=subscription_terminal_id,
+        )
+    )
+    session.add(commitment)
+    session.flush()
+    return commitment
+
+
+def commitment_values(
+    *,
+    org_id: int,
+    account_id: int,
+    account_bundle_id: int | None,
+    subscription_id: int | None,
+    associated_type: str,
+    months: int,
+    penalty_amount: Decimal,
+    start: date,
+    applied_promotion_id: int | None = None,
+    promotion_id: int | None = None,
+    subscription_terminal_id: int | None = None,
+) -> dict[str, Any]:
+    """The columns of a new commitment (for callers that write rows in bulk)."""
+    return dict(
         org_id=org_id,
         uuid=str(uuid.uuid4()),
         account_id=account_id,
@@ -40,6 +76,3 @@ def add_commitment(
         end_date=start + relativedelta(months=months),
         penalty_amount=penalty_amount,
     )
-    session.add(commitment)
-    session.flush()
-    return commitment

@@ -1,10 +1,11 @@
-"""All SQL about numbers and SIM cards; reservations are single guarded UPDATEs."""
+"""All SQL about numbers and SIM cards but a new line's (``inventory_claims``); reservations are
+single guarded UPDATEs."""
 
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -76,14 +77,6 @@ def add_ported_number(session: Session, *, org_id: int, msisdn: str, now: dateti
     )
 
 
-def bind_number(session: Session, *, org_id: int, msisdn: str, subscription_id: int) -> None:
-    session.execute(
-        update(Msisdn)
-        .where(Msisdn.org_id == org_id, Msisdn.msisdn == msisdn)
-        .values(subscription_id=subscription_id)
-    )
-
-
 def release_number(session: Session, *, org_id: int, msisdn: str, now: datetime) -> None:
     """Back to the pool; a ported-in number leaves the org's inventory."""
     number = get_number(session, org_id=org_id, msisdn=msisdn)
@@ -129,14 +122,6 @@ def get_sim(session: Session, *, org_id: int, iccid: str) -> SimCard | None:
     return session.scalars(
         select(SimCard).where(SimCard.org_id == org_id, SimCard.iccid == iccid)
     ).one_or_none()
-
-
-def bind_sim(session: Session, *, org_id: int, iccid: str, subscription_id: int | None) -> None:
-    session.execute(
-        update(SimCard)
-        .where(and_(SimCard.org_id == org_id, SimCard.iccid == iccid))
-        .values(subscription_id=subscription_id)
-    )
 
 
 def set_sim_status(

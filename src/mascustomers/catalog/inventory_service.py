@@ -3,10 +3,12 @@
 import random
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mascustomers.catalog import inventory_claims as claims
 from mascustomers.catalog import inventory_repository as repository
 from mascustomers.catalog.errors import (
     InvalidIccidValue,
@@ -38,14 +40,19 @@ def reserve_number(
             raise NumberNotAvailable(f"{field}: number {msisdn} is not free in the pool")
         return msisdn
     for _ in range(_PICK_ATTEMPTS):
-        candidate = repository.pick_free_number(session, org_id=org_id, host_cfg_id=YOIGO_HOST_CFG)
-        if candidate is None:
+        # One statement picks and takes; None when the pool is empty, or (SQLite never) when
+        # another writer took the picked number first.
+        taken = claims.claim_free_number(
+            session,
+            org_id=org_id,
+            host_cfg_id=YOIGO_HOST_CFG,
+            holder_status=NumberStatus.RESERVED,
+            now=now,
+        )
+        if taken is not None:
+            return taken
+        if repository.pick_free_number(session, org_id=org_id, host_cfg_id=YOIGO_HOST_CFG) is None:
             break
-        # Another writer may take the candidate between the SELECT and the guarded UPDATE.
-        if repository.take_number(
-            session, org_id=org_id, msisdn=candidate, holder_status=NumberStatus.RESERVED, now=now
-        ):
-            return candidate
     raise NumberNotAvailable(f"{field}: the number pool has no free number")
 
 
@@ -62,11 +69,16 @@ def register_ported_number(
         raise NumberNotAvailable(f"{field}: number {msisdn} is being ported already") from error
 
 
-def assign_number(session: Session, *, org_id: int, msisdn: str, subscription_id: int) -> None:
-    number = repository.get_number(session, org_id=org_id, msisdn=msisdn)
-    if number is not None and number.status == NumberStatus.RESERVED:
-        number.status = NumberStatus.ASSIGNED
-    repository.bind_number(session, org_id=org_id, msisdn=msisdn, subscription_id=subscription_id)
+def bind_to_lines(
+    session: Session,
+    *,
+    org_id: int,
+    numbers: list[tuple[str, int]],
+    sims: list[tuple[str, int]],
+) -> None:
+    """Bind (number, line id) and (ICCID, line id) pairs at once, as ``assign_number`` and
+    ``bind_sim`` do one by one."""
+    claims.bind_to_lines(session, org_id=org_id, numbers=numbers, sims=sims)
 
 
 def release_number(session: Session, *, org_id: int, msisdn: str, now: datetime) -> None:
@@ -99,8 +111,30 @@ def reserve_sim(
     return sim
 
 
+class LineSim(NamedTuple):
+    iccid: str
+    imsi: str
+
+
+def reserve_line_sim(
+    session: Session, *, org_id: int, iccid: str | None, now: datetime, field: str
+) -> LineSim:
+    """As ``reserve_sim``, one statement per attempt, giving only what a new line stores."""
+    for _ in range(1 if iccid is not None else _PICK_ATTEMPTS):
+        taken = claims.claim_sim(
+            session, org_id=org_id, iccid=iccid, status=SimStatus.RESERVADA, now=now
+        )
+        if taken is not None:
+            return LineSim(*taken)
+        if iccid is not None or repository.pick_free_sim(session, org_id=org_id) is None:
+            break
+    if iccid is not None:
+        raise SimNotAvailable(f"{field}: SIM {iccid} is not available")
+    raise SimNotAvailable(f"{field}: no SIM card left in stock to ship")
+
+
 def bind_sim(session: Session, *, org_id: int, iccid: str, subscription_id: int) -> None:
-    repository.bind_sim(session, org_id=org_id, iccid=iccid, subscription_id=subscription_id)
+    claims.bind_sim(session, org_id=org_id, iccid=iccid, subscription_id=subscription_id)
 
 
 def set_sim_status(

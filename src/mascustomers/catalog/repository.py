@@ -45,6 +45,16 @@ def get(session: Session, model: type[T], org_id: int, item_id: int) -> T | None
     return session.get(model, {"org_id": org_id, _item_key(model): item_id})
 
 
+def load_many(session: Session, model: type[T], org_id: int, ids: Collection[int]) -> Sequence[T]:
+    """Catalogue items by id in one query; later ``get`` calls find them in the session."""
+    if not ids:
+        return []
+    key = getattr(model, _item_key(model))
+    return session.scalars(
+        select(model).where(model.org_id == org_id, key.in_(ids))  # type: ignore[attr-defined]
+    ).all()
+
+
 def list_items(session: Session, model: type[T], org_id: int) -> Sequence[T]:
     key = getattr(model, _item_key(model))
     return session.scalars(
@@ -177,4 +187,5 @@ __all__ = [
     "get_document",
     "get_tax_rule",
     "list_items",
+    "load_many",
 ]

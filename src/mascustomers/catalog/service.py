@@ -23,6 +23,19 @@ from mascustomers.models import (
 from mascustomers.risk.policy import RiskThresholds
 
 
+def preload(
+    session: Session, *, org_id: int, product_ids: set[int], promotion_ids: set[int]
+) -> list[object]:
+    """Load the products and promotions an order names, one query each, into the session.
+
+    The session holds loaded rows weakly: keep the returned list while the order runs.
+    """
+    return [
+        *repository.load_many(session, CatalogueProduct, org_id, product_ids),
+        *repository.load_many(session, CataloguePromotion, org_id, promotion_ids),
+    ]
+
+
 def product(
     session: Session,
     *,

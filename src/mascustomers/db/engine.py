@@ -1,5 +1,6 @@
 """Engines and sessions built from settings; SQLite gets WAL, foreign keys and real BEGINs."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -19,12 +20,22 @@ def is_sqlite(url: str) -> bool:
 
 
 def _contains_nul(parameters: Any) -> bool:
+    # Runs on every statement: a plain loop, recursing only into containers.
     if isinstance(parameters, str):
         return "\x00" in parameters
+    values: Iterable[Any]
     if isinstance(parameters, dict):
-        return any(_contains_nul(value) for value in parameters.values())
-    if isinstance(parameters, list | tuple):
-        return any(_contains_nul(value) for value in parameters)
+        values = parameters.values()
+    elif isinstance(parameters, list | tuple):
+        values = parameters
+    else:
+        return False
+    for value in values:
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict | list | tuple) and _contains_nul(value):
+            return True
     return False
 
 

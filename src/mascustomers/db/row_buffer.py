@@ -2,11 +2,13 @@
 
 Append-only rows (histories, services, contracts…) need no identity-map object: gathering them
 and writing each table's rows in one Core INSERT (executemany, batched by insertmanyvalues)
-costs a fraction of one unit-of-work flush per row. Rows may only point at rows already written
-(flushed), and every table keeps the order its rows were added in. Every row of a table must
-give the same keys (column names); column defaults apply to keys left out of all of them.
+costs a fraction of one unit-of-work flush per row. Rows may point at rows already written
+(flushed) or at other gathered rows (tables are written in foreign-key order); every table
+keeps the order its rows were added in. Every row of a table must give the same keys (column
+names); column defaults apply to keys left out of all of them.
 """
 
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, insert
@@ -23,8 +25,15 @@ class RowBuffer:
         self._rows.setdefault(model, []).append(values)
 
     def write(self, session: Session) -> None:
-        """Insert what was gathered, tables in first-added order, and start empty again."""
+        """Insert what was gathered and start empty again."""
         rows, self._rows = self._rows, {}
-        for model, values in rows.items():
+        order = _table_order()
+        for model, values in sorted(rows.items(), key=lambda item: order[item[0].__table__]):
             # The table, not the mapped class: the ORM's bulk path costs more than the INSERT.
             session.execute(insert(cast(Table, model.__table__)), values)
+
+
+@cache
+def _table_order() -> dict[Any, int]:
+    """Each table's place in foreign-key order (every model is imported by the first write)."""
+    return {table: index for index, table in enumerate(Base.metadata.sorted_tables)}

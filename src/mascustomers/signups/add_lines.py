@@ -2,7 +2,6 @@
 
 from sqlalchemy.orm import Session
 
-from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.auth.caller import Caller
 from mascustomers.models import CatalogueBundle
@@ -86,16 +85,14 @@ def _as_tv(tv: AddedTv) -> Tv:
 
 
 def _finish(ctx: OrderContext, *, tv_only: bool) -> None:
-    accounts_service.add_contract(
-        ctx.session,
-        account=ctx.account,
+    ctx.add_contract(
         signature_config="TV" if tv_only else "BUNDLE_ADDLINE",
         signature_type=ctx.signature_type,
         process_id=ctx.signature_process_id,
         account_bundle_id=ctx.account_bundle.id if ctx.account_bundle else None,
         subscription_id=ctx.subscription_ids[0] if ctx.subscription_ids else None,
-        now=ctx.now,
     )
+    ctx.name_contracts()
     workorders_service.open_work_order(
         ctx.session,
         org_id=ctx.org_id,
@@ -107,4 +104,6 @@ def _finish(ctx: OrderContext, *, tv_only: bool) -> None:
         installation=None,
         actor=ctx.actor,
         now=ctx.now,
+        rows=ctx.rows,
     )
+    ctx.finish()

@@ -5,9 +5,8 @@ from typing import Any
 from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.catalog import service as catalog_service
-from mascustomers.db.sequences import next_value
 from mascustomers.models import CatalogueBundle, Subscription
-from mascustomers.signups.context import OrderContext
+from mascustomers.signups.context import OrderContext, PendingFixedNumber
 from mascustomers.signups.lines import add_bonuses, add_promotions, record, store_mobile_line
 from mascustomers.signups.schemas import BundleOrder, Ott, Tv
 from mascustomers.subscriptions import service as subscriptions_service
@@ -67,14 +66,11 @@ def store_bundle(ctx: OrderContext, order: BundleOrder, *, field: str) -> None:
     add_promotions(
         ctx, None, list(order.promotions), levels=("bundle", "account"), field=f"{field}.promotions"
     )
-    accounts_service.add_contract(
-        ctx.session,
-        account=ctx.account,
+    ctx.add_contract(
         signature_config="CONVERGENTE",
         signature_type=ctx.signature_type,
         process_id=ctx.signature_process_id,
         account_bundle_id=ctx.account_bundle.id,
-        now=ctx.now,
     )
 
 
@@ -84,12 +80,6 @@ def _fixed_status(ctx: OrderContext) -> SubscriptionStatus:
         if ctx.held
         else SubscriptionStatus.PENDIENTE_INSTALACION
     )
-
-
-def _new_fixed_number(ctx: OrderContext, state_id: int) -> str:
-    # Geographic numbering: 8 + province-based prefix, then the org's counter.
-    sequence = next_value(ctx.session, org_id=ctx.org_id, name="fixed_number")
-    return f"8{state_id:02d}{sequence:06d}"
 
 
 def _store_fixed_access(
@@ -106,7 +96,10 @@ def _store_fixed_access(
             field=f"{field}.landline.product_id",
         )
         ported = landline.portability_info is not None
-        fixed_number = landline.number or _new_fixed_number(ctx, ctx.account.state_id)
+        fixed_number = landline.number
+        if fixed_number is None:
+            # Numbered when the order finishes, so the counter is locked only until commit.
+            ctx.fixed_number = PendingFixedNumber(state_id=ctx.account.state_id)
         details: dict[str, Any] | None = (
             {"portability": landline.portability_info.model_dump(mode="json")}
             if landline.portability_info
@@ -121,6 +114,7 @@ def _store_fixed_access(
             origin=Origin.PORTABILIDAD if ported else Origin.NUEVA,
             details=details,
         )
+        _hold_fixed_number(ctx, subscription, "identification_nr")
         add_bonuses(
             ctx, subscription, [b.id for b in landline.bonuses], field=f"{field}.landline.bonuses"
         )
@@ -132,6 +126,7 @@ def _store_fixed_access(
             field=f"{field}.landline.promotions",
         )
         record(ctx, subscription, fixed_number=fixed_number)
+        _hold_fixed_number(ctx, ctx.created[-1], "fixed_number")
     for name, access, kind in (
         ("ftth", order.ftth, SubscriptionType.FTTH),
         ("adsl", order.adsl, SubscriptionType.ADSL),
@@ -153,6 +148,7 @@ def _store_fixed_access(
             associated_number=fixed_number,
             details=access.model_dump(mode="json", exclude={"promotions"}),
         )
+        _hold_fixed_number(ctx, subscription, "associated_number")
         add_promotions(
             ctx,
             subscription,
@@ -161,7 +157,15 @@ def _store_fixed_access(
             field=f"{field}.{name}.promotions",
         )
         record(ctx, subscription, fixed_number=fixed_number)
+        _hold_fixed_number(ctx, ctx.created[-1], "fixed_number")
+        _hold_fixed_number(ctx, ctx.created[-1], "associated_number")
     return fixed_number
+
+
+def _hold_fixed_number(ctx: OrderContext, holder: object, attribute: str) -> None:
+    """``holder.attribute`` shows the landline number still to be taken, if it is pending."""
+    if ctx.fixed_number is not None:
+        ctx.fixed_number.holders.append((holder, attribute))
 
 
 def store_tv(
@@ -180,10 +184,14 @@ def store_tv(
         registration_email=tv.registration_email or ctx.owner.email,
         details=tv.model_dump(mode="json", exclude={"promotions", "registration_email"}),
     )
+    if tv.number_associated is None:
+        _hold_fixed_number(ctx, subscription, "associated_number")
     add_promotions(
         ctx, subscription, tv.promotions, levels=("subscription",), field=f"{field}.promotions"
     )
     record(ctx, subscription)
+    if tv.number_associated is None:
+        _hold_fixed_number(ctx, ctx.created[-1], "associated_number")
 
 
 def _store_ott(ctx: OrderContext, bundle: CatalogueBundle, ott: Ott, *, field: str) -> None:
@@ -241,4 +249,6 @@ def _store_simple(
         shop_id=ctx.shop_id,
         actor=ctx.actor,
         now=ctx.now,
+        rows=ctx.rows,
+        reserved_id=ctx.reserved_id(Subscription),
     )

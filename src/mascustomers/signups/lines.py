@@ -5,12 +5,17 @@ from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.promotions import apply_promotion
 from mascustomers.catalog import inventory_service
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.inventory_states import SimStatus
-from mascustomers.models import ScheduledOperation, Subscription, SubscriptionBonus
+from mascustomers.models import (
+    AppliedPromotion,
+    ScheduledOperation,
+    Subscription,
+    SubscriptionBonus,
+    SubscriptionTerminal,
+)
 from mascustomers.signups.context import OrderContext
 from mascustomers.signups.schemas import MobileLine, PromotionRef, SubscriptionInfo
 from mascustomers.subscriptions import service as subscriptions_service
@@ -70,7 +75,7 @@ def store_mobile_line(
         msisdn = inventory_service.reserve_number(
             ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
         )
-    sim = inventory_service.reserve_sim(
+    sim = inventory_service.reserve_line_sim(
         ctx.session, org_id=ctx.org_id, iccid=line.iccid, now=ctx.now, field=f"{field}.iccid"
     )
     handed_in_shop = line.iccid is not None
@@ -108,13 +113,12 @@ def store_mobile_line(
         shop_id=ctx.shop_id,
         actor=ctx.actor,
         now=ctx.now,
+        rows=ctx.rows,
+        reserved_id=ctx.reserved_id(Subscription),
     )
-    inventory_service.assign_number(
-        ctx.session, org_id=ctx.org_id, msisdn=msisdn, subscription_id=subscription.id
-    )
-    inventory_service.bind_sim(
-        ctx.session, org_id=ctx.org_id, iccid=sim.iccid, subscription_id=subscription.id
-    )
+    # Bound when the order writes its lines (the line may not be written yet).
+    ctx.line_numbers.append((msisdn, subscription.id))
+    ctx.line_sims.append((sim.iccid, subscription.id))
     if status == SubscriptionStatus.ACTIVO:
         inventory_service.set_sim_status(
             ctx.session, org_id=ctx.org_id, iccid=sim.iccid, status=SimStatus.ACTIVA, now=ctx.now
@@ -136,17 +140,16 @@ def store_mobile_line(
             status_id=TERMINAL_PENDING_RISK if ctx.held else TERMINAL_ACTIVE,
             now=ctx.now,
             today=ctx.today,
+            rows=ctx.rows,
+            reserved_id=ctx.reserved_id(SubscriptionTerminal),
         )
         terminal_id = terminal.id
-        accounts_service.add_contract(
-            ctx.session,
-            account=ctx.account,
+        ctx.add_contract(
             signature_config="TERMINAL",
             signature_type=device.signature_type or ctx.signature_type,
             process_id=device.signature_process_id or ctx.signature_process_id,
             subscription_id=subscription.id,
             subscription_terminal_id=terminal.id,
-            now=ctx.now,
         )
     record(ctx, subscription, msisdn=msisdn, terminal_id=terminal_id)
     return subscription
@@ -161,6 +164,7 @@ def record(
     terminal_id: int | None = None,
 ) -> None:
     ctx.subscription_ids.append(subscription.id)
+    ctx.lines.append(subscription)
     ctx.created.append(
         SubscriptionInfo(
             type=subscription.type_id,
@@ -185,14 +189,13 @@ def add_bonuses(
             product_id=subscription.product_id,
             field=f"{field}[{index}].id",
         )
-        ctx.session.add(
-            SubscriptionBonus(
-                subscription_id=subscription.id,
-                bonus_id=bonus.bonus_id,
-                start_at=ctx.now,
-                end_at=None,
-                created_at=ctx.now,
-            )
+        ctx.rows.add(
+            SubscriptionBonus,
+            subscription_id=subscription.id,
+            bonus_id=bonus.bonus_id,
+            start_at=ctx.now,
+            end_at=None,
+            created_at=ctx.now,
         )
 
 
@@ -228,6 +231,8 @@ def add_promotions(
             value=ref.value,
             start=ctx.now,
             start_date=ctx.today,
+            rows=ctx.rows,
+            reserved_id=ctx.reserved_id(AppliedPromotion),
         )
 
 
@@ -236,17 +241,16 @@ def schedule(
 ) -> None:
     """A dated operation for the scheduler; dates run at the start of the org's day."""
     due = datetime.combine(day, time(0, 0), tzinfo=_MADRID).astimezone(UTC)
-    ctx.session.add(
-        ScheduledOperation(
-            org_id=ctx.org_id,
-            kind=kind,
-            subscription_id=subscription.id,
-            account_id=subscription.account_id,
-            payload=payload,
-            due_at=due,
-            status="PENDING",
-            attempts=0,
-            created_at=ctx.now,
-            requested_by=ctx.actor,
-        )
+    ctx.rows.add(
+        ScheduledOperation,
+        org_id=ctx.org_id,
+        kind=kind,
+        subscription_id=subscription.id,
+        account_id=subscription.account_id,
+        payload=payload,
+        due_at=due,
+        status="PENDING",
+        attempts=0,
+        created_at=ctx.now,
+        requested_by=ctx.actor,
     )

@@ -10,8 +10,11 @@ from mascustomers.auth.caller import Caller
 from mascustomers.customers import service as customers_service
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
+from mascustomers.db.row_buffer import RowBuffer
+from mascustomers.models import WorkOrder
 from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
+from mascustomers.signups import order_parts
 from mascustomers.signups.bundle_lines import store_bundle
 from mascustomers.signups.context import OrderContext
 from mascustomers.signups.lines import store_mobile_line
@@ -74,6 +77,7 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
             risk_decision="x",
         )
     held = assessment.decision != RiskDecision.APPROVED
+    rows = RowBuffer()
     customer, owner_user = customers_service.find_or_create_customer(
         session, org_id=caller.org_id, sector_id=body.clients.sector_id, owner=owner, now=caller.now
     )
@@ -91,6 +95,7 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         else None,
         status=AccountStatus.PENDIENTE_RIESGO if held else AccountStatus.ACTIVO,
         now=caller.now,
+        rows=rows,
     )
     sell = record_sell(
         session,
@@ -118,36 +123,15 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         shop_id=body.sales_info.shop_id,
         signature_type=body.sales_info.signature_type,
         signature_process_id=body.sales_info.signature_process_id,
+        rows=rows,
+        catalogue=order_parts.preload_catalogue(
+            session, org_id=caller.org_id, products=body.products
+        ),
+        reserved=order_parts.reserve(session, products=body.products),
     )
     _add_line_users(ctx, body)
-    if body.products.bundle is not None:
-        store_bundle(ctx, body.products.bundle, field="products.bundle")
-    if body.products.mobile_line is not None:
-        store_mobile_line(
-            ctx, body.products.mobile_line, field="products.mobile_line", mobile_line_type=None
-        )
-        if body.products.bundle is None:
-            accounts_service.add_contract(
-                session,
-                account=account,
-                signature_config="SOLOMOVIL",
-                signature_type=ctx.signature_type,
-                process_id=ctx.signature_process_id,
-                subscription_id=ctx.subscription_ids[-1],
-                now=caller.now,
-            )
-    order = workorders_service.open_work_order(
-        session,
-        org_id=caller.org_id,
-        account_id=account.id,
-        sell_id=sell.id,
-        type=WorkOrderType.ALTA,
-        status=WorkOrderStatus.PENDIENTE_RIESGO if held else WorkOrderStatus.PENDIENTE_CREAR_OT,
-        subscription_ids=ctx.subscription_ids,
-        installation=ctx.account_bundle.installation if ctx.account_bundle else None,
-        actor=caller.actor,
-        now=caller.now,
-    )
+    _store_products(ctx, body)
+    order = _close(ctx)
     return SignupResult(
         sell_id=sell.id,
         customer_id=customer.id,
@@ -160,6 +144,49 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         ),
         risk_decision=assessment.decision.value,
     )
+
+
+def _store_products(ctx: OrderContext, body: SignupCreate) -> None:
+    if body.products.bundle is not None:
+        store_bundle(ctx, body.products.bundle, field="products.bundle")
+    if body.products.mobile_line is not None:
+        store_mobile_line(
+            ctx, body.products.mobile_line, field="products.mobile_line", mobile_line_type=None
+        )
+        if body.products.bundle is None:
+            ctx.add_contract(
+                signature_config="SOLOMOVIL",
+                signature_type=ctx.signature_type,
+                process_id=ctx.signature_process_id,
+                subscription_id=ctx.subscription_ids[-1],
+            )
+
+
+def _close(ctx: OrderContext) -> WorkOrder:
+    """Write the order, number it and open its ALTA work order.
+
+    Everything but what needs a counter is written before the first counter row is locked:
+    concurrent signups wait on those rows until this one commits.
+    """
+    ctx.write()
+    ctx.number_fixed_line()
+    accounts_service.number_account(ctx.session, account=ctx.account)
+    ctx.name_contracts()
+    order = workorders_service.open_work_order(
+        ctx.session,
+        org_id=ctx.org_id,
+        account_id=ctx.account.id,
+        sell_id=ctx.sell.id,
+        type=WorkOrderType.ALTA,
+        status=WorkOrderStatus.PENDIENTE_RIESGO if ctx.held else WorkOrderStatus.PENDIENTE_CREAR_OT,
+        subscription_ids=ctx.subscription_ids,
+        installation=ctx.account_bundle.installation if ctx.account_bundle else None,
+        actor=ctx.actor,
+        now=ctx.now,
+        rows=ctx.rows,
+    )
+    ctx.finish()
+    return order
 
 
 def _tax_province(body: SignupCreate, owner: ClientAttributes) -> int:

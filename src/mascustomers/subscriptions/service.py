@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from mascustomers.catalog import master_data
 from mascustomers.catalog.master_data import MasterDataList
+from mascustomers.db.row_buffer import RowBuffer
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.models import (
     Recharge,
@@ -59,9 +60,18 @@ def create(
     shop_id: str | None,
     actor: str,
     now: datetime,
+    rows: RowBuffer | None = None,
+    reserved_id: int | None = None,
 ) -> Subscription:
-    """Store a line with its first status, product and services."""
+    """Store a line with its first status, product and services.
+
+    With ``reserved_id`` (``db.ids``) the line stays pending for the caller's flush; without
+    it the line is flushed now for its id (and then the caller, if it gathers ``rows``, calls
+    ``name_contract``). Its history and service rows go to ``rows`` for the caller to write
+    after that flush, or are written now.
+    """
     subscription = Subscription(
+        id=reserved_id,
         org_id=org_id,
         uuid=str(uuid.uuid4()),
         account_id=account_id,
@@ -86,33 +96,47 @@ def create(
         activated_at=now if line.status.is_in_service else None,
     )
     session.add(subscription)
-    session.flush()
-    subscription.contract_path = f"/contracts/{org_id}/subscriptions/{subscription.id}"
-    subscription.contract_filename = f"subscription_{subscription.id}.pdf"
-    session.add(
-        SubscriptionStatusChange(
-            subscription_id=subscription.id,
-            status_id=line.status,
-            changed_at=now,
-            modified_by=actor,
-        )
+    if reserved_id is None:
+        session.flush()
+    else:
+        name_contract(subscription)
+    buffer = rows if rows is not None else RowBuffer()
+    buffer.add(
+        SubscriptionStatusChange,
+        subscription_id=subscription.id,
+        status_id=line.status,
+        changed_at=now,
+        modified_by=actor,
     )
-    session.add(
-        SubscriptionProduct(
-            subscription_id=subscription.id,
-            product_id=line.product_id,
-            started_at=now,
-            reason="ALTA",
-        )
+    buffer.add(
+        SubscriptionProduct,
+        subscription_id=subscription.id,
+        product_id=line.product_id,
+        started_at=now,
+        reason="ALTA",
     )
     for service_id in line.service_ids:
-        session.add(
-            SubscriptionService(
-                subscription_id=subscription.id, service_id=service_id, active=True, modified_at=now
-            )
+        buffer.add(
+            SubscriptionService,
+            subscription_id=subscription.id,
+            service_id=service_id,
+            active=True,
+            modified_at=now,
         )
-    session.flush()
+    if rows is None:
+        name_contract(subscription)
+        session.flush()
+        buffer.write(session)
     return subscription
+
+
+def name_contract(subscription: Subscription) -> None:
+    """Where the line's contract document is stored (named after its id).
+
+    Callers that gather rows name their lines last, so one UPDATE covers them all.
+    """
+    subscription.contract_path = f"/contracts/{subscription.org_id}/subscriptions/{subscription.id}"
+    subscription.contract_filename = f"subscription_{subscription.id}.pdf"
 
 
 def move_status(

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from mascustomers.db.row_buffer import RowBuffer
 from mascustomers.db.sequences import next_value
 from mascustomers.errors import NotFound
 from mascustomers.kit.clock import format_timestamp
@@ -48,7 +49,9 @@ def open_work_order(
     installation: dict[str, Any] | None,
     actor: str,
     now: datetime,
+    rows: RowBuffer | None = None,
 ) -> WorkOrder:
+    """A numbered work order; its first status and its lines go to ``rows`` if given."""
     number = next_value(session, org_id=org_id, name="work_order")
     order = WorkOrder(
         org_id=org_id,
@@ -62,14 +65,19 @@ def open_work_order(
     )
     session.add(order)
     session.flush()
-    session.add(
-        WorkOrderStatusChange(
-            work_order_id=order.id, status_id=status, changed_at=now, modified_by=actor
-        )
+    buffer = rows if rows is not None else RowBuffer()
+    buffer.add(
+        WorkOrderStatusChange,
+        work_order_id=order.id,
+        status_id=status,
+        changed_at=now,
+        modified_by=actor,
+        reason=None,
     )
     for subscription_id in subscription_ids:
-        session.add(WorkOrderSubscription(work_order_id=order.id, subscription_id=subscription_id))
-    session.flush()
+        buffer.add(WorkOrderSubscription, work_order_id=order.id, subscription_id=subscription_id)
+    if rows is None:
+        buffer.write(session)
     return order
 
 
