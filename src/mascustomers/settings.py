@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     default_timezone: str = "Europe/Madrid"
     sqlite_busy_timeout_ms: int = 30_000
+    # SQLite reads through a shared memory map instead of each connection's own page cache
+    # (every pooled connection otherwise re-reads the same pages with read() calls).
+    sqlite_mmap_bytes: int = 1 << 30
 
 
 @lru_cache

@@ -69,12 +69,12 @@ def make_engine(url: str, *, settings: Settings | None = None, **kwargs: Any) ->
     connect_args.setdefault("check_same_thread", False)
     connect_args.setdefault("timeout", settings.sqlite_busy_timeout_ms / 1000)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
-    _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    _configure_sqlite(engine, settings.sqlite_busy_timeout_ms, settings.sqlite_mmap_bytes)
     _refuse_nul_characters(engine)
     return engine
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, mmap_bytes: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; we emit
@@ -85,6 +85,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
