@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import repository
 from mascustomers.accounts.states import AccountStatus
 from mascustomers.catalog import service as catalog_service
+from mascustomers.db.loaded_rows import insert_loaded, update_loaded
 from mascustomers.db.row_buffer import RowBuffer
-from mascustomers.db.sequences import next_value
 from mascustomers.models import Account, AccountBundle, AccountTax, Contract
 
 
@@ -28,10 +28,12 @@ def open_account(
     status: AccountStatus,
     now: datetime,
     rows: RowBuffer,
+    reserved_id: int | None = None,
 ) -> Account:
     """A new account with its first tax period (in ``rows``); ``number_account`` numbers it.
 
     Until then it carries a unique provisional number that no other transaction ever sees.
+    With a ``reserved_id`` (``db.ids``) it is written without a flush.
     """
     method = "BANK_ACCOUNT" if iban else ("CREDIT_CARD" if card else "BANK_TRANSFER")
     account = Account(
@@ -53,8 +55,7 @@ def open_account(
         delivery_mode="email",
         created_at=now,
     )
-    session.add(account)
-    session.flush()
+    _write(session, account, reserved_id)
     rule = catalog_service.tax_rule(session, org_id=org_id, state_id=state_id)
     rows.add(
         AccountTax,
@@ -69,16 +70,20 @@ def open_account(
     return account
 
 
-def number_account(session: Session, *, account: Account) -> None:
-    """Give a new account its ``MM-nnnnnnn`` number and contract document path.
+def number_account(session: Session, *, account: Account, number: int) -> None:
+    """Give a new, written account its ``MM-nnnnnnn`` number (``number``: the value the caller
+    took from the org's ``account_number`` counter) and contract document path, written now.
 
     The gap-free counter's row stays locked until commit, and every concurrent signup waits
     for it: an order takes it as its last step, so the wait is the commit, not the order.
     """
-    number = next_value(session, org_id=account.org_id, name="account_number")
-    account.account_number = f"MM-{5_000_000 + number:07d}"
-    account.contract_path = f"/contracts/{account.org_id}/{account.account_number}"
-    account.contract_filename = f"{account.account_number}.pdf"
+    account_number = f"MM-{5_000_000 + number:07d}"
+    values = {
+        "account_number": account_number,
+        "contract_path": f"/contracts/{account.org_id}/{account_number}",
+        "contract_filename": f"{account_number}.pdf",
+    }
+    update_loaded(session, [(account, values)])
 
 
 def open_bundle(
@@ -90,6 +95,7 @@ def open_bundle(
     installation: dict[str, Any] | None,
     status_id: int,
     now: datetime,
+    reserved_id: int | None = None,
 ) -> AccountBundle:
     account_bundle = AccountBundle(
         org_id=account.org_id,
@@ -100,9 +106,18 @@ def open_bundle(
         status_id=status_id,
         created_at=now,
     )
-    session.add(account_bundle)
-    session.flush()
+    _write(session, account_bundle, reserved_id)
     return account_bundle
+
+
+def _write(session: Session, row: Account | AccountBundle, reserved_id: int | None) -> None:
+    """Flushed for its id, or written directly with the id reserved for it."""
+    if reserved_id is None:
+        session.add(row)
+        session.flush()
+        return
+    row.id = reserved_id
+    insert_loaded(session, row)
 
 
 def add_contract(

@@ -9,6 +9,7 @@ from mascustomers.customers import repository
 from mascustomers.customers.documents import check_postal_code, normalized_document
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
+from mascustomers.db.loaded_rows import insert_loaded
 from mascustomers.models import Customer, User
 
 
@@ -24,17 +25,43 @@ def find_customer(session: Session, *, org_id: int, person: ClientAttributes) ->
     )
 
 
+def new_user_ids(owner: ClientAttributes) -> int:
+    """How many users a new customer of this owner writes (its owner and responsable)."""
+    return 1 if owner.responsable is None else 2
+
+
 def find_or_create_customer(
-    session: Session, *, org_id: int, sector_id: int, owner: ClientAttributes, now: datetime
+    session: Session,
+    *,
+    org_id: int,
+    sector_id: int,
+    owner: ClientAttributes,
+    now: datetime,
+    looked_up: bool = False,
+    found: Customer | None = None,
+    ids: tuple[int, list[int]] | None = None,
 ) -> tuple[Customer, User]:
-    """The customer with the owner's document, reused if it exists, with its owner user."""
+    """The customer with the owner's document, reused if it exists, with its owner user.
+
+    ``looked_up``: ``found`` is what ``find_customer`` returned in this transaction, so the
+    customer is not looked up again.
+    ``ids``: reserved ids for a new customer and its users (``new_user_ids`` of them); the
+    rows are then written without a flush.
+    """
     field = "clients.attributes[owner]"
     document = normalized_document(
         owner.document_type_id, owner.document_value, field=f"{field}.document_value"
     )
     _check_address(owner, field)
-    customer = repository.find_customer_by_document(
-        session, org_id=org_id, document_type_id=owner.document_type_id, document_value=document
+    customer = (
+        found
+        if looked_up
+        else repository.find_customer_by_document(
+            session,
+            org_id=org_id,
+            document_type_id=owner.document_type_id,
+            document_value=document,
+        )
     )
     if customer is not None:
         if customer.type_id != owner.type_id:
@@ -54,10 +81,20 @@ def find_or_create_customer(
         login_blocked=False,
         created_at=now,
     )
-    session.add(customer)
-    session.flush()
+    if ids is None:
+        session.add(customer)
+        session.flush()
+    else:
+        customer.id = ids[0]
+        insert_loaded(session, customer)
     user = _new_user(
-        session, customer=customer, person=owner, role="owner", document=document, now=now
+        session,
+        customer=customer,
+        person=owner,
+        role="owner",
+        document=document,
+        now=now,
+        ids=ids[1] if ids else None,
     )
     return customer, user
 
@@ -103,7 +140,9 @@ def _new_user(
     role: str,
     document: str,
     now: datetime,
+    ids: list[int] | None = None,
 ) -> User:
+    """``ids``: reserved ids (the responsable's, then the user's): written without a flush."""
     responsible_id = None
     if person.responsable is not None:
         r = person.responsable
@@ -121,8 +160,7 @@ def _new_user(
             nationality_id=r.nationality_id,
             created_at=now,
         )
-        session.add(responsible)
-        session.flush()
+        _write(session, responsible, ids)
         responsible_id = responsible.id
     address = person.address
     user = User(
@@ -153,9 +191,17 @@ def _new_user(
         responsible_user_id=responsible_id,
         created_at=now,
     )
-    session.add(user)
-    session.flush()
+    _write(session, user, ids)
     return user
+
+
+def _write(session: Session, user: User, ids: list[int] | None) -> None:
+    if ids is None:
+        session.add(user)
+        session.flush()
+        return
+    user.id = ids.pop(0)
+    insert_loaded(session, user)
 
 
 def get_customer(session: Session, *, org_id: int, customer_id: int) -> Customer | None:

@@ -10,12 +10,16 @@ lock (BEGIN IMMEDIATE), so nobody else inserts meanwhile. Reserve at most once p
 a transaction, and insert nothing else into those tables until the reserved rows are written.
 """
 
-from typing import cast
+from functools import cache
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnClause,
+    CompoundSelect,
     Integer,
+    Select,
     Table,
+    bindparam,
     func,
     literal,
     literal_column,
@@ -33,28 +37,40 @@ def reserve_ids(session: Session, counts: dict[type[Base], int]) -> dict[type[Ba
     ids: dict[type[Base], list[int]] = {model: [] for model in counts}
     if not wanted:
         return ids
-    tables = {model: cast(Table, model.__table__) for model in wanted}
+    tables = tuple(cast(Table, model.__table__) for model in wanted)
     if session.get_bind().dialect.name == "postgresql":
-        parts = [
-            select(literal(index).label("part"), _nextval(tables[model].name)).select_from(
-                func.generate_series(1, count)
-            )
-            for index, (model, count) in enumerate(wanted.items())
-        ]
-        rows = session.execute(union_all(*parts)).all()
+        params = {f"count_{index}": count for index, count in enumerate(wanted.values())}
+        rows = session.execute(_from_sequences(tables), params).all()
         models = list(wanted)
         for part, value in rows:
             ids[models[part]].append(int(value))
         for values in ids.values():
             values.sort()
         return ids
-    tops = session.execute(
-        select(*(select(func.max(t.c.id)).scalar_subquery() for t in tables.values()))
-    ).one()
+    tops = session.execute(_tops(tables)).one()
     for (model, count), top in zip(wanted.items(), tops, strict=True):
         first = int(top or 0) + 1
         ids[model] = list(range(first, first + count))
     return ids
+
+
+# The statements are built once for each set of tables (an order reserves for the same few
+# every time); the counts are parameters.
+@cache
+def _from_sequences(tables: tuple[Table, ...]) -> CompoundSelect[Any]:
+    return union_all(
+        *(
+            select(literal(index).label("part"), _nextval(table.name)).select_from(
+                func.generate_series(1, bindparam(f"count_{index}", type_=Integer))
+            )
+            for index, table in enumerate(tables)
+        )
+    )
+
+
+@cache
+def _tops(tables: tuple[Table, ...]) -> Select[Any]:
+    return select(*(select(func.max(table.c.id)).scalar_subquery() for table in tables))
 
 
 def _nextval(table: str) -> ColumnClause[int]:

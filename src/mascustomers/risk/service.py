@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mascustomers.catalog import service as catalog_service
+from mascustomers.db.loaded_rows import insert_loaded
 from mascustomers.models import Account, Invoice, Sell
 from mascustomers.risk.policy import Assessment, RiskDecision, RiskInput, assess
 
@@ -92,8 +93,12 @@ def record_sell(
     dealer_id: str | None = None,
     shop_id: str | None = None,
     agent_id: str | None = None,
+    reserved_id: int | None = None,
 ) -> Sell:
-    """The operation as asked, with its decision: COMPLETED, HELD (r, n/a) or REJECTED (x)."""
+    """The operation as asked, with its decision: COMPLETED, HELD (r, n/a) or REJECTED (x).
+
+    With a ``reserved_id`` (``db.ids``) it is written without a flush.
+    """
     status = _SELL_STATUS.get(assessment.decision, "HELD")
     sell = Sell(
         org_id=org_id,
@@ -112,6 +117,10 @@ def record_sell(
         created_by=actor,
         decided_at=now if status != "HELD" else None,
     )
-    session.add(sell)
-    session.flush()
+    if reserved_id is None:
+        session.add(sell)
+        session.flush()
+    else:
+        sell.id = reserved_id
+        insert_loaded(session, sell)
     return sell

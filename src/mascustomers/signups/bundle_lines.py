@@ -5,7 +5,7 @@ from typing import Any
 from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.catalog import service as catalog_service
-from mascustomers.models import CatalogueBundle, Subscription
+from mascustomers.models import AccountBundle, CatalogueBundle, Subscription
 from mascustomers.signups.context import OrderContext, PendingFixedNumber
 from mascustomers.signups.lines import add_bonuses, add_promotions, record, store_mobile_line
 from mascustomers.signups.schemas import BundleOrder, Ott, Tv
@@ -44,6 +44,7 @@ def store_bundle(ctx: OrderContext, order: BundleOrder, *, field: str) -> None:
         if ctx.held
         else SubscriptionStatus.PENDIENTE_INSTALACION,
         now=ctx.now,
+        reserved_id=ctx.reserved_id(AccountBundle),
     )
     fixed_number = _store_fixed_access(ctx, bundle, order, field=field)
     max_additional = int(bundle.components.get("max_additional_lines", 0))

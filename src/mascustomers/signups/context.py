@@ -4,13 +4,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
 from mascustomers.catalog import inventory_service
 from mascustomers.db.base import Base
+from mascustomers.db.loaded_rows import insert_pending, update_loaded
 from mascustomers.db.row_buffer import RowBuffer
-from mascustomers.db.sequences import next_value
 from mascustomers.models import (
     Account,
     AccountBundle,
@@ -78,20 +79,36 @@ class OrderContext:
         """A contract document of this order (``accounts_service.contract_values`` terms)."""
         self.contracts.append(terms)
 
-    def number_fixed_line(self) -> None:
-        """Take the pending landline number (geographic: 8, province, the org's counter)."""
+    def number_fixed_line(self, sequence: int | None) -> None:
+        """Number the pending landline (geographic: 8, province, ``sequence``: the value the
+        caller took from the org's ``fixed_number`` counter)."""
         pending, self.fixed_number = self.fixed_number, None
         if pending is None:
             return
-        sequence = next_value(self.session, org_id=self.org_id, name="fixed_number")
+        assert sequence is not None, "advance the fixed_number counter first"
         number = f"8{pending.state_id:02d}{sequence:06d}"
+        # The written lines that show it are updated at once, in one statement.
+        lines: dict[Subscription, set[str]] = {}
         for holder, attribute in pending.holders:
-            setattr(holder, attribute, number)
+            if isinstance(holder, Subscription) and inspect(holder).persistent:
+                lines.setdefault(holder, set()).add(attribute)
+            else:
+                setattr(holder, attribute, number)
+        shown = sorted({attribute for attributes in lines.values() for attribute in attributes})
+        update_loaded(
+            self.session,
+            [
+                (line, {a: number if a in attributes else getattr(line, a) for a in shown})
+                for line, attributes in lines.items()
+            ],
+        )
 
     def name_contracts(self) -> None:
-        """The lines' contract documents, set together: one batched UPDATE at the next flush."""
+        """The lines' contract documents, set together: one batched UPDATE at the next flush
+        (lines written with a reserved id were named when built)."""
         for line in self.lines:
-            subscriptions_service.name_contract(line)
+            if line.contract_filename is None:
+                subscriptions_service.name_contract(line)
 
     def reserved_id(self, model: type[Base]) -> int | None:
         """The next id reserved for ``model``, or None when the order reserved none."""
@@ -106,6 +123,8 @@ class OrderContext:
     def write(self) -> None:
         """Write what the order built so far: its pending lines and terminals, then the
         numbers and SIM cards bound to them and every gathered row."""
+        # New lines (reserved ids) in one INSERT; the flush then writes only what changed.
+        insert_pending(self.session, self.lines)
         self.session.flush()
         numbers, self.line_numbers = self.line_numbers, []
         sims, self.line_sims = self.line_sims, []

@@ -41,8 +41,11 @@ def preload_catalogue(session: Session, *, org_id: int, products: Products) -> l
     )
 
 
-def reserve(session: Session, *, products: Products) -> dict[type[Base], list[int]]:
-    """Ids for the order's subscriptions, applied promotions and sold terminals."""
+def reserve(
+    session: Session, *, products: Products, more: dict[type[Base], int] | None = None
+) -> dict[type[Base], list[int]]:
+    """Ids for the order's subscriptions, applied promotions and sold terminals (and ``more``),
+    in one statement."""
     devices = sum(len(getattr(part, "devices", [])) for part in lines(products))
     return reserve_ids(
         session,
@@ -50,5 +53,6 @@ def reserve(session: Session, *, products: Products) -> dict[type[Base], list[in
             Subscription: len(lines(products)),
             AppliedPromotion: len(promotions(products)),
             SubscriptionTerminal: devices,
+            **(more or {}),
         },
     )

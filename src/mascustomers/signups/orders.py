@@ -81,6 +81,7 @@ def record_sell(
     sales: Any,
     customer_id: int | None,
     account_id: int | None,
+    reserved_id: int | None = None,
 ) -> Sell:
     """The order as the channel placed it (``sales``: its sales_info), with its decision."""
     return risk_service.record_sell(
@@ -98,6 +99,7 @@ def record_sell(
         dealer_id=getattr(sales, "dealer_id", None),
         shop_id=getattr(sales, "shop_id", None),
         agent_id=getattr(sales, "agent_id", None),
+        reserved_id=reserved_id,
     )
 
 

@@ -11,7 +11,8 @@ from mascustomers.customers import service as customers_service
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
 from mascustomers.db.row_buffer import RowBuffer
-from mascustomers.models import WorkOrder
+from mascustomers.db.sequences import next_values
+from mascustomers.models import Account, AccountBundle, Customer, Sell, User, WorkOrder
 from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
 from mascustomers.signups import order_parts
@@ -78,8 +79,28 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         )
     held = assessment.decision != RiskDecision.APPROVED
     rows = RowBuffer()
+    # Every id the order needs, in one statement: its rows are written without flushes.
+    reserved = order_parts.reserve(
+        session,
+        products=body.products,
+        more={
+            Customer: 0 if existing else 1,
+            User: 0 if existing else customers_service.new_user_ids(owner),
+            Account: 1,
+            Sell: 1,
+            AccountBundle: 1 if body.products.bundle is not None else 0,
+            WorkOrder: 1,
+        },
+    )
     customer, owner_user = customers_service.find_or_create_customer(
-        session, org_id=caller.org_id, sector_id=body.clients.sector_id, owner=owner, now=caller.now
+        session,
+        org_id=caller.org_id,
+        sector_id=body.clients.sector_id,
+        owner=owner,
+        now=caller.now,
+        looked_up=True,
+        found=existing,
+        ids=None if existing else (reserved[Customer][0], reserved[User]),
     )
     account = accounts_service.open_account(
         session,
@@ -96,6 +117,7 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         status=AccountStatus.PENDIENTE_RIESGO if held else AccountStatus.ACTIVO,
         now=caller.now,
         rows=rows,
+        reserved_id=reserved[Account][0],
     )
     sell = record_sell(
         session,
@@ -106,6 +128,7 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         sales=body.sales_info,
         customer_id=customer.id,
         account_id=account.id,
+        reserved_id=reserved[Sell][0],
     )
     ctx = OrderContext(
         session=session,
@@ -127,7 +150,7 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         catalogue=order_parts.preload_catalogue(
             session, org_id=caller.org_id, products=body.products
         ),
-        reserved=order_parts.reserve(session, products=body.products),
+        reserved=reserved,
     )
     _add_line_users(ctx, body)
     _store_products(ctx, body)
@@ -169,8 +192,15 @@ def _close(ctx: OrderContext) -> WorkOrder:
     concurrent signups wait on those rows until this one commits.
     """
     ctx.write()
-    ctx.number_fixed_line()
-    accounts_service.number_account(ctx.session, account=ctx.account)
+    # The order's counters, advanced in one statement.
+    counters = ["account_number", "work_order"]
+    if ctx.fixed_number is not None:
+        counters.append("fixed_number")
+    taken = next_values(ctx.session, org_id=ctx.org_id, names=counters)
+    ctx.number_fixed_line(taken.get("fixed_number"))
+    accounts_service.number_account(
+        ctx.session, account=ctx.account, number=taken["account_number"]
+    )
     ctx.name_contracts()
     order = workorders_service.open_work_order(
         ctx.session,
@@ -184,6 +214,8 @@ def _close(ctx: OrderContext) -> WorkOrder:
         actor=ctx.actor,
         now=ctx.now,
         rows=ctx.rows,
+        reserved_id=ctx.reserved_id(WorkOrder),
+        number=taken["work_order"],
     )
     ctx.finish()
     return order

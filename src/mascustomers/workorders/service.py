@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from mascustomers.db.loaded_rows import insert_loaded
 from mascustomers.db.row_buffer import RowBuffer
 from mascustomers.db.sequences import next_value
 from mascustomers.errors import NotFound
@@ -50,9 +51,16 @@ def open_work_order(
     actor: str,
     now: datetime,
     rows: RowBuffer | None = None,
+    reserved_id: int | None = None,
+    number: int | None = None,
 ) -> WorkOrder:
-    """A numbered work order; its first status and its lines go to ``rows`` if given."""
-    number = next_value(session, org_id=org_id, name="work_order")
+    """A numbered work order; its first status and its lines go to ``rows`` if given.
+
+    With a ``reserved_id`` (``db.ids``) it is written without a flush. ``number``: the
+    ``work_order`` counter's value when the caller advanced it already.
+    """
+    if number is None:
+        number = next_value(session, org_id=org_id, name="work_order")
     order = WorkOrder(
         org_id=org_id,
         work_order_id=f"OT{number:010d}",
@@ -63,8 +71,12 @@ def open_work_order(
         installation=installation,
         created_at=now,
     )
-    session.add(order)
-    session.flush()
+    if reserved_id is None:
+        session.add(order)
+        session.flush()
+    else:
+        order.id = reserved_id
+        insert_loaded(session, order)
     buffer = rows if rows is not None else RowBuffer()
     buffer.add(
         WorkOrderStatusChange,
