@@ -27,6 +27,7 @@ from hypothesis.stateful import (
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from mascustomers.auth.caller import test_clocks
 from mascustomers.kit.clock import clear_org_time
 from tests.bodies import convergent_signup, mobile_line, mobile_signup, owner, sales_info
 from tests.catalogue_fixture import (
@@ -94,6 +95,9 @@ class Lifecycle(RuleBasedStateMachine):
         self.history: dict[int, list[tuple[Any, ...]]] = {}
 
     def teardown(self) -> None:
+        # The example's clock advance is rolled back below: the process-wide clock cache
+        # (kept up to a second) must forget it too, or the next example runs on it.
+        test_clocks.forget()
         clear_org_time("telco")
         self.session.close()
         self.outer.rollback()

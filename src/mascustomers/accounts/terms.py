@@ -6,44 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy.orm import Session
-
-from mascustomers.models import Commitment
-
-
-def add_commitment(
-    session: Session,
-    *,
-    org_id: int,
-    account_id: int,
-    account_bundle_id: int | None,
-    subscription_id: int | None,
-    associated_type: str,
-    months: int,
-    penalty_amount: Decimal,
-    start: date,
-    applied_promotion_id: int | None = None,
-    promotion_id: int | None = None,
-    subscription_terminal_id: int | None = None,
-) -> Commitment:
-    commitment = Commitment(
-        **commitment_values(
-            org_id=org_id,
-            account_id=account_id,
-            account_bundle_id=account_bundle_id,
-            subscription_id=subscription_id,
-            associated_type=associated_type,
-            months=months,
-            penalty_amount=penalty_amount,
-            start=start,
-            applied_promotion_id=applied_promotion_id,
-            promotion_id=promotion_id,
-            subscription_terminal_id=subscription_terminal_id,
-        )
-    )
-    session.add(commitment)
-    session.flush()
-    return commitment
 
 
 def commitment_values(
