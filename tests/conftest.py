@@ -25,6 +25,9 @@ from tests.catalogue_fixture import load_test_catalogue
 from tests.databases import fresh_database_url
 from tests.factories import ApiCaller, make_key, make_org
 
+# The query-plan fixture (``captured``) shared by the index-backed read tests.
+pytest_plugins = ["tests.query_plans"]
+
 
 @pytest.fixture(scope="session")
 def worker_id() -> str:

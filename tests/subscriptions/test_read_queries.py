@@ -1,11 +1,11 @@
 """The hot line reads (detail, products, bonuses): index-backed, a fixed number of statements."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from mascustomers.auth import repository as auth_repository
@@ -13,25 +13,11 @@ from mascustomers.auth.caller import Caller
 from mascustomers.kit.clock import now, today
 from mascustomers.subscriptions import bonuses, details, product_reads
 from tests.catalogue_fixture import MOBILE_ONLY_20GB
-from tests.customers.test_query_plans import Captured, full_scans
 from tests.factories import ApiCaller
+from tests.query_plans import Captured, full_scans
 from tests.subscriptions.conftest import MOBILE_40GB, convergent, mobile
 
 pytestmark = pytest.mark.usefixtures("catalogue")
-
-
-@pytest.fixture
-def captured(engine: Engine) -> Iterator[Captured]:
-    """The SELECTs run, prepared ones included (they call the cursor listeners too)."""
-    statements: Captured = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    yield statements
-    event.remove(engine, "before_cursor_execute", capture)
 
 
 def in_days(days: int) -> str:
