@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, exists, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mascustomers.catalog.statuses import AccountStatus, BillingType, SubscriptionType
 from mascustomers.db.sequences import next_value
@@ -111,49 +111,57 @@ def subscriptions(
     )
 
 
-def product_periods(
-    session: Session, *, window: Window
-) -> Sequence[Row[int, int, datetime, datetime | None]]:
+Period = Row[int, int, datetime, datetime | None]
+
+
+def _line_periods(
+    session: Session,
+    window: Window,
+    *,
+    subscription_id: InstrumentedAttribute[int],
+    item_id: InstrumentedAttribute[int],
+    start: InstrumentedAttribute[datetime],
+    end: InstrumentedAttribute[datetime | None],
+    order: InstrumentedAttribute[int],
+) -> Sequence[Period]:
+    """``(line, item, start, end)`` of what the batch's lines held (tariffs, bonuses) during
+    the window."""
     return (
         session.connection()
         .execute(
-            select(
-                SubscriptionProduct.subscription_id,
-                SubscriptionProduct.product_id,
-                SubscriptionProduct.started_at,
-                SubscriptionProduct.ended_at,
-            )
-            .join(Subscription, Subscription.id == SubscriptionProduct.subscription_id)
+            select(subscription_id, item_id, start, end)
+            .join(Subscription, Subscription.id == subscription_id)
             .where(
                 Subscription.account_id.between(window.first_id, window.last_id),
-                _in_window(SubscriptionProduct.started_at, SubscriptionProduct.ended_at, window),
+                _in_window(start, end, window),
             )
-            .order_by(SubscriptionProduct.id)
+            .order_by(order)
         )
         .all()
     )
 
 
-def bonus_periods(
-    session: Session, *, window: Window
-) -> Sequence[Row[int, int, datetime, datetime | None]]:
-    return (
-        session.connection()
-        .execute(
-            select(
-                SubscriptionBonus.subscription_id,
-                SubscriptionBonus.bonus_id,
-                SubscriptionBonus.start_at,
-                SubscriptionBonus.end_at,
-            )
-            .join(Subscription, Subscription.id == SubscriptionBonus.subscription_id)
-            .where(
-                Subscription.account_id.between(window.first_id, window.last_id),
-                _in_window(SubscriptionBonus.start_at, SubscriptionBonus.end_at, window),
-            )
-            .order_by(SubscriptionBonus.id)
-        )
-        .all()
+def product_periods(session: Session, *, window: Window) -> Sequence[Period]:
+    return _line_periods(
+        session,
+        window,
+        subscription_id=SubscriptionProduct.subscription_id,
+        item_id=SubscriptionProduct.product_id,
+        start=SubscriptionProduct.started_at,
+        end=SubscriptionProduct.ended_at,
+        order=SubscriptionProduct.id,
+    )
+
+
+def bonus_periods(session: Session, *, window: Window) -> Sequence[Period]:
+    return _line_periods(
+        session,
+        window,
+        subscription_id=SubscriptionBonus.subscription_id,
+        item_id=SubscriptionBonus.bonus_id,
+        start=SubscriptionBonus.start_at,
+        end=SubscriptionBonus.end_at,
+        order=SubscriptionBonus.id,
     )
 
 
