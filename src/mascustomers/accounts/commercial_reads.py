@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from mascustomers.accounts import queries
 from mascustomers.accounts.labels import ref, start_of_day
-from mascustomers.accounts.queries import AnyRow
 from mascustomers.accounts.read_schemas import (
     AccountInvoices,
     AccountPromotion,
@@ -27,6 +26,7 @@ from mascustomers.accounts.read_schemas import (
 )
 from mascustomers.accounts.reads import account_row
 from mascustomers.catalog.master_data import MasterDataList
+from mascustomers.db.prepared import AnyRow
 from mascustomers.errors import ValidationFailed
 
 _BENEFIT_TYPE_IDS = {"percentage": 1, "amount": 2}

@@ -8,12 +8,11 @@ session's connection (see ``customers.queries``).
 """
 
 from datetime import datetime
-from typing import Any, TypeAlias
 
-from sqlalchemy import Row, and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from mascustomers.db.prepared import PreparedSelect, run
+from mascustomers.db.prepared import AnyRow, PreparedSelect, run
 from mascustomers.models import (
     Account,
     AccountTax,
@@ -26,9 +25,6 @@ from mascustomers.models import (
     SubscriptionTerminal,
     WorkOrder,
 )
-
-AnyRow: TypeAlias = Row[*tuple[Any, ...]]
-
 
 _ACCOUNT = PreparedSelect(
     select(

@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from mascustomers.accounts import queries
 from mascustomers.accounts.labels import ref
-from mascustomers.accounts.queries import AnyRow
 from mascustomers.accounts.read_schemas import (
     Account,
     AccountContracts,
@@ -22,6 +21,7 @@ from mascustomers.accounts.read_schemas import (
     WorkOrderInfo,
 )
 from mascustomers.catalog.master_data import MasterDataList
+from mascustomers.db.prepared import AnyRow
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.bank_accounts import (
     InvalidBankAccount,

@@ -15,12 +15,11 @@ request path building and ORM-executing a select costs several times the query i
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any, TypeAlias
 
-from sqlalchemy import Row, and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from mascustomers.db.prepared import PreparedSelect, run
+from mascustomers.db.prepared import AnyRow, PreparedSelect, run
 from mascustomers.models import (
     Account,
     AccountBundle,
@@ -33,8 +32,6 @@ from mascustomers.models import (
     SubscriptionService,
     User,
 )
-
-AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 
 # An email or a document is shared by a handful of users at most; never read more than this.
 MAX_MATCHES = 50

@@ -25,7 +25,6 @@ from mascustomers.catalog.statuses import AccountStatus, SubscriptionType
 from mascustomers.customers import queries
 from mascustomers.customers.documents import DocumentTypeId
 from mascustomers.customers.labels import as_number, ref
-from mascustomers.customers.queries import AnyRow
 from mascustomers.customers.read_schemas import (
     ActiveBonus,
     FullAccount,
@@ -39,6 +38,7 @@ from mascustomers.customers.read_schemas import (
     UserTreeFull,
 )
 from mascustomers.customers.search_documents import typed_document, untyped_document
+from mascustomers.db.prepared import AnyRow
 from mascustomers.errors import LoginNotAllowed, NotFound, ValidationFailed
 from mascustomers.kit.emails import InvalidEmail, validate_email_address
 

@@ -7,7 +7,6 @@ from mascustomers.catalog.master_data import DescribedItem, IsoItem, MasterDataL
 from mascustomers.catalog.statuses import CustomerType
 from mascustomers.customers import queries
 from mascustomers.customers.labels import as_number, label, ref, value_only
-from mascustomers.customers.queries import AnyRow
 from mascustomers.customers.read_schemas import (
     AddressInfo,
     Business,
@@ -16,6 +15,7 @@ from mascustomers.customers.read_schemas import (
     Responsable,
     UserDocument,
 )
+from mascustomers.db.prepared import AnyRow
 from mascustomers.errors import NotFound
 
 

@@ -2,12 +2,14 @@
 
 from collections import namedtuple
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
-from sqlalchemy import CursorResult, Dialect, Executable, Select
+from sqlalchemy import CursorResult, Dialect, Executable, Row, Select
 from sqlalchemy.orm import Session
 
 Processor = Any  # a SQLAlchemy bind or result processor: a callable or None
+# A row of a column select, whichever runner returned it.
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 
 
 @dataclass(frozen=True)

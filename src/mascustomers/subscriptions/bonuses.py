@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
+from mascustomers.db.prepared import AnyRow
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.models import SubscriptionBonus
@@ -37,7 +38,6 @@ from mascustomers.subscriptions.operations import (
     require_future,
     start_of_day,
 )
-from mascustomers.subscriptions.queries import AnyRow
 from mascustomers.subscriptions.schemas import BonusItem, SubscriptionBonuses
 
 BONUS_FILTERS = ("active", "actual", "inactive")

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.errors import ProductNotSellable
+from mascustomers.db.prepared import AnyRow
 from mascustomers.errors import NotFound
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.models import CatalogueProduct
 from mascustomers.subscriptions import queries
-from mascustomers.subscriptions.queries import AnyRow
 from mascustomers.subscriptions.schemas import (
     HistoricProduct,
     IdValue,

@@ -12,12 +12,11 @@ the indexed read itself. A read takes one statement, two with the catalogue prod
 """
 
 from collections.abc import Collection, Sequence
-from typing import Any, TypeAlias
 
-from sqlalchemy import Row, and_, bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from mascustomers.db.prepared import PreparedSelect, run
+from mascustomers.db.prepared import AnyRow, PreparedSelect, run
 from mascustomers.models import (
     Account,
     AccountBundle,
@@ -30,9 +29,6 @@ from mascustomers.models import (
     SubscriptionProduct,
     SubscriptionStatusChange,
 )
-
-AnyRow: TypeAlias = Row[*tuple[Any, ...]]
-
 
 _THIS_LINE = and_(
     Subscription.id == bindparam("subscription_id"), Subscription.org_id == bindparam("org_id")
