@@ -28,6 +28,9 @@ class ErrorCode(Enum):
     NOT_IMPLEMENTED = ErrorSpec("0009", 501, "Not implemented yet")
     LOGIN_NOT_ALLOWED = ErrorSpec("0010", 403, "Forbidden")
     ORG_NOT_ALLOWED = ErrorSpec("0011", 403, "Forbidden")
+    IDEMPOTENCY_KEY_IN_PROGRESS = ErrorSpec(
+        "0012", 409, "A request with this Idempotency-Key is in progress"
+    )
     IDEMPOTENCY_KEY_REUSED = ErrorSpec("0013", 400, "Idempotency-Key reused with another body")
     CATALOGUE_INVALID = ErrorSpec("0014", 400, "Invalid catalogue")
     UNKNOWN_NETWORK = ErrorSpec("0015", 400, "Unknown or unsupported network")
@@ -85,6 +88,8 @@ class ErrorCode(Enum):
     CLOCK_ONLY_MOVES_FORWARD = ErrorSpec("0101", 400, "A test clock only moves forward")
     CLOCK_ADVANCE_TOO_FAR = ErrorSpec("0102", 400, "Test clock advance too far in one call")
     BILLING_CYCLE_NOT_CLOSED = ErrorSpec("0103", 400, "The billing cycle has not ended yet")
+    # 0120-0129: the platform's availability (answered with Retry-After).
+    DATABASE_UNAVAILABLE = ErrorSpec("0120", 503, "The database is unavailable, retry later")
 
     @property
     def code(self) -> str:
@@ -140,3 +145,7 @@ class NotImplementedYet(DomainError):
 
 class IdempotencyKeyReused(DomainError):
     error = ErrorCode.IDEMPOTENCY_KEY_REUSED
+
+
+class IdempotencyKeyInProgress(DomainError):
+    error = ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS

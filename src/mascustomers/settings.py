@@ -20,7 +20,19 @@ class Settings(BaseSettings):
     log_json: bool = True
     log_level: str = "INFO"
     default_timezone: str = "Europe/Madrid"
+    # The longest a writer waits for its turn on SQLite (the write gate, then a lock held by
+    # a program outside the service) before the request answers 503.
     sqlite_busy_timeout_ms: int = 30_000
+    # PostgreSQL: the longest a request waits for a pooled connection, and to open one, before
+    # it answers 503; connections per worker process (the pool, then the overflow).
+    database_pool_timeout_seconds: float = 10.0
+    database_connect_timeout_seconds: int = 5
+    database_pool_size: int = 10
+    database_max_overflow: int = 20
+    # What a 503 for an unreachable database tells clients to wait before retrying.
+    retry_after_seconds: int = 2
+    # How long an Idempotency-Key's stored answer is kept (then the key may be used anew).
+    idempotency_key_hours: int = 24
     # SQLite reads through a shared memory map instead of each connection's own page cache
     # (every pooled connection otherwise re-reads the same pages with read() calls).
     sqlite_mmap_bytes: int = 1 << 30

@@ -34,7 +34,7 @@ def _tz(request: Request) -> str:
 
 
 @router.get("/v2/orgs/{orgId}/accounts/{accountId}", response_model=Account)
-async def get_account(
+def get_account(
     *, orgId: str, accountId: AccountId, session: SessionDep, key: CurrentKey
 ) -> Account:
     """Returns all the info about a single account given by accountId.
@@ -50,7 +50,7 @@ async def get_account(
     response_model=TaxAccountInfo,
     response_model_exclude_none=True,
 )
-async def get_account_tax(
+def get_account_tax(
     *,
     orgId: str,
     accountId: AccountId,
@@ -86,7 +86,7 @@ async def get_account_tax(
     "/v2/orgs/{orgId}/accounts/{accountId}/contracts",
     response_model=AccountContracts,
 )
-async def get_account_contracts(
+def get_account_contracts(
     *,
     orgId: str,
     accountId: AccountId,
@@ -116,7 +116,7 @@ async def get_account_contracts(
 
 
 @router.get("/v2/orgs/{orgId}/accounts/{accountId}/invoices", response_model=AccountInvoices)
-async def get_account_invoices(
+def get_account_invoices(
     *,
     orgId: str,
     accountId: AccountId,
@@ -146,7 +146,7 @@ async def get_account_invoices(
     "/v2/orgs/{orgId}/accounts/{accountId}/terms",
     response_model=list[TermInfo],
 )
-async def get_account_terms(
+def get_account_terms(
     *, orgId: str, accountId: AccountId, request: Request, session: SessionDep, key: CurrentKey
 ) -> list[TermInfo]:
     """Returns terms info given by accountId. Items are ordered with end date descending order.
@@ -160,7 +160,7 @@ async def get_account_terms(
 
 
 @router.get("/v2/orgs/{orgId}/accounts/{accountId}/paymentinfo", response_model=PaymentInfo)
-async def get_payment_info(
+def get_payment_info(
     *, orgId: str, accountId: AccountId, session: SessionDep, key: CurrentKey
 ) -> PaymentInfo:
     """Returns payment info (bank account) given by accountId.
@@ -175,7 +175,7 @@ async def get_payment_info(
     "/v2/orgs/{orgId}/accounts/{accountId}/promotions",
     response_model=AccountPromotions,
 )
-async def get_account_promotions(
+def get_account_promotions(
     *,
     orgId: str,
     accountId: AccountId,

@@ -1,5 +1,7 @@
 """``create_app(settings)``: the whole HTTP service."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,10 @@ from mascustomers.api.middleware import Metrics, RequestContextMiddleware
 from mascustomers.api.openapi_document import build_openapi
 from mascustomers.api.registry import mount_v2
 from mascustomers.auth.dependencies import KeyCache
-from mascustomers.db.engine import make_engine, make_sessionmaker
+from mascustomers.db.availability import Outage
+from mascustomers.db.checkpoints import Checkpointer
+from mascustomers.db.database import Database
+from mascustomers.idempotency.keys import RunningKeys
 from mascustomers.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -57,9 +62,27 @@ def implemented_routers() -> list[APIRouter]:
     ]
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """SQLite: WAL checkpoints on a thread of their own while the app serves (request
+    connections do not checkpoint at commit). On shutdown the app's engines are disposed of."""
+    database: Database = app.state.database
+    checkpointer = Checkpointer(database.engine) if database.is_sqlite else None
+    if checkpointer is not None:
+        checkpointer.start()
+    try:
+        yield
+    finally:
+        if checkpointer is not None:
+            checkpointer.stop()
+        if app.state.owns_database:
+            await database.dispose()
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, as_json=settings.log_json)
+    database = Database(settings, engine=engine)
     app = FastAPI(
         title="mascustomers — Customers API v2",
         version="2.38.0",
@@ -67,11 +90,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.database_url, settings=settings)
-    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    app.state.database = database
+    app.state.engine = database.engine
+    app.state.sessionmaker = database.sessionmaker
+    app.state.owns_database = engine is None
     app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
+    app.state.running_keys = RunningKeys()
+    app.state.outage = Outage()
     app.state.metrics = Metrics()
     install_error_handlers(app)
     # The v2 routes first: every request is matched in route order, and they are the traffic.

@@ -7,9 +7,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import exc as sqlalchemy_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mascustomers.api.idempotency import IdempotentReplay, replay_handler
+from mascustomers.db.availability import is_unavailable
+from mascustomers.db.write_gate import WriteGateTimeout
 from mascustomers.errors import DomainError, ErrorCode
 
 
@@ -77,8 +79,29 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(code, detail, headers=dict(exc.headers or {}))
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """An unreachable database is a 503 with Retry-After; any other database error is a bug
+    (raised on: the middleware answers it as a 500)."""
+    if not is_unavailable(exc):
+        raise exc
+    state = request.app.state
+    state.outage.failed(exc)
+    state.metrics.database_unavailable.inc()
+    retry_after = str(state.settings.retry_after_seconds)
+    return error_response(
+        ErrorCode.DATABASE_UNAVAILABLE,
+        f"the database did not answer; retry in {retry_after} s",
+        headers={"Retry-After": retry_after},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(IdempotentReplay, replay_handler)
+    for database_error in (
+        sqlalchemy_errors.DBAPIError,
+        sqlalchemy_errors.TimeoutError,
+        WriteGateTimeout,
+    ):
+        app.add_exception_handler(database_error, _database_error)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -12,8 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mascustomers.api.error_handlers import error_body
-from mascustomers.api.idempotency import RECORD_STATE, store_answer
-from mascustomers.db.dependencies import end_session
+from mascustomers.db.database import run_sync
+from mascustomers.db.dependencies import take_session
 from mascustomers.errors import ErrorCode
 
 log = logging.getLogger("mascustomers.access")
@@ -45,6 +45,11 @@ class Metrics:
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
+        self.database_unavailable = Counter(
+            "database_unavailable_total",
+            "Requests answered 503 because the database was unreachable",
+            registry=self.registry,
+        )
         self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def series(self, method: str, route: str, status: int) -> tuple[Any, Any]:
@@ -73,11 +78,7 @@ class RequestContextMiddleware:
         state: dict[str, Any] = {"status": 500, "started": False}
         id_header = (b"x-request-id", request_id.encode())
 
-        body_parts: list[bytes] = []
-
         async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.body" and _has_idempotency_record(scope):
-                body_parts.append(message.get("body", b""))
             if message["type"] == "http.response.start":
                 state["status"] = message["status"]
                 state["started"] = True
@@ -103,16 +104,10 @@ class RequestContextMiddleware:
                 )
         finally:
             # Normally ended by V2Route; this only guards against a leaked session.
-            end_session(scope, commit=False)
+            leaked = take_session(scope)
+            if leaked is not None:
+                await run_sync(leaked.close)
             self._record(scope, state["status"], started, request_id)
-            if _has_idempotency_record(scope) and state["status"] < 500:
-                record_id = scope["state"][RECORD_STATE]
-                store_answer(
-                    scope["app"].state.sessionmaker,
-                    record_id,
-                    state["status"],
-                    b"".join(body_parts),
-                )
 
     def _limited(self, receive: Receive) -> Receive:
         received = 0
@@ -149,10 +144,6 @@ class RequestContextMiddleware:
                     "duration_ms": round(elapsed * 1000, 2),
                 },
             )
-
-
-def _has_idempotency_record(scope: Scope) -> bool:
-    return RECORD_STATE in scope.get("state", {})
 
 
 def _request_id(scope: Scope) -> str:

@@ -122,17 +122,35 @@ IDEMPOTENCY_PARAMETER = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "description": "Retry-safe writes: the same key and body answer the stored response "
-    "(header Idempotent-Replayed: true); the same key with another body is a 400 0013.",
-    "schema": {"type": "string", "maxLength": 200},
+    "description": "Retry-safe writes (Stripe's semantics): the answer is stored with the "
+    "operation, in its transaction. The same key with the same request (method, path, query, "
+    "and body compared as parsed JSON) answers the stored response with header "
+    "Idempotent-Replayed: true; with another request a 400 0013; while the first request "
+    "with the key is still running a 409 0012. A request that failed stored nothing: its "
+    "retry runs again. Keys are kept 24 hours (setting IDEMPOTENCY_KEY_HOURS).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+
+_UNAVAILABLE = {
+    "description": "The database is unreachable: retry after the Retry-After header's seconds",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    "content": {"application/json": {"schema": ERROR_REF}},
+}
+_IN_PROGRESS = {
+    "description": "A request with this Idempotency-Key is still running (0012)",
+    "content": {"application/json": {"schema": ERROR_REF}},
 }
 
 
 def _document_idempotency(paths: dict[str, Any]) -> None:
     for item in paths.values():
         for method, entry in item.items():
-            if method in ("post", "put", "patch", "delete") and isinstance(entry, dict):
+            if not isinstance(entry, dict):
+                continue
+            if method in ("post", "put", "patch", "delete"):
                 entry.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+                entry.setdefault("responses", {}).setdefault("409", _IN_PROGRESS)
+            entry.setdefault("responses", {}).setdefault("503", _UNAVAILABLE)
 
 
 def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:

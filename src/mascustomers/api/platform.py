@@ -4,7 +4,9 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+
+from mascustomers.db.database import run_sync
 
 router = APIRouter(tags=["Platform"])
 
@@ -17,13 +19,17 @@ async def live() -> dict[str, str]:
 
 @router.get("/health/ready", include_in_schema=False)
 async def ready(request: Request) -> JSONResponse:
-    """The process can reach its database."""
+    """The process can reach its database (through the request path's engine)."""
     try:
-        with request.app.state.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        await run_sync(_ping, request.app.state.database.request_engine)
     except Exception as exc:  # any database failure means not ready
         return JSONResponse({"status": "unavailable", "detail": type(exc).__name__}, 503)
     return JSONResponse({"status": "ok"})
+
+
+def _ping(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 @router.get("/metrics", include_in_schema=False)

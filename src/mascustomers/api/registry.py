@@ -4,11 +4,9 @@ import inspect
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
-from fastapi.params import Depends as DependsParam
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from mascustomers.api.idempotency import reserve_key
 from mascustomers.api.operations import operations, operations_by_key
 from mascustomers.api.route_table import RouteTable
 from mascustomers.api.stubs import make_stub
@@ -56,7 +54,6 @@ def _specificity(route: APIRoute) -> tuple[tuple[int, str], ...]:
     return tuple((1, "") if s.startswith("{") else (0, s) for s in route.path.split("/"))
 
 
-_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _ROUTE_ARGUMENTS = [
     name
     for name in inspect.signature(APIRouter.add_api_route).parameters
@@ -65,20 +62,15 @@ _ROUTE_ARGUMENTS = [
 
 
 def _guarded(route: APIRoute) -> APIRoute:
-    """The route rebuilt as a ``V2Route`` (authentication first, the request transaction
-    ended before the response) with Idempotency-Key handling on writes.
+    """The route rebuilt as a ``V2Route`` (authentication first, Idempotency-Key on writes,
+    the database work in a greenlet, the transaction ended before the response).
 
     Built eagerly rather than with ``include_router(dependencies=…)``: FastAPI's lazily
     included routers match every request three times over every route, which cost more
     than any read this API serves.
     """
-    guards: list[DependsParam] = []
-    if _WRITE_METHODS & set(route.methods or ()):
-        guards.append(Depends(reserve_key))
     arguments: dict[str, Any] = {name: getattr(route, name) for name in _ROUTE_ARGUMENTS}
-    return V2Route(
-        route.path, route.endpoint, dependencies=[*guards, *route.dependencies], **arguments
-    )
+    return V2Route(route.path, route.endpoint, dependencies=route.dependencies, **arguments)
 
 
 def mount_v2(app: FastAPI, routers: Sequence[APIRouter]) -> set[tuple[str, str]]:

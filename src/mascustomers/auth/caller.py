@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.dependencies import current_key
+from mascustomers.db.database import run_sync
 from mascustomers.db.dependencies import db_session
 from mascustomers.kit.clock import FrozenClock, clear_org_time, clock_for, set_org_time
 from mascustomers.models import OrgClock
@@ -64,13 +65,25 @@ class TestClocks:
 
     def instant(self, session: Session, *, org_id: int, org_slug: str) -> datetime | None:
         """The org's stored test time, or None when it runs on the wall clock."""
-        key = self._key(session, org_id)
-        entry = self._entries.get(key)
-        if entry is not None and entry[0] > time.monotonic():
-            instant = entry[1]
-        else:
-            instant = session.scalar(select(OrgClock.now_at).where(OrgClock.org_id == org_id))
-            self._entries[key] = (time.monotonic() + self.ttl, instant)
+        found, instant = self.cached(session, org_id=org_id, org_slug=org_slug)
+        if not found:
+            instant = self.load(session, org_id=org_id, org_slug=org_slug)
+        return instant
+
+    def cached(
+        self, session: Session, *, org_id: int, org_slug: str
+    ) -> tuple[bool, datetime | None]:
+        """(True, the time) while this process's copy is fresh, else (False, None)."""
+        entry = self._entries.get(self._key(session, org_id))
+        if entry is None or entry[0] <= time.monotonic():
+            return False, None
+        self._sync(org_slug, entry[1])
+        return True, entry[1]
+
+    def load(self, session: Session, *, org_id: int, org_slug: str) -> datetime | None:
+        """Read the stored time (a primary-key read) and keep it for ``ttl`` seconds."""
+        instant = session.scalar(select(OrgClock.now_at).where(OrgClock.org_id == org_id))
+        self._entries[self._key(session, org_id)] = (time.monotonic() + self.ttl, instant)
         self._sync(org_slug, instant)
         return instant
 
@@ -109,11 +122,14 @@ async def current_caller(request: Request) -> Caller:
     FastAPI's solving costs more per level than either lookup.
     """
     auth = await current_key(request)
-    instant = (
-        test_clocks.instant(await db_session(request), org_id=auth.org_id, org_slug=auth.org_slug)
-        if auth.is_sandbox
-        else None
-    )
+    instant = None
+    if auth.is_sandbox:
+        session = await db_session(request)
+        found, instant = test_clocks.cached(session, org_id=auth.org_id, org_slug=auth.org_slug)
+        if not found:
+            instant = await run_sync(
+                test_clocks.load, session, org_id=auth.org_id, org_slug=auth.org_slug
+            )
     clock = FrozenClock(instant) if instant is not None else clock_for(auth.org_slug)
     now = clock.now()
     return Caller(

@@ -5,10 +5,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session, sessionmaker
 
 from mascustomers.auth import service
 from mascustomers.auth.context import AuthContext
 from mascustomers.auth.permissions import Permission
+from mascustomers.db.database import run_sync
 from mascustomers.errors import OrgNotAllowed, PermissionDenied, Unauthenticated
 
 PERMISSION_EXTRA = "x-permission"
@@ -54,7 +56,7 @@ def route_permission(route: APIRoute) -> Permission:
     return Permission(extra[PERMISSION_EXTRA])
 
 
-def authenticate(request: Request) -> AuthContext:
+async def authenticate(request: Request) -> AuthContext:
     """Resolve the key, then check the path's org and the route's permission.
 
     Called by every v2 route before its handler (``api.v2_route``). A cached key needs no
@@ -67,8 +69,7 @@ def authenticate(request: Request) -> AuthContext:
     cache: KeyCache = request.app.state.key_cache
     found, context = cache.get(secret)
     if not found:
-        with request.app.state.sessionmaker() as session:
-            context = service.authenticate(session, secret)
+        context = await run_sync(_look_up, request.app.state.sessionmaker, secret)
         cache.put(secret, context)
     if context is None:
         raise Unauthenticated("the API key is not valid")
@@ -82,10 +83,15 @@ def authenticate(request: Request) -> AuthContext:
     return context
 
 
+def _look_up(sessions: "sessionmaker[Session]", secret: str) -> AuthContext | None:
+    with sessions() as session:
+        return service.authenticate(session, secret)
+
+
 async def current_key(request: Request) -> AuthContext:
     """The request's key, authenticated by its route before the handler ran."""
     context: AuthContext | None = request.scope.get("state", {}).get("auth")
-    return context if context is not None else authenticate(request)
+    return context if context is not None else await authenticate(request)
 
 
 CurrentKey = Annotated[AuthContext, Depends(current_key)]

@@ -5,7 +5,7 @@ operations take), its prices as JSON numbers, and what it combines with. An id t
 the caller's org's catalogue answers 404.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -21,7 +21,7 @@ router = APIRouter()
 _EXTRA = {"x-permission": "products"}
 _TAGS: list[str | Enum] = ["Catalogue"]
 _BASE = "/v2/orgs/{orgId}/catalogue"
-_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Awaitable[Any]])
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Any])
 
 
 def _get(path: str, model: type[BaseModel]) -> Callable[[_Endpoint], _Endpoint]:
@@ -42,7 +42,7 @@ DealerId = Annotated[
 
 
 @_get("/products", schemas.ProductList)
-async def list_products(
+def list_products(
     org: OrgId,
     session: SessionDep,
     caller: CallerDep,
@@ -58,7 +58,7 @@ async def list_products(
 
 
 @_get("/products/{product_id}", schemas.CatalogueProduct)
-async def get_product(
+def get_product(
     org: OrgId, product_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CatalogueProduct:
     """One product by its ``product_id``."""
@@ -66,7 +66,7 @@ async def get_product(
 
 
 @_get("/bundles", schemas.BundleList)
-async def list_bundles(
+def list_bundles(
     org: OrgId, session: SessionDep, caller: CallerDep, dealer_id: DealerId = None
 ) -> schemas.BundleList:
     """List the convergent bundles: the products each slot may hold, migrations, promotions."""
@@ -74,7 +74,7 @@ async def list_bundles(
 
 
 @_get("/bundles/{bundle_id}", schemas.CatalogueBundle)
-async def get_bundle(
+def get_bundle(
     org: OrgId, bundle_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CatalogueBundle:
     """One bundle by its ``bundle_id``."""
@@ -82,7 +82,7 @@ async def get_bundle(
 
 
 @_get("/bonuses", schemas.BonusList)
-async def list_bonuses(
+def list_bonuses(
     org: OrgId,
     session: SessionDep,
     caller: CallerDep,
@@ -98,7 +98,7 @@ async def list_bonuses(
 
 
 @_get("/bonuses/{bonus_id}", schemas.CatalogueBonus)
-async def get_bonus(
+def get_bonus(
     org: OrgId, bonus_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CatalogueBonus:
     """One bonus by its id."""
@@ -106,7 +106,7 @@ async def get_bonus(
 
 
 @_get("/promotions", schemas.PromotionList)
-async def list_promotions(
+def list_promotions(
     org: OrgId,
     session: SessionDep,
     caller: CallerDep,
@@ -122,7 +122,7 @@ async def list_promotions(
 
 
 @_get("/promotions/{promotion_id}", schemas.CataloguePromotion)
-async def get_promotion(
+def get_promotion(
     org: OrgId, promotion_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CataloguePromotion:
     """One promotion by its id."""
@@ -130,13 +130,13 @@ async def get_promotion(
 
 
 @_get("/services", schemas.ServiceList)
-async def list_services(org: OrgId, session: SessionDep, caller: CallerDep) -> schemas.ServiceList:
+def list_services(org: OrgId, session: SessionDep, caller: CallerDep) -> schemas.ServiceList:
     """List the services a line can have, whether the customer may switch them, and where."""
     return reads_extras.list_services(session, org_id=caller.org_id)
 
 
 @_get("/services/{service_id}", schemas.CatalogueService)
-async def get_service(
+def get_service(
     org: OrgId, service_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CatalogueService:
     """One service by its id."""
@@ -144,7 +144,7 @@ async def get_service(
 
 
 @_get("/devices", schemas.DeviceList)
-async def list_devices(
+def list_devices(
     org: OrgId,
     session: SessionDep,
     caller: CallerDep,
@@ -158,7 +158,7 @@ async def list_devices(
 
 
 @_get("/devices/{catalogue_id}", schemas.CatalogueDevice)
-async def get_device(
+def get_device(
     org: OrgId, catalogue_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CatalogueDevice:
     """One device by its ``catalogue_id``."""

@@ -24,7 +24,7 @@ def _master_data_body() -> bytes:
 
 
 @router.get("/v2/orgs/{orgId}/signups/master-data", response_model=MasterData)
-async def master_data(
+def master_data(
     orgId: str,
     dealerId: Annotated[
         str | None, Query(max_length=40, description="(optional) dealer identifier")
@@ -47,7 +47,7 @@ async def master_data(
 @router.get(
     "/v2/orgs/{orgId}/signups/available-msisdns/{host_cfg}", response_model=AvailableMsisdns
 )
-async def available_msisdns(
+def available_msisdns(
     orgId: str,
     host_cfg: str,
     session: SessionDep,
@@ -70,7 +70,7 @@ async def available_msisdns(
 
 
 @router.get("/v2/orgs/{orgId}/signups/simcard-info/{iccid}", response_model=SimcardInfo)
-async def simcard_info(
+def simcard_info(
     orgId: str, iccid: str, request: Request, session: SessionDep, caller: CallerDep
 ) -> SimcardInfo:
     """Returns simcard info from provided icc.

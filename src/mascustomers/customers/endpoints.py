@@ -27,7 +27,7 @@ UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="user identifier")]
 
 
 @router.get("/v2/orgs/{orgId}/users/tree", response_model=UserTree)
-async def get_users_tree(
+def get_users_tree(
     *,
     orgId: str,
     session: SessionDep,
@@ -63,7 +63,7 @@ async def get_users_tree(
 
 
 @router.post("/v2/orgs/{orgId}/users/tree", response_model=UserTree, openapi_extra=READ_ONLY)
-async def post_users_tree(
+def post_users_tree(
     *, orgId: str, body: TreeSearch, session: SessionDep, key: CurrentKey
 ) -> UserTree:
     """Returns customer tree data.
@@ -78,7 +78,7 @@ async def post_users_tree(
 @router.post(
     "/v2/orgs/{orgId}/users/tree/full", response_model=UserTreeFull, openapi_extra=READ_ONLY
 )
-async def post_users_tree_full(
+def post_users_tree_full(
     *, orgId: str, body: TreeFullSearch, session: SessionDep, caller: CallerDep
 ) -> UserTreeFull:
     """Returns full customer tree data.
@@ -91,9 +91,7 @@ async def post_users_tree_full(
 
 
 @router.get("/v2/orgs/{orgId}/users/{userId}", response_model=UserDocument)
-async def get_user(
-    *, orgId: str, userId: UserId, session: SessionDep, key: CurrentKey
-) -> UserDocument:
+def get_user(*, orgId: str, userId: UserId, session: SessionDep, key: CurrentKey) -> UserDocument:
     """Returns user data by userId.
 
     ``personal`` is filled for people and ``business`` (with its ``responsable``) for the owner
@@ -103,7 +101,7 @@ async def get_user(
 
 
 @router.patch("/v2/orgs/{orgId}/users/agile-tv", response_model=AgileTvChanged)
-async def patch_agile_tv(
+def patch_agile_tv(
     *, orgId: str, body: AgileTvChange, session: SessionDep, key: CurrentKey
 ) -> AgileTvChanged:
     """Patch users agile tv subscription.

@@ -1,4 +1,4 @@
-"""One database session and one transaction per request, committed before the response is sent."""
+"""The request's session, opened and ended by its route (``api.v2_route.V2Route``)."""
 
 from typing import Annotated
 
@@ -6,46 +6,34 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.types import Scope
 
-from mascustomers.db.engine import begin_for_write
-
-_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _SESSION_KEY = "mascustomers.session"
 
 READ_ONLY_EXTRA = "x-read-only"
 
 
-def _read_only(request: Request) -> bool:
-    """POST searches (users/tree) declare ``x-read-only`` and need no write lock."""
-    extra = getattr(request.scope.get("route"), "openapi_extra", None) or {}
-    return bool(extra.get(READ_ONLY_EXTRA))
-
-
-async def db_session(request: Request) -> Session:
-    """The request's session, opened on first use; writers take the write lock at once.
-
-    A plain dependency rather than a ``yield`` one: FastAPI's generator machinery (exit
-    stack, shielded cancel scope) cost more than a primary-key read. The v2 routes end the
-    transaction instead (``api.v2_route.V2Route``).
-    """
-    session: Session | None = request.scope.get(_SESSION_KEY)
-    if session is None:
-        session = request.app.state.sessionmaker()
-        request.scope[_SESSION_KEY] = session
-        if request.method in _WRITE_METHODS and not _read_only(request):
-            begin_for_write(session)
+def open_session(request: Request) -> Session:
+    """The request's one session (no connection yet: it connects on first use)."""
+    session: Session = request.app.state.sessionmaker()
+    request.scope[_SESSION_KEY] = session
     return session
 
 
-def end_session(scope: Scope, *, commit: bool) -> None:
-    """Commit (or roll back) and close the request's session, if it opened one."""
+def take_session(scope: Scope) -> Session | None:
+    """Hand the request's session over to whoever ends it (once)."""
     session: Session | None = scope.pop(_SESSION_KEY, None)
+    return session
+
+
+async def db_session(request: Request) -> Session:
+    """The session the route opened for this request.
+
+    A plain ``async`` dependency that only looks the session up: a ``def`` one would cost a
+    thread hop, a ``yield`` one FastAPI's exit-stack machinery — both more than a read.
+    """
+    session: Session | None = request.scope.get(_SESSION_KEY)
     if session is None:
-        return
-    try:
-        if commit and session.in_transaction():
-            session.commit()
-    finally:
-        session.close()
+        session = open_session(request)
+    return session
 
 
 SessionDep = Annotated[Session, Depends(db_session)]

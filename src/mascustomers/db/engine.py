@@ -1,18 +1,45 @@
-"""Engines and sessions built from settings; SQLite gets WAL, foreign keys and real BEGINs."""
+"""Engines and sessions built from settings; SQLite gets WAL, foreign keys and real BEGINs.
 
+Two kinds of engine on the same database:
+- ``make_engine``: plain synchronous connections, for code that may block its thread (CLI
+  commands, the scheduler thread, migrations, tests).
+- ``make_request_engine``: the engine of the request path, whose work runs inside a greenlet
+  (``db.database.Database.run``). On PostgreSQL its connections are psycopg 3's async ones
+  behind SQLAlchemy's synchronous facade, so every statement's wait is an await; on SQLite its
+  connections never wait inside SQLite (``busy_timeout`` 0): the write lock is awaited through
+  the write gate and ``BEGIN IMMEDIATE`` is retried with awaits, and checkpoints run on a
+  thread (``db.checkpoints``), not at a request's commit.
+"""
+
+import asyncio
+import sqlite3
+import threading
+import time
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_
+from sqlalchemy.util.concurrency import in_greenlet
 
+from mascustomers.db.write_gate import Turn, WriteGate, gate_for
 from mascustomers.errors import ValidationFailed
 from mascustomers.settings import Settings
 
 # Execution option asking SQLite for BEGIN IMMEDIATE: a writing request takes the write lock
 # up front instead of failing with SQLITE_BUSY when it upgrades a stale read snapshot.
 SQLITE_IMMEDIATE = "mascustomers_sqlite_immediate"
+# Where a connection keeps its write-gate turn until it goes back to the pool.
+_TURN = "mascustomers_write_turn"
+# A turn begin_for_write took, on its way to the begin hook of the connection it opens.
+_handoff = threading.local()
+# The write gate of each SQLite engine, and how long its writers wait for a turn.
+_GATES: "weakref.WeakKeyDictionary[Engine, tuple[WriteGate, float]]" = weakref.WeakKeyDictionary()
 
 
 def is_sqlite(url: str) -> bool:
@@ -56,29 +83,77 @@ def _refuse_nul_characters(engine: Engine) -> None:
 
 
 def make_engine(url: str, *, settings: Settings | None = None, **kwargs: Any) -> Engine:
-    """An engine for ``url`` with the project's per-dialect set-up."""
+    """A synchronous engine for ``url`` with the project's per-dialect set-up."""
     settings = settings or Settings()
     if not is_sqlite(url):
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
-        kwargs.setdefault("pool_pre_ping", True)
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(url, **{**_postgres_pool(settings), **kwargs})
         _refuse_nul_characters(engine)
         return engine
+    return _sqlite_engine(url, settings, busy_timeout_ms=settings.sqlite_busy_timeout_ms, **kwargs)
+
+
+def make_request_engine(url: str, *, settings: Settings) -> tuple[Engine, AsyncEngine | None]:
+    """The request path's engine (see the module text) and, on PostgreSQL, the async engine
+    that owns its connections (to be disposed of with ``await``)."""
+    if not is_sqlite(url):
+        async_engine = create_async_engine(url, **_postgres_pool(settings))
+        _refuse_nul_characters(async_engine.sync_engine)
+        return async_engine.sync_engine, async_engine
+    # Writers wait for their turn before they take a connection, so in-use connections stay
+    # few; the pool may still grow rather than ever make the loop wait for a connection.
+    pooled = make_url(url).database not in (None, "", ":memory:")
+    engine = _sqlite_engine(
+        url,
+        settings,
+        busy_timeout_ms=0,
+        checkpoint_on_commit=False,
+        **({"max_overflow": -1} if pooled else {}),
+    )
+    return engine, None
+
+
+def _postgres_pool(settings: Settings) -> dict[str, Any]:
+    return {
+        "pool_size": settings.database_pool_size,
+        "max_overflow": settings.database_max_overflow,
+        "pool_pre_ping": True,
+        "pool_timeout": settings.database_pool_timeout_seconds,
+        "connect_args": {"connect_timeout": settings.database_connect_timeout_seconds},
+    }
+
+
+def _sqlite_engine(
+    url: str,
+    settings: Settings,
+    *,
+    busy_timeout_ms: int,
+    checkpoint_on_commit: bool = True,
+    **kwargs: Any,
+) -> Engine:
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("check_same_thread", False)
-    connect_args.setdefault("timeout", settings.sqlite_busy_timeout_ms / 1000)
+    connect_args.setdefault("timeout", busy_timeout_ms / 1000)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
-    _configure_sqlite(engine, settings.sqlite_busy_timeout_ms, settings.sqlite_mmap_bytes)
+    path = make_url(url).database
+    gate = gate_for(path) if path and path != ":memory:" else None
+    _configure_sqlite(
+        engine,
+        busy_timeout_ms=busy_timeout_ms,
+        mmap_bytes=settings.sqlite_mmap_bytes,
+        checkpoint_on_commit=checkpoint_on_commit,
+    )
+    _queue_writers(engine, gate, wait_seconds=settings.sqlite_busy_timeout_ms / 1000)
     _refuse_nul_characters(engine)
     return engine
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int, mmap_bytes: int) -> None:
+def _configure_sqlite(
+    engine: Engine, *, busy_timeout_ms: int, mmap_bytes: int, checkpoint_on_commit: bool
+) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; we emit
-        # BEGIN ourselves in the "begin" hook below.
+        # BEGIN ourselves in the "begin" hook.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -86,15 +161,66 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, mmap_bytes: int) -> 
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
+        if not checkpoint_on_commit:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
+
+
+def _queue_writers(engine: Engine, gate: WriteGate | None, *, wait_seconds: float) -> None:
+    """BEGIN IMMEDIATE for writers (``begin_for_write`` took their gate turn first); the turn is
+    let go when the connection goes back to the pool (a session returns it when its transaction
+    ends)."""
+    if gate is not None:
+        _GATES[engine] = (gate, wait_seconds)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get(SQLITE_IMMEDIATE, False)
         # Straight to the driver: through exec_driver_sql this cost as much as a read.
         driver = conn.connection.driver_connection
         assert driver is not None
-        driver.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if not conn.get_execution_options().get(SQLITE_IMMEDIATE, False):
+            driver.execute("BEGIN")
+            return
+        deadline = time.monotonic() + wait_seconds
+        info = conn.connection.info
+        handed = getattr(_handoff, "turn", None)
+        if handed is not None:
+            _handoff.turn = None
+            info[_TURN] = handed
+        elif gate is not None and _TURN not in info:
+            # A writer that did not come through begin_for_write still queues.
+            info[_TURN] = _take_turn(gate, wait_seconds)
+        _begin_immediate(driver, deadline)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        turn = record.info.pop(_TURN, None)
+        if turn is not None:
+            turn.release()
+
+
+def _take_turn(gate: WriteGate, timeout: float) -> Turn:
+    """As an await inside a request's greenlet, blocking in any other thread."""
+    return await_(gate.turn(timeout)) if in_greenlet() else gate.turn_blocking(timeout)
+
+
+def _begin_immediate(driver: sqlite3.Connection, deadline: float) -> None:
+    """BEGIN IMMEDIATE; while a program outside the service holds the lock, retry — as an
+    await inside a request's greenlet (its connection has ``busy_timeout`` 0), in SQLite's
+    busy handler elsewhere."""
+    pause = 0.001
+    while True:
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+        if in_greenlet():
+            await_(asyncio.sleep(pause))
+        else:
+            time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -102,5 +228,25 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 def begin_for_write(session: Session) -> None:
-    """Open the session's transaction as a writer (SQLite: take the write lock now)."""
-    session.connection(execution_options={SQLITE_IMMEDIATE: True})
+    """Open the session's transaction as a writer. SQLite: first a turn through the write
+    gate, then a connection, then the write lock (BEGIN IMMEDIATE).
+
+    The turn comes before the connection: writers waiting for their turn hold no pooled
+    connection, so a queue of them cannot empty the pool (whose wait would block the loop).
+    """
+    bind = session.get_bind()
+    gated = _GATES.get(bind) if isinstance(bind, Engine) and not session.in_transaction() else None
+    if gated is None:
+        session.connection(execution_options={SQLITE_IMMEDIATE: True})
+        return
+    gate, wait_seconds = gated
+    # Handed to the begin hook, which keeps it on the connection: from here to the hook the
+    # code runs without a switch (the SQLite pool never waits), so a thread-local slot is safe.
+    _handoff.turn = _take_turn(gate, wait_seconds)
+    try:
+        session.connection(execution_options={SQLITE_IMMEDIATE: True})
+    finally:
+        unused: Turn | None = getattr(_handoff, "turn", None)
+        _handoff.turn = None
+        if unused is not None:  # no BEGIN happened (no connection): nothing holds the turn
+            unused.release()

@@ -45,11 +45,11 @@ class PreparedSelect:
     def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
         self.statement = statement
         self._row: Any = namedtuple("Row", list(statement.selected_columns.keys()))  # type: ignore[misc]
-        self._by_dialect: dict[str, _Compiled] = {}
-        self._results: dict[str, tuple[Processor, ...]] = {}
+        self._by_dialect: dict[type[Dialect], _Compiled] = {}
+        self._results: dict[type[Dialect], tuple[Processor, ...]] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
-        found = self._by_dialect.get(dialect.name)
+        found = self._by_dialect.get(type(dialect))
         if found is not None:
             return found
         compiled = self.statement.compile(dialect=dialect)
@@ -67,7 +67,7 @@ class PreparedSelect:
                 for name, bind in binds.items()
             },
         )
-        self._by_dialect[dialect.name] = found
+        self._by_dialect[type(dialect)] = found
         return found
 
     def _result_processors(self, dialect: Dialect, description: Any) -> tuple[Processor, ...]:
@@ -77,7 +77,7 @@ class PreparedSelect:
             column.type.dialect_impl(dialect).result_processor(dialect, entry[1])
             for column, entry in zip(self.statement.selected_columns, description, strict=True)
         )
-        self._results[dialect.name] = processors
+        self._results[type(dialect)] = processors
         return processors
 
     def execute(self, session: Session, **params: Any) -> Rows:
@@ -92,9 +92,11 @@ class PreparedSelect:
             if compiled.positional_names is None
             else tuple(values[name] for name in compiled.positional_names)
         )
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        cursor = driver.cursor()
+        # The DBAPI connection, not the driver's own: on the request path (PostgreSQL) that is
+        # SQLAlchemy's facade over psycopg's async connection, whose waits are awaits.
+        dbapi = connection.connection.dbapi_connection
+        assert dbapi is not None
+        cursor = dbapi.cursor()
         try:
             # Listeners see it like any statement (the NUL-character check, query capture).
             if connection.dispatch.before_cursor_execute:
@@ -103,7 +105,7 @@ class PreparedSelect:
                 )
             cursor.execute(compiled.sql, arguments)
             raw = cursor.fetchall()
-            processors = self._results.get(connection.dialect.name)
+            processors = self._results.get(type(connection.dialect))
             if processors is None:
                 processors = self._result_processors(connection.dialect, cursor.description)
         finally:

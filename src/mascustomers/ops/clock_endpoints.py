@@ -20,7 +20,7 @@ TAGS: list[str | Any] = ["Operations"]
 
 
 @router.get(f"{OPS}/clock", response_model=OrgClockView, tags=TAGS, openapi_extra=EXTRA)
-async def get_clock(orgId: str, session: SessionDep, caller: CallerDep) -> OrgClockView:
+def get_clock(orgId: str, session: SessionDep, caller: CallerDep) -> OrgClockView:
     """The org's current time: its test clock when it has one, else the real time."""
     org = auth_service.get_org(session, slug=caller.org_slug)
     return scheduler_service.clock_view(session, org=org)

@@ -37,7 +37,7 @@ def org_timezone(request: Request) -> str:
 
 
 @router.get(f"{OPS}/risk-holds", response_model=HeldOrders, tags=TAGS, openapi_extra=EXTRA)
-async def list_risk_holds(
+def list_risk_holds(
     orgId: str,
     *,
     session: SessionDep,
@@ -54,7 +54,7 @@ async def list_risk_holds(
 @router.post(
     f"{OPS}/risk-holds/{{sellId}}/approve", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
 )
-async def approve_risk_hold(
+def approve_risk_hold(
     orgId: str, sellId: int, request: Request, session: SessionDep, caller: CallerDep
 ) -> HeldOrder:
     """Approve a held order: its lines go where an approved order puts them (mobile with the
@@ -70,9 +70,7 @@ async def approve_risk_hold(
 @router.post(
     f"{OPS}/risk-holds/{{sellId}}/reject", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
 )
-async def reject_risk_hold(
-    orgId: str, sellId: int, session: SessionDep, caller: CallerDep
-) -> HeldOrder:
+def reject_risk_hold(orgId: str, sellId: int, session: SessionDep, caller: CallerDep) -> HeldOrder:
     """Reject a held order: its lines → CANCELADO with numbers and SIMs back in stock, held
     terminals cancelled, work orders → CANCELADA, the account closed if nothing is left.
     """
@@ -85,7 +83,7 @@ async def reject_risk_hold(
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-async def get_work_order(
+def get_work_order(
     orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep
 ) -> WorkOrderView:
     """A work order with its lines and status history."""
@@ -116,7 +114,7 @@ def _change(
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-async def complete_work_order(
+def complete_work_order(
     orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
 ) -> WorkOrderView:
     """Provisioning done (change-order COMPLETE): fixed lines → INSTALADO, the TV follows, the
@@ -131,7 +129,7 @@ async def complete_work_order(
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-async def cancel_work_order(
+def cancel_work_order(
     orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
 ) -> WorkOrderView:
     """Cancel the order (change-order CANCEL): lines not live yet → CANCELADO, inventory back
@@ -146,7 +144,7 @@ async def cancel_work_order(
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-async def terminate_subscription(
+def terminate_subscription(
     orgId: str,
     subscriptionId: int,
     *,
@@ -180,7 +178,7 @@ async def terminate_subscription(
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-async def record_recharge(
+def record_recharge(
     orgId: str, subscriptionId: int, body: RechargeCreate, session: SessionDep, caller: CallerDep
 ) -> RechargeResult:
     """Record a balance movement of a prepaid line (what ``recharge/detail`` lists). Not
@@ -203,7 +201,7 @@ async def record_recharge(
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-async def pay_invoice(
+def pay_invoice(
     orgId: str,
     invoiceId: int,
     *,
@@ -232,7 +230,7 @@ async def pay_invoice(
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-async def change_tax_province(
+def change_tax_province(
     orgId: str,
     accountId: int,
     body: accounts.TaxProvinceChange,

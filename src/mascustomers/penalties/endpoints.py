@@ -37,7 +37,7 @@ def _answer(stored: service.StoredPenalty) -> list[ComputedPenalty]:
 
 
 @router.get("/v2/orgs/{orgId}/penalties/{accountId}", response_model=list[ComputedPenalty])
-async def account_penalties(
+def account_penalties(
     orgId: str,
     accountId: int,
     reason: Annotated[AccountReason, ACCOUNT_REASON],
@@ -67,7 +67,7 @@ async def account_penalties(
     "/v2/orgs/{orgId}/penalties/{accountId}/subscriptions/{subscriptionId}",
     response_model=list[ComputedPenalty],
 )
-async def subscription_penalties(
+def subscription_penalties(
     orgId: str,
     accountId: int,
     subscriptionId: int,
@@ -101,7 +101,7 @@ async def subscription_penalties(
     "/v2/orgs/{orgId}/penalties/{accountId}/subscriptions/uuid/{subscriptionUUID}",
     response_model=list[ComputedPenalty],
 )
-async def subscription_uuid_penalties(
+def subscription_uuid_penalties(
     orgId: str,
     accountId: int,
     subscriptionUUID: str,
@@ -141,7 +141,7 @@ def _penalty_ids(values: list[str] | None) -> list[int] | None:
 
 
 @router.put("/v2/orgs/{orgId}/penalties/{computePenaltyId}", response_class=Response)
-async def confirm_penalty(
+def confirm_penalty(
     orgId: str,
     computePenaltyId: int,
     session: SessionDep,
@@ -170,7 +170,7 @@ async def confirm_penalty(
 
 
 @router.delete("/v2/orgs/{orgId}/penalties/{computePenaltyId}", response_class=Response)
-async def delete_penalty(
+def delete_penalty(
     orgId: str, computePenaltyId: int, session: SessionDep, caller: CallerDep
 ) -> Response:
     """Deletes already confirmed penalty with PUT method. Computed penalty id is obtained

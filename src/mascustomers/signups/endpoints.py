@@ -31,7 +31,7 @@ def decided(result: BaseModel, decision: str, success: int) -> JSONResponse:
 @router.post(
     "/v2/orgs/{orgId}/signups", response_model=SignupResult, responses=accepted(SignupResult)
 )
-async def create_signup(
+def create_signup(
     orgId: str, body: SignupCreate, session: SessionDep, caller: CallerDep
 ) -> JSONResponse:
     """Add new customers including products purchased.
@@ -51,7 +51,7 @@ async def create_signup(
     response_model=RiskDecisionResult,
     responses=accepted(RiskDecisionResult),
 )
-async def add_subscriptions(
+def add_subscriptions(
     orgId: str, body: AddLinesCreate, session: SessionDep, caller: CallerDep
 ) -> JSONResponse:
     """Add a new mobile line or tv subscription to an existing convergent account.
@@ -68,7 +68,7 @@ async def add_subscriptions(
     response_model=RiskDecisionResult,
     responses=accepted(RiskDecisionResult),
 )
-async def migrate_bundle(
+def migrate_bundle(
     orgId: str, body: MigrationCreate, session: SessionDep, caller: CallerDep
 ) -> JSONResponse:
     """Migrate bundle account to another bundle.
@@ -87,7 +87,7 @@ class Activated(BaseModel):
 
 
 @router.patch("/v2/orgs/{orgId}/signups/activate-sim", response_model=Activated)
-async def activate_sim(
+def activate_sim(
     orgId: str, body: ActivateSim, session: SessionDep, caller: CallerDep
 ) -> Activated:
     """Activate the shipped SIM of the line with this MSISDN (PENDIENTE ALTA → ACTIVO)."""
@@ -102,7 +102,7 @@ async def activate_sim(
     tags=["Signups"],
     openapi_extra=SIGNUPS_EXTENSION,
 )
-async def list_signups(
+def list_signups(
     orgId: str,
     request: Request,
     session: SessionDep,

@@ -11,7 +11,7 @@ router = APIRouter()
 
 
 @router.post("/v2/workorders/change-order", response_model=ChangeOrderResult)
-async def change_order(
+def change_order(
     body: ChangeOrderCreate, session: SessionDep, caller: CallerDep
 ) -> ChangeOrderResult:
     """Executes changeOrder proxy call to mysimWS.
