@@ -1,6 +1,7 @@
 """A TCP proxy that delays every chunk by a fixed time in each direction (bench only).
 
-    .venv/bin/python bench/latency_proxy.py --listen 127.0.0.1:6543 --to 127.0.0.1:5432 --delay-ms 0.5
+    .venv/bin/python bench/latency_proxy.py --listen 127.0.0.1:6543 --to 127.0.0.1:5432 \
+        --delay-ms 0.5
 
 Stands in for a database on the next host: each byte the client sends reaches the server
 ``delay`` later, and each byte back reaches the client ``delay`` later, so one round trip costs
@@ -15,7 +16,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 
 class _Pipe:
@@ -60,10 +61,8 @@ class _Pipe:
         except OSError:
             pass
         for sock in (self.target, self.source):
-            try:
+            with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class LatencyProxy:
