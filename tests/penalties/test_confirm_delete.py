@@ -105,7 +105,18 @@ def test_subset_as_comma_separated_ids(api: ApiCaller, session: Session, account
     assert all(line.confirmed for line in lines)
 
 
-@pytest.mark.parametrize(("value", "code"), [("999999", "0084"), ("abc", "0001")])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("999999", "0084"),
+        ("abc", "0001"),
+        ("0", "0001"),
+        ("-1", "0001"),
+        (str(2**63), "0001"),
+        ("9" * 5000, "0001"),
+        ("\u00b2", "0001"),
+    ],
+)
 def test_subset_with_foreign_or_bad_ids(
     api: ApiCaller, session: Session, account: int, value: str, code: str
 ) -> None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
+from mascustomers.kit.request_fields import Id, Limit, Offset
 from mascustomers.ops import accounts, holds, payments, terminations
 from mascustomers.ops.schemas import (
     HeldOrder,
@@ -43,8 +44,8 @@ async def list_risk_holds(
     session: SessionDep,
     caller: CallerDep,
     kind: Annotated[str | None, Query(max_length=20, description="SIGNUP, ADD_LINES…")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[Limit, Query(le=500)] = 100,
+    offset: Offset = 0,
 ) -> HeldOrders:
     """Orders held by risk (decision ``r`` or ``n/a``), oldest first, with lines and work orders."""
     found = holds.list_holds(session, org_id=caller.org_id, kind=kind, limit=limit, offset=offset)
@@ -55,7 +56,7 @@ async def list_risk_holds(
     f"{OPS}/risk-holds/{{sellId}}/approve", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
 )
 async def approve_risk_hold(
-    orgId: str, sellId: int, request: Request, session: SessionDep, caller: CallerDep
+    orgId: str, sellId: Id, request: Request, session: SessionDep, caller: CallerDep
 ) -> HeldOrder:
     """Approve a held order: its lines go where an approved order puts them (mobile with the
     SIM handed in the shop → ACTIVO, shipped or ported → PENDIENTE ALTA, fixed and TV →
@@ -71,7 +72,7 @@ async def approve_risk_hold(
     f"{OPS}/risk-holds/{{sellId}}/reject", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
 )
 async def reject_risk_hold(
-    orgId: str, sellId: int, session: SessionDep, caller: CallerDep
+    orgId: str, sellId: Id, session: SessionDep, caller: CallerDep
 ) -> HeldOrder:
     """Reject a held order: its lines → CANCELADO with numbers and SIMs back in stock, held
     terminals cancelled, work orders → CANCELADA, the account closed if nothing is left.
@@ -148,7 +149,7 @@ async def cancel_work_order(
 )
 async def terminate_subscription(
     orgId: str,
-    subscriptionId: int,
+    subscriptionId: Id,
     *,
     body: TerminationCreate,
     request: Request,
@@ -181,7 +182,7 @@ async def terminate_subscription(
     openapi_extra=EXTRA,
 )
 async def record_recharge(
-    orgId: str, subscriptionId: int, body: RechargeCreate, session: SessionDep, caller: CallerDep
+    orgId: str, subscriptionId: Id, body: RechargeCreate, session: SessionDep, caller: CallerDep
 ) -> RechargeResult:
     """Record a balance movement of a prepaid line (what ``recharge/detail`` lists). Not
     prepaid: 400 (0070); unknown origin or movement type: 400 (0022).
@@ -205,7 +206,7 @@ async def record_recharge(
 )
 async def pay_invoice(
     orgId: str,
-    invoiceId: int,
+    invoiceId: Id,
     *,
     request: Request,
     session: SessionDep,
@@ -234,7 +235,7 @@ async def pay_invoice(
 )
 async def change_tax_province(
     orgId: str,
-    accountId: int,
+    accountId: Id,
     body: accounts.TaxProvinceChange,
     session: SessionDep,
     caller: CallerDep,
