@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from mascustomers.api.idempotency import reserve_key
 from mascustomers.api.operations import operations, operations_by_key
+from mascustomers.api.request_body import body_guards
 from mascustomers.api.route_table import RouteTable
 from mascustomers.api.stubs import make_stub
 from mascustomers.api.v2_route import V2Route
@@ -66,13 +67,14 @@ _ROUTE_ARGUMENTS = [
 
 def _guarded(route: APIRoute) -> APIRoute:
     """The route rebuilt as a ``V2Route`` (authentication first, the request transaction
-    ended before the response) with Idempotency-Key handling on writes.
+    ended before the response) with Idempotency-Key handling on writes, and the guard of
+    a writing route whose body is optional or absent (``api.request_body``).
 
     Built eagerly rather than with ``include_router(dependencies=…)``: FastAPI's lazily
     included routers match every request three times over every route, which cost more
     than any read this API serves.
     """
-    guards: list[DependsParam] = []
+    guards: list[DependsParam] = body_guards(route)
     if _WRITE_METHODS & set(route.methods or ()):
         guards.append(Depends(reserve_key))
     arguments: dict[str, Any] = {name: getattr(route, name) for name in _ROUTE_ARGUMENTS}
