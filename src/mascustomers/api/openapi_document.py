@@ -51,9 +51,13 @@ def _error_example(status: int, example: Any) -> dict[str, Any]:
 def _responses(operation: Operation, current: dict[str, Any], stub: bool) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     success_schema = None
+    # A route answering a bare Response (penalty confirm and delete, blocks, services,
+    # bonuses) declares its success without content: so does the document.
+    bodiless = False
     for status_text, response in current.items():
         if status_text.startswith("2"):
             success_schema = response.get("content", {}).get("application/json", {}).get("schema")
+            bodiless = "content" not in response
     # The reference's statuses, plus what the route itself declares (users/tree/full has
     # none in the reference; some routes document an extra 400 or 404).
     declared = {int(code) for code in current if code.isdigit() and code != "422"}
@@ -73,6 +77,10 @@ def _responses(operation: Operation, current: dict[str, Any], stub: bool) -> dic
                 "description": "Error",
                 "content": {"application/json": content},
             }
+            continue
+        if bodiless:
+            accepted = "Accepted" if status == 202 else "Success"
+            responses[str(status)] = {"description": f"{accepted}, with no body"}
             continue
         content = {"schema": success_schema or {"type": "object"}}
         if example is not None:

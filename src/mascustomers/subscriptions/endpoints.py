@@ -249,7 +249,7 @@ async def get_services(
     )
 
 
-@router.patch(f"{LINE}/services/{{serviceId}}", status_code=201)
+@router.patch(f"{LINE}/services/{{serviceId}}", status_code=201, response_class=Response)
 async def switch_service(
     *,
     orgId: str,
@@ -297,7 +297,7 @@ async def get_bonuses(
     )
 
 
-@router.put(f"{LINE}/bonuses", status_code=201)
+@router.put(f"{LINE}/bonuses", status_code=201, response_class=Response)
 async def add_bonus(
     *,
     orgId: str,
@@ -319,7 +319,7 @@ async def add_bonus(
     return Response(status_code=201)
 
 
-@router.delete(f"{LINE}/bonuses/{{bonusId}}", status_code=202)
+@router.delete(f"{LINE}/bonuses/{{bonusId}}", status_code=202, response_class=Response)
 async def remove_bonus(
     *,
     orgId: str,
@@ -350,7 +350,7 @@ async def get_blocks(
     return blocks.blocks_view(session, caller=caller, subscription_id=subscriptionId)
 
 
-@router.patch(f"{LINE}/blocks/{{blockId}}", status_code=201)
+@router.patch(f"{LINE}/blocks/{{blockId}}", status_code=201, response_class=Response)
 async def change_block(
     *,
     orgId: str,
