@@ -78,3 +78,20 @@ def test_docs_are_served_from_local_assets(client: TestClient) -> None:
     asset = client.get("/docs/static/swagger-ui-bundle.js")
     assert asset.status_code == 200
     assert len(asset.content) > 100_000
+
+
+def test_answers_without_a_body_are_documented_without_content(client: TestClient) -> None:
+    """The reference's "OK Successful operation" with no example: the answer has no body (no
+    content type) and the document declares none (conformance checks each answer against it)."""
+    paths = client.get("/v2/openapi.json").json()["paths"]
+    penalty = paths["/v2/orgs/{orgId}/penalties/{computePenaltyId}"]
+    for method in ("put", "delete"):
+        assert "content" not in penalty[method]["responses"]["200"]
+    line = "/v2/orgs/{orgId}/subscriptions/{subscriptionId}"
+    for path, method, status in (
+        (f"{line}/blocks/{{blockId}}", "patch", "201"),
+        (f"{line}/services/{{serviceId}}", "patch", "201"),
+        (f"{line}/bonuses", "put", "201"),
+        (f"{line}/bonuses/{{bonusId}}", "delete", "202"),
+    ):
+        assert "content" not in paths[path][method]["responses"][status], (path, method)

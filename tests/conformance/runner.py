@@ -50,6 +50,21 @@ def check(operation: Operation, status: int, body: Any) -> list[str]:
     return problems
 
 
+def content_problems(document: dict[str, Any], operation: Operation, response: Any) -> list[str]:
+    """The answer carries what the served document declares for its status: the declared
+    media type, or no body and no content type where it declares no content."""
+    entry = document["paths"][operation.path][operation.method.lower()]
+    declared = entry["responses"].get(str(response.status_code), {}).get("content")
+    media = response.headers.get("content-type", "").split(";")[0] or None
+    if not declared:
+        if response.content or media is not None:
+            return [f"documented without a body, answered {media} ({len(response.content)} B)"]
+        return []
+    if media not in declared:
+        return [f"answered {media}, documented {sorted(declared)}"]
+    return []
+
+
 def _remember(world: World, outcome_body: Any) -> None:
     """Penalty ids and subscription UUIDs only come back from the penalty operations."""
     if isinstance(outcome_body, list) and outcome_body and "computed_penalty_id" in outcome_body[0]:
@@ -61,6 +76,7 @@ def _remember(world: World, outcome_body: Any) -> None:
 
 def run_all(api: ApiCaller) -> list[Outcome]:
     world = build_world(api)
+    document = api.client.get("/v2/openapi.json").json()
     outcomes = []
     for operation in ordered_operations():
         request = BUILDERS[operation.key](world, operation)
@@ -73,6 +89,7 @@ def run_all(api: ApiCaller) -> list[Outcome]:
             outcomes.append(Outcome(operation, 501, False, ["not implemented yet"]))
             continue
         problems = check(operation, response.status_code, body)
+        problems.extend(content_problems(document, operation, response))
         if response.status_code >= 400:
             problems.append(f"answered {response.status_code}: {body}")
         outcomes.append(Outcome(operation, response.status_code, True, problems))

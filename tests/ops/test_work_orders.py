@@ -65,6 +65,23 @@ def test_cancel(api: ApiCaller, session: Session) -> None:
     assert (penalty.status, penalty.reason) == ("CONFIRMED", "cancel")
 
 
+@pytest.mark.parametrize("body", [b"null", b'{"reason": ', b"[]", b'"x"'])
+def test_a_bad_optional_body_cancels_nothing(api: ApiCaller, session: Session, body: bytes) -> None:
+    """The body is optional, but one that is sent must be a Note: ``null`` cancelled before."""
+    order = post_signup(api, mobile_signup())["work_order_id"]
+    before = (work_order(session, order).status_id, row_counts(session))
+    response = api.post(
+        f"/ops/work-orders/{order}/cancel",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["detailMsg"].startswith(("body", "the request body"))
+    assert (work_order(session, order).status_id, row_counts(session)) == before
+    cancelled = api.post(f"/ops/work-orders/{order}/cancel", json={"reason": "cliente"})
+    assert cancelled.status_code == 200, cancelled.text
+
+
 def test_unknown_work_order(api: ApiCaller, session: Session) -> None:
     before = row_counts(session)
     for method, path in (

@@ -105,7 +105,18 @@ def test_subset_as_comma_separated_ids(api: ApiCaller, session: Session, account
     assert all(line.confirmed for line in lines)
 
 
-@pytest.mark.parametrize(("value", "code"), [("999999", "0084"), ("abc", "0001")])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("999999", "0084"),
+        ("abc", "0001"),
+        ("0", "0001"),
+        ("-1", "0001"),
+        (str(2**63), "0001"),
+        ("9" * 5000, "0001"),
+        ("\u00b2", "0001"),
+    ],
+)
 def test_subset_with_foreign_or_bad_ids(
     api: ApiCaller, session: Session, account: int, value: str, code: str
 ) -> None:
@@ -144,6 +155,24 @@ def test_delete_a_confirmed_penalty_withdraws_its_lines(
     assert penalty.status == "DELETED"
     assert penalty.deleted_at == clock.now
     assert not any(line.confirmed for line in lines)
+
+
+@pytest.mark.parametrize("body", [b'{"a": ', b"null", b"{}"])
+def test_a_body_on_delete_is_refused(
+    api: ApiCaller, session: Session, account: int, body: bytes
+) -> None:
+    """DELETE takes no body: with one (broken JSON deleted the penalty) it deletes nothing."""
+    penalty_id = compute(api, account)["computed_penalty_id"]
+    assert api.put(f"/penalties/{penalty_id}").status_code == 200
+    before, counts = snapshot(session, penalty_id), row_counts(session)
+    response = api.delete(
+        f"/penalties/{penalty_id}", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["detailMsg"] == "body: this operation takes no request body"
+    assert snapshot(session, penalty_id) == before
+    assert row_counts(session) == counts
+    assert api.delete(f"/penalties/{penalty_id}").status_code == 200
 
 
 def test_delete_needs_a_confirmed_penalty(api: ApiCaller, session: Session, account: int) -> None:

@@ -21,12 +21,12 @@ from mascustomers.accounts.read_schemas import (
 from mascustomers.auth.caller import CallerDep
 from mascustomers.auth.dependencies import CurrentKey
 from mascustomers.db.dependencies import SessionDep
+from mascustomers.kit.request_fields import Id
 
 router = APIRouter()
 
-MAX_ID = 2**63 - 1
-AccountId = Annotated[int, Path(ge=1, le=MAX_ID, description="account identifier")]
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+AccountId = Annotated[Id, Path(description="account identifier")]
+OptionalId = Annotated[Id | None, Query()]
 
 
 def _tz(request: Request) -> str:

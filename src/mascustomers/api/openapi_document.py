@@ -3,7 +3,9 @@
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
+from fastapi._compat import get_definitions, get_flat_models_from_fields, get_model_name_map
+from fastapi.openapi.utils import get_fields_from_routes, get_openapi
+from fastapi.routing import APIRoute
 
 from mascustomers.api.error_handlers import error_body
 from mascustomers.api.operations import Operation, operations_by_key
@@ -49,9 +51,13 @@ def _error_example(status: int, example: Any) -> dict[str, Any]:
 def _responses(operation: Operation, current: dict[str, Any], stub: bool) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     success_schema = None
+    # A route answering a bare Response (penalty confirm and delete, blocks, services,
+    # bonuses) declares its success without content: so does the document.
+    bodiless = False
     for status_text, response in current.items():
         if status_text.startswith("2"):
             success_schema = response.get("content", {}).get("application/json", {}).get("schema")
+            bodiless = "content" not in response
     # The reference's statuses, plus what the route itself declares (users/tree/full has
     # none in the reference; some routes document an extra 400 or 404).
     declared = {int(code) for code in current if code.isdigit() and code != "422"}
@@ -71,6 +77,10 @@ def _responses(operation: Operation, current: dict[str, Any], stub: bool) -> dic
                 "description": "Error",
                 "content": {"application/json": content},
             }
+            continue
+        if bodiless:
+            accepted = "Accepted" if status == 202 else "Success"
+            responses[str(status)] = {"description": f"{accepted}, with no body"}
             continue
         content = {"schema": success_schema or {"type": "object"}}
         if example is not None:
@@ -118,6 +128,32 @@ def _apply_extensions(paths: dict[str, Any]) -> None:
                 )
 
 
+_BOUNDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})
+
+
+def _model_definitions(routes: list[APIRoute]) -> dict[str, Any]:
+    """The component schemas as pydantic writes them, before FastAPI's OpenAPI model."""
+    fields = get_fields_from_routes(routes)
+    names = get_model_name_map(get_flat_models_from_fields(fields, known_models=set()))
+    _, definitions = get_definitions(fields=fields, model_name_map=names)
+    return definitions
+
+
+def _restore_bounds(encoded: Any, written: Any) -> None:
+    """Put pydantic's exact integer bounds back: FastAPI's OpenAPI model types ``maximum`` as
+    a float, which turned the ids' 2**63 - 1 into 9.223372036854776e18, that is 2**63."""
+    if isinstance(encoded, dict) and isinstance(written, dict):
+        for key, value in encoded.items():
+            exact = written.get(key)
+            if key in _BOUNDS and isinstance(exact, int) and not isinstance(exact, bool):
+                encoded[key] = exact
+            else:
+                _restore_bounds(value, exact)
+    elif isinstance(encoded, list) and isinstance(written, list):
+        for item, written_item in zip(encoded, written, strict=False):
+            _restore_bounds(item, written_item)
+
+
 IDEMPOTENCY_PARAMETER = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -156,17 +192,18 @@ def _document_idempotency(paths: dict[str, Any]) -> None:
 def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
     """Generate once per process; the document only changes with the code."""
     if app.openapi_schema is None:
+        routes = served_routes(app)
         document = get_openapi(
             title=app.title,
             version=app.version,
             openapi_version="3.1.0",
             description=app.description,
-            routes=served_routes(app),
+            routes=routes,
             tags=app.openapi_tags,
         )
-        document.setdefault("components", {}).setdefault("schemas", {})["ErrorMessage"] = (
-            ERROR_MESSAGE_SCHEMA
-        )
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        _restore_bounds(schemas, _model_definitions(routes))
+        schemas["ErrorMessage"] = ERROR_MESSAGE_SCHEMA
         document["components"]["securitySchemes"] = {
             "ApiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"},
             "Bearer": {"type": "http", "scheme": "bearer"},

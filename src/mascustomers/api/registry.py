@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from mascustomers.api.operations import operations, operations_by_key
+from mascustomers.api.request_body import body_guards
 from mascustomers.api.route_table import RouteTable
 from mascustomers.api.stubs import make_stub
 from mascustomers.api.v2_route import V2Route
@@ -63,14 +64,20 @@ _ROUTE_ARGUMENTS = [
 
 def _guarded(route: APIRoute) -> APIRoute:
     """The route rebuilt as a ``V2Route`` (authentication first, Idempotency-Key on writes,
-    the database work in a greenlet, the transaction ended before the response).
+    the database work in a greenlet, the transaction ended before the response), with the
+    guard of a writing route whose body is optional or absent (``api.request_body``).
 
     Built eagerly rather than with ``include_router(dependencies=…)``: FastAPI's lazily
     included routers match every request three times over every route, which cost more
     than any read this API serves.
     """
     arguments: dict[str, Any] = {name: getattr(route, name) for name in _ROUTE_ARGUMENTS}
-    return V2Route(route.path, route.endpoint, dependencies=route.dependencies, **arguments)
+    return V2Route(
+        route.path,
+        route.endpoint,
+        dependencies=[*body_guards(route), *route.dependencies],
+        **arguments,
+    )
 
 
 def mount_v2(app: FastAPI, routers: Sequence[APIRouter]) -> set[tuple[str, str]]:

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
@@ -65,9 +66,31 @@ class RouteTable(BaseRoute):
             return Match.PARTIAL, partial
         return Match.NONE, {}
 
+    def allowed_methods(self, scope: Scope) -> list[str]:
+        """Every method some route serves on this path (a path can match several templates:
+        ``users/tree`` and ``users/{userId}``)."""
+        path: str = scope["path"]
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        probe = {**scope, "method": ""}
+        methods = {
+            method
+            for route in self.candidates(path)
+            if route.matches(probe)[0] != Match.NONE
+            for method in route.methods or ()
+        }
+        return sorted(methods)
+
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         # The matched route put itself in the scope (APIRoute.matches sets "route").
-        await scope["route"].handle(scope, receive, send)
+        route: APIRoute = scope["route"]
+        if scope["method"] not in (route.methods or ()):
+            # A partial match: answer 405 naming every method of the path, where the route
+            # itself would name only its own.
+            allow = ", ".join(self.allowed_methods(scope))
+            raise HTTPException(status_code=405, headers={"Allow": allow})
+        await route.handle(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> Any:
         for route in self.routes:

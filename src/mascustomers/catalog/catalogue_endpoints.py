@@ -16,6 +16,7 @@ from mascustomers.auth.caller import CallerDep
 from mascustomers.catalog import read_schemas as schemas
 from mascustomers.catalog import reads, reads_extras
 from mascustomers.db.dependencies import SessionDep
+from mascustomers.kit.request_fields import Id
 
 router = APIRouter()
 _EXTRA = {"x-permission": "products"}
@@ -30,7 +31,7 @@ def _get(path: str, model: type[BaseModel]) -> Callable[[_Endpoint], _Endpoint]:
 
 
 OrgId = Annotated[str, Path(alias="orgId", description="organization name")]
-CatalogueId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the item's catalogue id")]
+CatalogueId = Annotated[Id, Path(description="the item's catalogue id")]
 DealerId = Annotated[
     str | None,
     Query(
@@ -88,7 +89,7 @@ def list_bonuses(
     caller: CallerDep,
     dealer_id: DealerId = None,
     product_id: Annotated[
-        int | None, Query(ge=1, description="only bonuses a line with this product may add")
+        Id | None, Query(description="only bonuses a line with this product may add")
     ] = None,
 ) -> schemas.BonusList:
     """List the bonuses and the products each is compatible with."""

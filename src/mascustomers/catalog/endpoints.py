@@ -12,6 +12,7 @@ from mascustomers.catalog.master_data import MasterData, load_master_data
 from mascustomers.catalog.schemas import AvailableMsisdns, SimcardInfo
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.clock import format_date, local_date
+from mascustomers.kit.request_fields import Limit
 
 router = APIRouter()
 
@@ -52,7 +53,7 @@ def available_msisdns(
     host_cfg: str,
     session: SessionDep,
     caller: CallerDep,
-    limit: Annotated[int, Query(ge=1, le=100, description="how many numbers (1-100)")] = 10,
+    limit: Annotated[Limit, Query(le=100, description="how many numbers (1-100)")] = 10,
 ) -> AvailableMsisdns:
     """Get available msisdns for YOIGO network (only mobile numbers).
 

@@ -17,13 +17,13 @@ from mascustomers.customers.read_schemas import (
     UserTreeFull,
 )
 from mascustomers.db.dependencies import READ_ONLY_EXTRA, SessionDep
+from mascustomers.kit.request_fields import Id
 
 router = APIRouter()
 # Searches sent as POST bodies write nothing: no write lock (db.dependencies).
 READ_ONLY: dict[str, Any] = {READ_ONLY_EXTRA: True}
 
-MAX_ID = 2**63 - 1
-UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="user identifier")]
+UserId = Annotated[Id, Path(description="user identifier")]
 
 
 @router.get("/v2/orgs/{orgId}/users/tree", response_model=UserTree)

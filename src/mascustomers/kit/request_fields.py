@@ -1,4 +1,11 @@
-"""Validated Pydantic field types for request bodies, built on the kit validators."""
+"""Validated field types for request bodies, paths and queries, built on the kit validators.
+
+Every integer a request carries is bounded here, so none reaches the database out of range
+(a value past int64 overflowed in the driver: 500) and the OpenAPI document states the
+bounds. Path and query parameters use ``Id``, ``Offset`` and ``Limit`` (narrowed per route
+with ``Query(le=…)`` where a route lists fewer); body fields use ``PositiveId`` or
+a narrower range of their own (a province 1-52).
+"""
 
 from decimal import Decimal
 from typing import Annotated
@@ -26,6 +33,20 @@ Imei = Annotated[str, AfterValidator(validate_imei)]
 Iban = Annotated[str, AfterValidator(validate_iban)]
 Email = Annotated[str, Field(max_length=82), AfterValidator(validate_email_address)]
 Amount = Annotated[Decimal, BeforeValidator(_money), Field(ge=0, max_digits=12, decimal_places=2)]
-PositiveId = Annotated[int, Field(ge=0, le=2**63 - 1)]
 PostalCode = Annotated[str, Field(pattern=r"^\d{5}$")]
 ShortText = Annotated[str, Field(max_length=200)]
+
+MAX_ID = 2**63 - 1
+"""The largest id the database stores (PostgreSQL ``bigint``, SQLite ``INTEGER``)."""
+MAX_LIMIT = 1000
+"""The most rows one page of a list answers."""
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A row id in a path or query: rows are numbered from 1, so 0 is refused like -1 (400)."""
+Offset = Annotated[int, Field(ge=0, le=MAX_ID)]
+"""How many rows of a list to skip."""
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
+"""How many rows of a list to answer."""
+PositiveId = Annotated[int, Field(ge=0, le=MAX_ID)]
+"""An id (or other whole number the database may store) in a request body: the reference's
+examples send 0 for ids a request leaves unset."""

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
+from mascustomers.kit.request_fields import Id, Limit, Offset
 from mascustomers.ops import accounts, holds, payments, terminations
 from mascustomers.ops.schemas import (
     HeldOrder,
@@ -43,8 +44,8 @@ def list_risk_holds(
     session: SessionDep,
     caller: CallerDep,
     kind: Annotated[str | None, Query(max_length=20, description="SIGNUP, ADD_LINES…")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[Limit, Query(le=500)] = 100,
+    offset: Offset = 0,
 ) -> HeldOrders:
     """Orders held by risk (decision ``r`` or ``n/a``), oldest first, with lines and work orders."""
     found = holds.list_holds(session, org_id=caller.org_id, kind=kind, limit=limit, offset=offset)
@@ -55,7 +56,7 @@ def list_risk_holds(
     f"{OPS}/risk-holds/{{sellId}}/approve", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
 )
 def approve_risk_hold(
-    orgId: str, sellId: int, request: Request, session: SessionDep, caller: CallerDep
+    orgId: str, sellId: Id, request: Request, session: SessionDep, caller: CallerDep
 ) -> HeldOrder:
     """Approve a held order: its lines go where an approved order puts them (mobile with the
     SIM handed in the shop → ACTIVO, shipped or ported → PENDIENTE ALTA, fixed and TV →
@@ -70,7 +71,7 @@ def approve_risk_hold(
 @router.post(
     f"{OPS}/risk-holds/{{sellId}}/reject", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
 )
-def reject_risk_hold(orgId: str, sellId: int, session: SessionDep, caller: CallerDep) -> HeldOrder:
+def reject_risk_hold(orgId: str, sellId: Id, session: SessionDep, caller: CallerDep) -> HeldOrder:
     """Reject a held order: its lines → CANCELADO with numbers and SIMs back in stock, held
     terminals cancelled, work orders → CANCELADA, the account closed if nothing is left.
     """
@@ -146,7 +147,7 @@ def cancel_work_order(
 )
 def terminate_subscription(
     orgId: str,
-    subscriptionId: int,
+    subscriptionId: Id,
     *,
     body: TerminationCreate,
     request: Request,
@@ -179,7 +180,7 @@ def terminate_subscription(
     openapi_extra=EXTRA,
 )
 def record_recharge(
-    orgId: str, subscriptionId: int, body: RechargeCreate, session: SessionDep, caller: CallerDep
+    orgId: str, subscriptionId: Id, body: RechargeCreate, session: SessionDep, caller: CallerDep
 ) -> RechargeResult:
     """Record a balance movement of a prepaid line (what ``recharge/detail`` lists). Not
     prepaid: 400 (0070); unknown origin or movement type: 400 (0022).
@@ -203,7 +204,7 @@ def record_recharge(
 )
 def pay_invoice(
     orgId: str,
-    invoiceId: int,
+    invoiceId: Id,
     *,
     request: Request,
     session: SessionDep,
@@ -232,7 +233,7 @@ def pay_invoice(
 )
 def change_tax_province(
     orgId: str,
-    accountId: int,
+    accountId: Id,
     body: accounts.TaxProvinceChange,
     session: SessionDep,
     caller: CallerDep,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from mascustomers.catalog.statuses import InvoiceStatus
 from mascustomers.kit.clock import format_timestamp, local_date
 from mascustomers.kit.money import parse_money
+from mascustomers.kit.request_fields import PositiveId
 from mascustomers.models import Invoice, Recharge, Sell, Subscription, WorkOrder
 from mascustomers.ops.holds import HoldDecision
 from mascustomers.ops.terminations import Termination
@@ -52,7 +53,7 @@ class Note(Body):
 
 
 class TerminationCreate(Body):
-    motive_id: int = Field(description="termination (1…) or cancellation (101…) motive id")
+    motive_id: PositiveId = Field(description="termination (1…) or cancellation (101…) motive id")
     deactivation_date: date | None = Field(
         default=None, description="deactivate on this day (after today); omit for now"
     )
@@ -61,8 +62,8 @@ class TerminationCreate(Body):
 
 class RechargeCreate(Body):
     amount: SignedAmount = Field(description="EUR; negative for refunds and charges")
-    origin_id: int = Field(description="master data recharge_origins id")
-    movement_type_id: int = Field(description="master data movement_types id")
+    origin_id: PositiveId = Field(description="master data recharge_origins id")
+    movement_type_id: PositiveId = Field(description="master data movement_types id")
 
 
 class PaymentCreate(Body):

@@ -9,6 +9,7 @@ from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.db.engine import begin_for_write
 from mascustomers.errors import ValidationFailed
+from mascustomers.kit.request_fields import MAX_ID, Id
 from mascustomers.penalties import service
 from mascustomers.penalties.schemas import ComputedPenalty, Penalty
 from mascustomers.penalties.states import AccountReason, LineReason
@@ -39,7 +40,7 @@ def _answer(stored: service.StoredPenalty) -> list[ComputedPenalty]:
 @router.get("/v2/orgs/{orgId}/penalties/{accountId}", response_model=list[ComputedPenalty])
 def account_penalties(
     orgId: str,
-    accountId: int,
+    accountId: Id,
     reason: Annotated[AccountReason, ACCOUNT_REASON],
     session: SessionDep,
     caller: CallerDep,
@@ -69,8 +70,8 @@ def account_penalties(
 )
 def subscription_penalties(
     orgId: str,
-    accountId: int,
-    subscriptionId: int,
+    accountId: Id,
+    subscriptionId: Id,
     *,
     reason: Annotated[LineReason, LINE_REASON],
     session: SessionDep,
@@ -103,7 +104,7 @@ def subscription_penalties(
 )
 def subscription_uuid_penalties(
     orgId: str,
-    accountId: int,
+    accountId: Id,
     subscriptionUUID: str,
     *,
     session: SessionDep,
@@ -130,20 +131,27 @@ def subscription_uuid_penalties(
     return _answer(stored)
 
 
+def _is_id(text: str) -> bool:
+    """ASCII digits ("²".isdigit() is true, int("²") fails) short enough to convert, in range."""
+    return text.isascii() and text.isdigit() and len(text) <= 19 and 1 <= int(text) <= MAX_ID
+
+
 def _penalty_ids(values: list[str] | None) -> list[int] | None:
     """``?penalties=1&penalties=2`` or ``?penalties=1,2``; empty means every line."""
     if not values:
         return None
     parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
-    if not all(part.isdigit() for part in parts):
-        raise ValidationFailed("penalties: must be penalty ids (integers)", field="penalties")
+    if not all(_is_id(part) for part in parts):
+        raise ValidationFailed(
+            f"penalties: must be penalty ids (integers 1-{MAX_ID})", field="penalties"
+        )
     return [int(part) for part in parts] or None
 
 
 @router.put("/v2/orgs/{orgId}/penalties/{computePenaltyId}", response_class=Response)
 def confirm_penalty(
     orgId: str,
-    computePenaltyId: int,
+    computePenaltyId: Id,
     session: SessionDep,
     caller: CallerDep,
     penalties: Annotated[
@@ -171,7 +179,7 @@ def confirm_penalty(
 
 @router.delete("/v2/orgs/{orgId}/penalties/{computePenaltyId}", response_class=Response)
 def delete_penalty(
-    orgId: str, computePenaltyId: int, session: SessionDep, caller: CallerDep
+    orgId: str, computePenaltyId: Id, session: SessionDep, caller: CallerDep
 ) -> Response:
     """Deletes already confirmed penalty with PUT method. Computed penalty id is obtained
     through the GET penalties method (account or subscription).

@@ -116,4 +116,4 @@ class MigrationCreate(Body):
 
 class ActivateSim(Body):
     msisdn: Msisdn
-    activation_type: int | None = None
+    activation_type: PositiveId | None = None

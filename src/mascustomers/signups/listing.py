@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mascustomers.kit.clock import format_timestamp
+from mascustomers.kit.request_fields import Id, Limit, Offset
 from mascustomers.models import Sell, WorkOrder
 
 
@@ -26,11 +27,11 @@ class SellFilter(BaseModel):
     """Query of GET signups."""
 
     work_order_id: str | None = Field(default=None, max_length=30)
-    customer_id: int | None = Field(default=None, ge=1)
+    customer_id: Id | None = None
     start_date: date | None = None
     end_date: date | None = None
-    limit: int = Field(default=100, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 class SellList(BaseModel):

@@ -104,7 +104,7 @@ class Portability(Body):
     scheduled_date: date
     iccid: Iccid | None = None
     operator_id: ShortText
-    operation_type: int | None = None
+    operation_type: PositiveId | None = None
     initial_date_operation: date | None = None
     donor_line_type: Literal["C", "P"] = Field(description="C contract (postpaid), P prepaid")
     donor_user: dict[str, Any] | None = None

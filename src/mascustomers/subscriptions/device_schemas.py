@@ -51,16 +51,16 @@ class DeviceDelivery(Body):
 
 class DeviceScoring(Body):
     scoring_value: int | None = Field(default=None, ge=0, le=1000)
-    id_value: int | None = None
-    forced_value: int | None = None
+    id_value: PositiveId | None = None
+    forced_value: PositiveId | None = None
     up_front: Amount | None = None
     credit_limit: Amount | None = None
     credit_limit_available: Amount | None = None
-    app_id: int | None = None
+    app_id: PositiveId | None = None
 
 
 class DevicePayment(Body):
-    id: int | None = None
+    id: PositiveId | None = None
     credit_card_reference: ShortText | None = None
     transaction_id: ShortText | None = None
     reference_id: ShortText | None = None
@@ -73,7 +73,7 @@ class DevicePayment(Body):
 class DeviceSell(Body):
     dealer_id: LooseText | None = None
     shop_id: LooseText | None = None
-    channel_id: int | None = None
+    channel_id: PositiveId | None = None
     category: ShortText | None = None
     payment: DevicePayment | None = None
 
@@ -90,7 +90,7 @@ class DeviceClient(Body):
 
 
 class DeviceDetails(Body):
-    id: int | None = None
+    id: PositiveId | None = None
     model_id: LooseText | None = None
     cession_price: Amount | None = None
     imei: Imei | None = None
@@ -134,7 +134,7 @@ class DeviceOrder(Body):
     device_details: DeviceDetails
     fees: DeviceFees
     financial_details: dict[str, Any] | None = Field(default=None, deprecated=True)
-    campaign_id: int | None = None
+    campaign_id: PositiveId | None = None
     terms: DeviceTerms | None = None
     reservation_id: ShortText
     signature_process_id: PositiveId | None = None

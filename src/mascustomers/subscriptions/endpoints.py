@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
+from mascustomers.kit.request_fields import Id
 from mascustomers.subscriptions import (
     blocks,
     bonuses,
@@ -45,7 +46,7 @@ from mascustomers.subscriptions.schemas import (
 router = APIRouter()
 LINE = "/v2/orgs/{orgId}/subscriptions/{subscriptionId}"
 
-SubscriptionId = Annotated[int, Path(ge=1, le=2**63 - 1, description="subscription identifier")]
+SubscriptionId = Annotated[Id, Path(description="subscription identifier")]
 Include = Annotated[list[str] | None, Query(description="comma-separated or repeated")]
 
 
@@ -251,12 +252,12 @@ def get_services(
     )
 
 
-@router.patch(f"{LINE}/services/{{serviceId}}", status_code=201)
+@router.patch(f"{LINE}/services/{{serviceId}}", status_code=201, response_class=Response)
 def switch_service(
     *,
     orgId: str,
     subscriptionId: SubscriptionId,
-    serviceId: Annotated[int, Path(ge=1, le=2**63 - 1, description="service identifier")],
+    serviceId: Annotated[Id, Path(description="service identifier")],
     body: ServiceSwitch,
     session: SessionDep,
     caller: CallerDep,
@@ -299,7 +300,7 @@ def get_bonuses(
     )
 
 
-@router.put(f"{LINE}/bonuses", status_code=201)
+@router.put(f"{LINE}/bonuses", status_code=201, response_class=Response)
 def add_bonus(
     *,
     orgId: str,
@@ -321,12 +322,12 @@ def add_bonus(
     return Response(status_code=201)
 
 
-@router.delete(f"{LINE}/bonuses/{{bonusId}}", status_code=202)
+@router.delete(f"{LINE}/bonuses/{{bonusId}}", status_code=202, response_class=Response)
 def remove_bonus(
     *,
     orgId: str,
     subscriptionId: SubscriptionId,
-    bonusId: Annotated[int, Path(ge=1, le=2**63 - 1, description="bonus identifier")],
+    bonusId: Annotated[Id, Path(description="bonus identifier")],
     session: SessionDep,
     caller: CallerDep,
     tz: TimeZone,
@@ -352,12 +353,12 @@ def get_blocks(
     return blocks.blocks_view(session, caller=caller, subscription_id=subscriptionId)
 
 
-@router.patch(f"{LINE}/blocks/{{blockId}}", status_code=201)
+@router.patch(f"{LINE}/blocks/{{blockId}}", status_code=201, response_class=Response)
 def change_block(
     *,
     orgId: str,
     subscriptionId: SubscriptionId,
-    blockId: Annotated[int, Path(description="block identifier (only allow 1 or 2)")],
+    blockId: Annotated[Id, Path(le=2, description="block identifier (only allow 1 or 2)")],
     body: BlockChange,
     session: SessionDep,
     caller: CallerDep,
