@@ -27,6 +27,8 @@ FTTH_600, LANDLINE, MAIN_10GB, MAIN_30GB, ADDITIONAL_5GB = 1001, 1002, 2001, 200
 MOBILE_ONLY_20GB, MOBILE_ONLY_30GB, PREPAID_5GB, TV_FUTBOL, NETFLIX = 2101, 2103, 2201, 3001, 3101
 BUNDLE, BUNDLE_BIG = 500, 501
 BONUS_3GB = 10
+# No duration_days (renews monthly until removed); one day ("DIA ILIMITADO").
+BONUS_CALLS, BONUS_DAY = 11, 12
 PROMO_LINE_50, PROMO_BUNDLE, PROMO_ACCOUNT = 50, 51, 52
 IPHONE = 7001
 RISK_POLICY = {
@@ -158,6 +160,22 @@ def load_test_catalogue(session: Session, org: Org, *, numbers: int = 100, sims:
                 name="INTERNET 3GB TPILI",
                 price=Decimal("3.00"),
                 duration_days=30,
+                compatible_product_ids=[MAIN_10GB, MAIN_30GB, MOBILE_ONLY_20GB],
+            ),
+            CatalogueBonus(
+                org_id=o,
+                bonus_id=BONUS_CALLS,
+                name="LLAMADAS INTERNACIONALES 100 MIN",
+                price=Decimal("5.00"),
+                duration_days=None,
+                compatible_product_ids=[MAIN_10GB, MAIN_30GB, MOBILE_ONLY_20GB],
+            ),
+            CatalogueBonus(
+                org_id=o,
+                bonus_id=BONUS_DAY,
+                name="DIA ILIMITADO",
+                price=Decimal("2.00"),
+                duration_days=1,
                 compatible_product_ids=[MAIN_10GB, MAIN_30GB, MOBILE_ONLY_20GB],
             ),
             CataloguePromotion(

@@ -83,6 +83,7 @@ class ErrorCode(Enum):
     TERMINATION_NOT_ALLOWED = ErrorSpec("0093", 400, "The line's status does not allow this")
     TERMINATION_DATE_NOT_FUTURE = ErrorSpec("0094", 400, "Termination date must be in the future")
     INVOICE_NOT_PAYABLE = ErrorSpec("0095", 400, "Invoice is not pending payment")
+    PENALTY_SUPERSEDED = ErrorSpec("0096", 400, "Computed penalty superseded by a newer one")
     # 0100-0119: scheduler, test clocks and billing runs.
     TEST_CLOCK_NOT_AVAILABLE = ErrorSpec("0100", 400, "Test clocks exist only on sandbox orgs")
     CLOCK_ONLY_MOVES_FORWARD = ErrorSpec("0101", 400, "A test clock only moves forward")

@@ -236,7 +236,6 @@ def _device(w: World, op: Operation) -> Req:
     )
     body["device"]["terms"].update(penalty_value=100, commitment_duration=12)
     body["device"]["reservation_id"] = sold["reservation_id"]
-    body["device"].pop("old_subscription_terminal_id")
     body["subscription_offer_segment"] = "RESIDENCIAL"
     return Req("POST", f"/subscriptions/{w.additional_line_id}/devices", json=body)
 

@@ -7,13 +7,14 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from mascustomers.kit.clock import clock_for
+from mascustomers.kit.clock import clock_for, format_timestamp
 from mascustomers.kit.identity_documents import make_nie, make_nif
 from mascustomers.models import Customer, Subscription, SubscriptionBonus
 from tests.bodies import convergent_signup, mobile_line, mobile_signup, owner
 from tests.catalogue_fixture import BONUS_3GB, MAIN_10GB, sim_iccid
 from tests.customers.shapes import assert_shape, reference_example
 from tests.factories import ApiCaller, make_key
+from tests.subscriptions.test_bonuses import madrid_days_later, parse
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
@@ -272,9 +273,11 @@ def test_full_tree_has_products_services_and_bonuses(api: ApiCaller, session: Se
     [bonus] = line["bonuses"]
     assert bonus["id"] == BONUS_3GB
     assert bonus["value"] == "INTERNET 3GB TPILI"
-    assert bonus["end_date"] is None
     assert bonus["start_date"].endswith("Z")
     assert len(bonus["start_date"]) == 20
+    # INTERNET 3GB lasts 30 days of the org's calendar.
+    end = madrid_days_later(parse(bonus["start_date"]), 30)
+    assert bonus["end_date"] == format_timestamp(end)
     tv = next(s for s in account["subscriptions"] if s["subscription_type"]["id"] == 6)
     assert tv["product"]["value"] == "TV FUTBOL"
     assert tv["services"] == []

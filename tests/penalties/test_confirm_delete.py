@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.models import ComputedPenalty, Invoice, PenaltyLine
+from mascustomers.models import ComputedPenalty, Invoice, PenaltyLine, Subscription
 from tests.factories import ApiCaller, make_key
 from tests.penalties.support import OrgTime, convergent_with_device
 from tests.signups.test_signup import row_counts
@@ -129,11 +129,28 @@ def test_subset_with_foreign_or_bad_ids(
     assert row_counts(session) == counts
 
 
+def main_line_of(session: Session, account: int) -> int:
+    return session.scalars(
+        select(Subscription.id).where(
+            Subscription.account_id == account, Subscription.mobile_line_type == "main"
+        )
+    ).one()
+
+
+def compute_line(api: ApiCaller, account: int, subscription_id: int) -> dict[str, Any]:
+    response = api.get(
+        f"/penalties/{account}/subscriptions/{subscription_id}", params={"reason": "mobile"}
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json()[0])
+
+
 def test_lines_of_another_computed_penalty_are_foreign(
     api: ApiCaller, session: Session, account: int
 ) -> None:
     first = compute(api, account)
-    second = compute(api, account)
+    second = compute_line(api, account, main_line_of(session, account))
+    assert second["computed_penalty_id"] != first["computed_penalty_id"]
     response = api.put(
         f"/penalties/{second['computed_penalty_id']}",
         params={"penalties": [first["penalties"][0]["id"]]},
@@ -228,7 +245,11 @@ def test_an_invoiced_penalty_cannot_be_deleted(
 
 def test_a_commitment_is_charged_once(api: ApiCaller, session: Session, account: int) -> None:
     first = compute(api, account)
-    second = compute(api, account)
+    # The main line's commitments, computed for that line alone: part of the account's.
+    second = compute_line(api, account, main_line_of(session, account))
+    assert {p["commitment_uuid"] for p in second["penalties"]} < {
+        p["commitment_uuid"] for p in first["penalties"]
+    }
     assert api.put(f"/penalties/{first['computed_penalty_id']}").status_code == 200
     # Confirmed commitments are not computed again …
     assert compute(api, account)["penalties"] == []

@@ -125,12 +125,82 @@ def test_on_the_first_day_the_whole_penalty_is_owed(api: ApiCaller) -> None:
     assert [p["value"] for p in answer["penalties"]] == [150.0, 150.0, 100.0]
 
 
-def test_each_get_stores_a_new_computed_penalty(api: ApiCaller, session: Session) -> None:
+def computations(session: Session, account_id: int) -> list[tuple[int, str, int | None]]:
+    """(id, status, superseded by) of the account's stored computations, oldest first."""
+    session.expire_all()
+    return [
+        (p.id, p.status, p.superseded_by_id)
+        for p in session.scalars(
+            select(ComputedPenalty)
+            .where(ComputedPenalty.account_id == account_id)
+            .order_by(ComputedPenalty.id)
+        )
+    ]
+
+
+def test_polling_keeps_one_confirmable_computation(
+    api: ApiCaller, session: Session, clock: OrgTime
+) -> None:
+    signup = convergent_with_device(api)
+    account_id = signup["account_info"]["account_id"]
+    main = main_line(signup)["subscription_id"]
+    clock.on(HALF_YEAR)
+    paths = [
+        (f"/penalties/{account_id}", "unsubscribe"),
+        (f"/penalties/{account_id}/subscriptions/{main}", "mobile"),
+        (f"/penalties/{account_id}/subscriptions/{main}", "device"),
+    ]
+    first = [penalties(api, path, reason=reason) for path, reason in paths]
+    lines_before = row_counts(session)["penalty_line"]
+    for _ in range(5):
+        # The same answer: the same computation, with the same penalty ids.
+        assert [penalties(api, path, reason=reason) for path, reason in paths] == first
+    assert row_counts(session)["penalty_line"] == lines_before
+    ids = [answer["computed_penalty_id"] for answer in first]
+    assert computations(session, account_id) == [(i, "COMPUTED", None) for i in ids]
+
+    # A day later the pro-rata amounts change: new computations supersede the earlier ones.
+    clock.on(date(2026, 7, 16))
+    for _ in range(3):
+        later = [penalties(api, path, reason=reason) for path, reason in paths]
+    newer = [answer["computed_penalty_id"] for answer in later]
+    assert computations(session, account_id) == [
+        *[(old, "SUPERSEDED", new) for old, new in zip(ids, newer, strict=True)],
+        *[(new, "COMPUTED", None) for new in newer],
+    ]
+
+
+def test_a_superseded_computation_cannot_be_confirmed(
+    api: ApiCaller, session: Session, clock: OrgTime
+) -> None:
     account_id = convergent_with_device(api)["account_info"]["account_id"]
-    first = penalties(api, f"/penalties/{account_id}", reason="unsubscribe")
-    second = penalties(api, f"/penalties/{account_id}", reason="unsubscribe")
-    assert second["computed_penalty_id"] != first["computed_penalty_id"]
-    assert {p["id"] for p in first["penalties"]}.isdisjoint(p["id"] for p in second["penalties"])
+    clock.on(HALF_YEAR)
+    old = penalties(api, f"/penalties/{account_id}", reason="unsubscribe")
+    clock.on(date(2026, 7, 16))
+    new = penalties(api, f"/penalties/{account_id}", reason="unsubscribe")
+    before = row_counts(session)
+
+    response = api.put(f"/penalties/{old['computed_penalty_id']}")
+    assert response.status_code == 400
+    error = response.json()
+    assert error["code"] == "0096"
+    assert error["message"] == "Computed penalty superseded by a newer one"
+    assert f"superseded by computed penalty {new['computed_penalty_id']}" in error["detailMsg"]
+    assert row_counts(session) == before
+    # History kept: the superseded computation and its lines stay as they were.
+    stored = session.get(ComputedPenalty, old["computed_penalty_id"])
+    assert stored is not None
+    assert (stored.status, stored.superseded_by_id, stored.confirmed_at) == (
+        "SUPERSEDED",
+        new["computed_penalty_id"],
+        None,
+    )
+    kept = session.scalars(
+        select(PenaltyLine.id).where(PenaltyLine.computed_penalty_id == stored.id)
+    ).all()
+    assert sorted(kept) == sorted(p["id"] for p in old["penalties"])
+    # The newest one is the one to confirm.
+    assert api.put(f"/penalties/{new['computed_penalty_id']}").status_code == 200
 
 
 def test_ended_commitments_are_not_charged(api: ApiCaller, clock: OrgTime) -> None:

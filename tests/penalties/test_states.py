@@ -12,6 +12,7 @@ from mascustomers.penalties.states import PenaltyStatus, check_confirm, check_de
         (PenaltyStatus.COMPUTED, None),
         (PenaltyStatus.CONFIRMED, ErrorCode.PENALTY_ALREADY_CONFIRMED),
         (PenaltyStatus.DELETED, ErrorCode.PENALTY_DELETED),
+        (PenaltyStatus.SUPERSEDED, ErrorCode.PENALTY_SUPERSEDED),
     ],
 )
 def test_confirm(status: PenaltyStatus, error: ErrorCode | None) -> None:
@@ -29,6 +30,7 @@ def test_confirm(status: PenaltyStatus, error: ErrorCode | None) -> None:
         (PenaltyStatus.COMPUTED, ErrorCode.PENALTY_NOT_CONFIRMED),
         (PenaltyStatus.CONFIRMED, None),
         (PenaltyStatus.DELETED, ErrorCode.PENALTY_NOT_CONFIRMED),
+        (PenaltyStatus.SUPERSEDED, ErrorCode.PENALTY_NOT_CONFIRMED),
     ],
 )
 def test_delete(status: PenaltyStatus, error: ErrorCode | None) -> None:

@@ -17,11 +17,13 @@ from mascustomers.models import (
     Org,
     ScheduledOperation,
     Subscription,
+    SubscriptionBonus,
     SubscriptionProduct,
 )
 from mascustomers.scheduler import repository as scheduler_repository
+from mascustomers.subscriptions.bonus_periods import end_operation
 from tests.billing.world import madrid, make_account, make_line
-from tests.catalogue_fixture import MAIN_10GB, MAIN_30GB, load_test_catalogue
+from tests.catalogue_fixture import BONUS_3GB, MAIN_10GB, MAIN_30GB, load_test_catalogue
 from tests.databases import fresh_database_url
 from tests.factories import make_org
 
@@ -70,6 +72,52 @@ class FileWorld:
                 )
             session.commit()
         return ids
+
+    def schedule_bonus_ends(self, count: int, *, end: datetime) -> list[int]:
+        """``count`` lines, each with a bonus ending at ``end`` and its BONUS_END operation."""
+        ids = []
+        with self.factory() as session:
+            org = session.get(Org, self.org_id)
+            assert org is not None
+            for _ in range(count):
+                account = make_account(session, org=org)
+                line = make_line(session, account=account, product_id=MAIN_10GB)
+                ids.append(line.id)
+                session.add(
+                    SubscriptionBonus(
+                        subscription_id=line.id,
+                        bonus_id=BONUS_3GB,
+                        start_at=end - timedelta(days=30),
+                        end_at=end,
+                        created_at=end - timedelta(days=30),
+                    )
+                )
+                session.add(
+                    ScheduledOperation(
+                        **end_operation(
+                            org_id=self.org_id,
+                            subscription_id=line.id,
+                            account_id=line.account_id,
+                            bonus_id=BONUS_3GB,
+                            end=end,
+                            now=end - timedelta(days=30),
+                            actor="test",
+                        )
+                    )
+                )
+            session.commit()
+        return ids
+
+    def bonus_rows(self, subscription_id: int) -> list[tuple[datetime | None, str | None]]:
+        with self.factory() as session:
+            return [
+                (row.end_at, row.ended_by)
+                for row in session.scalars(
+                    select(SubscriptionBonus).where(
+                        SubscriptionBonus.subscription_id == subscription_id
+                    )
+                )
+            ]
 
     def operations(self) -> list[ScheduledOperation]:
         with self.factory() as session:

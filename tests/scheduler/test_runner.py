@@ -68,6 +68,27 @@ def test_two_scheduler_processes_apply_each_change_once(file_world: FileWorld) -
         assert file_world.line(subscription_id).product_id == MAIN_30GB
 
 
+def test_two_scheduler_processes_end_each_bonus_once(file_world: FileWorld) -> None:
+    end = T0 + timedelta(days=1)
+    lines = file_world.schedule_bonus_ends(20, end=end)
+    file_world.set_clock(T0 + timedelta(days=2))
+
+    args = ("scheduler", "tick", "--until-idle", "--batch-size", "3")
+    processes = [cli(file_world.url, *args), cli(file_world.url, *args)]
+    outputs = [process.communicate(timeout=300) for process in processes]
+
+    for process, (_, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err
+    first, second = (ran_ids(out) for out, _ in outputs)
+    assert not set(first) & set(second), "an operation ran in both processes"
+    operations = file_world.operations()
+    assert sorted(first + second) == [op.id for op in operations]
+    assert {(op.kind, op.status, op.attempts) for op in operations} == {("BONUS_END", "DONE", 1)}
+    for subscription_id in lines:
+        # ended at its own instant, not when the scheduler ran
+        assert file_world.bonus_rows(subscription_id) == [(end, "scheduler")]
+
+
 def test_nothing_runs_before_its_time_on_the_org_clock(file_world: FileWorld) -> None:
     [line] = file_world.schedule_changes(1, due=T0 + timedelta(hours=1))
     registry = default_registry()

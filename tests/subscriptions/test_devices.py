@@ -19,6 +19,7 @@ from mascustomers.models import (
     SubscriptionTerminal,
     WorkOrder,
 )
+from tests.bodies import convergent_signup
 from tests.catalogue_fixture import IPHONE
 from tests.factories import ApiCaller
 from tests.signups.test_signup import row_counts
@@ -186,6 +187,30 @@ def test_renewal_of_a_terminal_of_the_line(api: ApiCaller) -> None:
     assert response.status_code == 201, response.text
     devices = api.get(f"/subscriptions/{subscription_id}/devices").json()["devices"]
     assert [d["request_detail"]["request_type"] for d in devices] == ["venta", "renove"]
+
+
+def test_zero_old_terminal_means_none_in_both_operations(api: ApiCaller, session: Session) -> None:
+    """The reference's example sends ``"old_subscription_terminal_id": 0``: not a renewal,
+    in POST devices as in POST signups (one field type, ``ZeroMeansNoneId``)."""
+    subscription_id = mobile(api)
+    response = post(api, subscription_id, sale(old_subscription_terminal_id=0))
+    assert response.status_code == 201, response.text
+    sold = session.get(SubscriptionTerminal, response.json()["subscription_terminal_id"])
+    assert sold is not None
+    assert (sold.request_type, sold.old_subscription_terminal_id) == ("venta", None)
+
+    body = convergent_signup(
+        devices=True, scoring={"scoring_value": 800, "credit_limit_available": "1000"}
+    )
+    body["products"]["bundle"]["mobile_lines"][0]["devices"][0]["old_subscription_terminal_id"] = 0
+    signed = api.post("/signups", json=body)
+    assert signed.status_code == 200, signed.text
+    main = next(
+        s for s in signed.json()["account_info"]["subscriptions"] if s["subscription_terminal_id"]
+    )
+    captured = session.get(SubscriptionTerminal, main["subscription_terminal_id"])
+    assert captured is not None
+    assert (captured.request_type, captured.old_subscription_terminal_id) == ("captacion", None)
 
 
 def test_paid_in_full_has_no_plan(api: ApiCaller) -> None:

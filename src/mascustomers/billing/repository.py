@@ -85,7 +85,9 @@ def _in_window(start: Any, end: Any, window: Window) -> Any:
 
 def subscriptions(
     session: Session, *, window: Window
-) -> Sequence[Row[int, int, int | None, int, str | None, datetime | None, datetime | None]]:
+) -> Sequence[
+    Row[int, int, int | None, int, str | None, str | None, datetime | None, datetime | None]
+]:
     """Lines of the batch's accounts activated before the cycle closed and live in it."""
     return (
         session.connection()
@@ -96,6 +98,7 @@ def subscriptions(
                 Subscription.account_bundle_id,
                 Subscription.type_id,
                 Subscription.identification_nr,
+                Subscription.associated_number,
                 Subscription.activated_at,
                 Subscription.ended_at,
             )

@@ -35,7 +35,7 @@ from mascustomers.billing.pricing import (
     price_account,
 )
 from mascustomers.catalog import service as catalog_service
-from mascustomers.catalog.statuses import InvoiceStatus
+from mascustomers.catalog.statuses import InvoiceStatus, SubscriptionType
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.kit.money import ZERO
 from mascustomers.models import Org
@@ -147,7 +147,10 @@ def _facts(
         if sub.account_id in facts and sub.activated_at is not None:
             line = LineFacts(
                 subscription_id=sub.id,
-                label=sub.identification_nr or f"línea {sub.id}",
+                label=SubscriptionType(sub.type_id).line_number(
+                    sub.identification_nr, sub.associated_number
+                )
+                or f"línea {sub.id}",
                 account_bundle_id=sub.account_bundle_id,
                 active=Period.between(sub.activated_at, sub.ended_at, tz),
             )

@@ -106,6 +106,19 @@ class SubscriptionType(MasterDataEnum):
         """Whether it is the access of a bundle (fibre or ADSL)."""
         return self in (SubscriptionType.FTTH, SubscriptionType.ADSL)
 
+    def line_number(
+        self, identification_nr: str | None, associated_number: str | None
+    ) -> str | None:
+        """The number the line is known by, in every answer that shows one.
+
+        A line's own number (MSISDN, the landline's fixed number) — or, for a bundle's fixed
+        access (fibre, ADSL), which has none of its own, the landline number it is associated
+        with (stored as its ``associated_number``: the landline holds the number itself).
+        """
+        if identification_nr is None and self.is_fixed_access:
+            return associated_number
+        return identification_nr
+
 
 # Keyed by int: IntEnum members of different enums compare equal when their ints do.
 _SUBSCRIPTION_TYPE_LABELS: dict[int, str] = {

@@ -169,6 +169,7 @@ _CUSTOMER_LINES = PreparedSelect(
         Subscription.status_id,
         Subscription.user_id,
         Subscription.identification_nr,
+        Subscription.associated_number,
         Subscription.expedition_user_id,
         Subscription.mobile_line_type,
         Subscription.product_id,

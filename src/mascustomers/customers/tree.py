@@ -214,7 +214,9 @@ def _line_fields(row: AnyRow) -> dict[str, Any]:
         "subscription_type": ref(MasterDataList.SUBSCRIPTION_TYPES, row.type_id),
         "status": ref(MasterDataList.SUBSCRIPTION_STATUSES, row.status_id),
         "user_id": row.user_id,
-        "identification_nr": as_number(row.identification_nr),
+        "identification_nr": as_number(
+            SubscriptionType(row.type_id).line_number(row.identification_nr, row.associated_number)
+        ),
         "expedition_user_id": row.expedition_user_id,
         "bundle_id": row.bundle_id,
         # The reference calls a mobile line outside any bundle "mobile".

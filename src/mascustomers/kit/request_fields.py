@@ -18,6 +18,10 @@ from mascustomers.kit.line_numbers import validate_iccid, validate_imei, validat
 from mascustomers.kit.money import parse_money
 
 
+def _zero_is_none(value: int | None) -> int | None:
+    return None if value == 0 else value
+
+
 def _money(value: object) -> object:
     # JSON numbers arrive as float; go through their shortest repr so 29.9 stays 29.90.
     if isinstance(value, float):
@@ -50,3 +54,6 @@ Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 PositiveId = Annotated[int, Field(ge=0, le=MAX_ID)]
 """An id (or other whole number the database may store) in a request body: the reference's
 examples send 0 for ids a request leaves unset."""
+# A reference to another object where the reference's examples send 0 for "none" (e.g.
+# ``old_subscription_terminal_id``): 0 reads as absent, everywhere the field appears.
+ZeroMeansNoneId = Annotated[PositiveId | None, AfterValidator(_zero_is_none)]

@@ -1,4 +1,4 @@
-"""Computed early-termination penalties: COMPUTED → CONFIRMED → DELETED."""
+"""Computed early-termination penalties: COMPUTED → CONFIRMED → DELETED, or → SUPERSEDED."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +20,11 @@ class ComputedPenalty(IdMixin, OrgScopedMixin, Base):
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # SUPERSEDED: the newer computation of the same account, line and reason that replaced it.
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("computed_penalty.id"), nullable=True
+    )
+    superseded_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class PenaltyLine(IdMixin, Base):

@@ -130,6 +130,9 @@ class SubscriptionBonus(IdMixin, Base):
     start_at: Mapped[datetime] = mapped_column(UtcDateTime())
     end_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Who carried the end out: the API key's name for a removal that takes effect at once,
+    # ``scheduler`` for an end at a date (its BONUS_END operation); null until then.
+    ended_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class SubscriptionBlock(IdMixin, Base):

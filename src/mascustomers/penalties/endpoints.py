@@ -48,9 +48,14 @@ def account_penalties(
     """Get account penalties by account id. Two different penalties can be obtained, for
     unsubscribing or for cancelling.
 
-    Each call stores a computed penalty (COMPUTED) to confirm with PUT. ``unsubscribe``: one
+    The answer is a computed penalty (COMPUTED) to confirm with PUT. ``unsubscribe``: one
     line per open commitment of the account (pro rata of the days left); ``cancel``: the
     administrative cost (ADMCOSTCANCELCOST) of each open order still to provision.
+
+    Repeated calls do not pile up computations: while the answer stays the same, each call
+    returns the same unconfirmed computation (same ids); when it changes, a new one is stored
+    and the earlier unconfirmed ones of the same account, line and reason become SUPERSEDED
+    (kept; confirming one answers 400, code 0096). At most one is confirmable at a time.
     """
     _writing(session)
     stored = service.compute_for_account(
@@ -84,6 +89,11 @@ def subscription_penalties(
     ``broadband_subscription`` (fixed lines): the line's and its bundle's commitments;
     ``device``: the line's terminal commitments; ``mobile`` (mobile lines): the line's
     commitments. A reason that does not fit the line answers 400 (code 0086).
+
+    Repeated calls do not pile up computations: while the answer stays the same, each call
+    returns the same unconfirmed computation (same ids); when it changes, a new one is stored
+    and the earlier unconfirmed ones of the same account, line and reason become SUPERSEDED
+    (kept; confirming one answers 400, code 0096). At most one is confirmable at a time.
     """
     _writing(session)
     stored = service.compute_for_line(
@@ -117,6 +127,11 @@ def subscription_uuid_penalties(
 
     The reference gives this operation no ``reason``; without one it is inferred from the line
     (fixed → broadband_subscription, mobile → mobile, other lines: their own commitments).
+
+    Repeated calls do not pile up computations: while the answer stays the same, each call
+    returns the same unconfirmed computation (same ids); when it changes, a new one is stored
+    and the earlier unconfirmed ones of the same account, line and reason become SUPERSEDED
+    (kept; confirming one answers 400, code 0096). At most one is confirmable at a time.
     """
     _writing(session)
     stored = service.compute_for_line(
@@ -165,7 +180,9 @@ def confirm_penalty(
     COMPUTED → CONFIRMED; the confirmed lines are charged on the next invoice. ``penalties``
     confirms only those lines (mandatory ones always are). Confirming twice: 400 (0080); a
     deleted penalty: 400 (0081); an id not in this penalty: 400 (0084); a commitment another
-    confirmed penalty charges: 400 (0085). Answers 200 with no body, as the reference.
+    confirmed penalty charges: 400 (0085); a computation a newer one of the same account,
+    line and reason superseded: 400 (0096, naming the newer one). Answers 200 with no body,
+    as the reference.
     """
     service.confirm(
         session,

@@ -1,4 +1,4 @@
-"""Penalty rule violations: one error per broken rule (codes 0080-0086)."""
+"""Penalty rule violations: one error per broken rule (codes 0080-0086, 0096)."""
 
 from mascustomers.errors import DomainError, ErrorCode
 
@@ -31,3 +31,9 @@ class PenaltyAlreadyCharged(DomainError):
 
 class PenaltyReasonNotApplicable(DomainError):
     error = ErrorCode.PENALTY_REASON_NOT_APPLICABLE
+
+
+class PenaltySuperseded(DomainError):
+    """A newer computation of the same account, line and reason replaced this one."""
+
+    error = ErrorCode.PENALTY_SUPERSEDED

@@ -20,6 +20,7 @@ from mascustomers.models import (
 )
 
 CONFIRMED = "CONFIRMED"
+COMPUTED = "COMPUTED"
 _OPEN_ORDER = (
     WorkOrderStatus.PENDIENTE_RIESGO,
     WorkOrderStatus.PENDIENTE_CREAR_OT,
@@ -111,8 +112,30 @@ def get_computed_penalty(
         ComputedPenalty.id == penalty_id, ComputedPenalty.org_id == org_id
     )
     if for_update:
-        query = _for_update(session, query)
+        # Read again under the lock: the object may have been loaded before it was taken.
+        query = _for_update(session, query).execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
+
+
+def confirmable(
+    session: Session, *, account_id: int, subscription_id: int | None, reason: str
+) -> Sequence[ComputedPenalty]:
+    """COMPUTED penalties of one account, line (None: the account's) and reason, newest first."""
+    line = (
+        ComputedPenalty.subscription_id.is_(None)
+        if subscription_id is None
+        else ComputedPenalty.subscription_id == subscription_id
+    )
+    return session.scalars(
+        select(ComputedPenalty)
+        .where(
+            ComputedPenalty.account_id == account_id,
+            line,
+            ComputedPenalty.reason == reason,
+            ComputedPenalty.status == COMPUTED,
+        )
+        .order_by(ComputedPenalty.id.desc())
+    ).all()
 
 
 def lock_account(session: Session, *, account_id: int) -> None:

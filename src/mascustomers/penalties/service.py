@@ -16,6 +16,14 @@ What each reason charges (one line per open commitment, ``computation`` says how
 
 A commitment already charged by a confirmed penalty is not computed again, and confirming
 a penalty whose commitment another confirmed penalty charges is refused.
+
+Polling does not pile up computations: a computation of an account, line (or the whole
+account) and reason whose lines are exactly those of the newest still-unconfirmed one of
+the same account, line and reason answers with it (same ids); otherwise it is stored and
+every earlier unconfirmed one of that account, line and reason becomes SUPERSEDED (kept,
+``superseded_by_id`` naming the newer one; confirming it answers 400 ``0096``). So at most one
+computation per account, line and reason is confirmable, and the table grows only when
+the answer changes (the pro-rata amounts change once a day).
 """
 
 from collections.abc import Callable, Sequence
@@ -84,7 +92,7 @@ def compute_for_account(
         orders = repository.open_orders_with_pending_lines(session, account_id=account.id)
         found = (admin_cancel_penalty(cost, order_reference=order) for order in orders)
         items = [item for item in found if item is not None]
-    return _store(
+    return _computed(
         session,
         org_id=org_id,
         account_id=account.id,
@@ -118,7 +126,7 @@ def compute_for_line(
     if line is None or line.account_id != account.id:
         raise NotFound(f"subscription {label} not found in account {account_id}")
     stored_reason, items = line_penalties(session, line=line, reason=reason, on=today)
-    return _store(
+    return _computed(
         session,
         org_id=org_id,
         account_id=account.id,
@@ -202,6 +210,68 @@ def _account(session: Session, *, org_id: int, account_id: int) -> Account:
     return account
 
 
+def _computed(
+    session: Session,
+    *,
+    org_id: int,
+    account_id: int,
+    subscription_id: int | None,
+    reason: str,
+    items: Sequence[PenaltyItem],
+    now: datetime,
+) -> StoredPenalty:
+    """The newest unconfirmed computation if it says the same, else a new one superseding it."""
+    # Two computations (or a confirmation) of one account at once queue up here.
+    repository.lock_account(session, account_id=account_id)
+    earlier = repository.confirmable(
+        session, account_id=account_id, subscription_id=subscription_id, reason=reason
+    )
+    if earlier:
+        lines = list(repository.lines_of(session, computed_penalty_id=earlier[0].id))
+        if _same_lines(lines, items):
+            _supersede(earlier[1:], by=earlier[0], now=now)
+            return StoredPenalty(penalty=earlier[0], lines=lines)
+    stored = _store(
+        session,
+        org_id=org_id,
+        account_id=account_id,
+        subscription_id=subscription_id,
+        reason=reason,
+        items=items,
+        now=now,
+    )
+    _supersede(earlier, by=stored.penalty, now=now)
+    return stored
+
+
+def _supersede(penalties: Sequence[ComputedPenalty], *, by: ComputedPenalty, now: datetime) -> None:
+    for penalty in penalties:
+        penalty.status = PenaltyStatus.SUPERSEDED
+        penalty.superseded_by_id = by.id
+        penalty.superseded_at = now
+
+
+def _line_key(item: PenaltyItem | PenaltyLine) -> tuple[object, ...]:
+    return (
+        str(item.type),
+        item.value,
+        item.description[:200],
+        item.mandatory,
+        item.subscription_id,
+        item.subscription_uuid,
+        item.commitment_uuid,
+        item.applied_promotion_id,
+        item.promotion_id,
+        item.subscription_terminal_id,
+        item.start_date,
+        item.end_date,
+    )
+
+
+def _same_lines(lines: Sequence[PenaltyLine], items: Sequence[PenaltyItem]) -> bool:
+    return [_line_key(line) for line in lines] == [_line_key(item) for item in items]
+
+
 def _store(
     session: Session,
     *,
@@ -258,10 +328,14 @@ def confirm(
     now: datetime,
 ) -> StoredPenalty:
     """COMPUTED → CONFIRMED; with ``line_ids`` only those lines (and every mandatory one)."""
+    found = repository.get_computed_penalty(session, org_id=org_id, penalty_id=computed_penalty_id)
+    if found is None:
+        raise NotFound(f"computed penalty {computed_penalty_id} not found")
+    # Two penalties of the account confirmed (or computed) at once must not both charge a
+    # commitment; the account is locked before the penalty, as a computation does.
+    repository.lock_account(session, account_id=found.account_id)
     penalty = _penalty(session, org_id=org_id, penalty_id=computed_penalty_id)
-    check_confirm(PenaltyStatus(penalty.status), penalty.id)
-    # Two penalties of the account confirmed at once must not both charge a commitment.
-    repository.lock_account(session, account_id=penalty.account_id)
+    check_confirm(PenaltyStatus(penalty.status), penalty.id, superseded_by=penalty.superseded_by_id)
     lines = list(repository.lines_of(session, computed_penalty_id=penalty.id))
     if line_ids:
         unknown = sorted(set(line_ids) - {line.id for line in lines})

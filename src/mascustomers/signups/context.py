@@ -12,6 +12,7 @@ from mascustomers.catalog import inventory_service
 from mascustomers.db.base import Base
 from mascustomers.db.loaded_rows import insert_pending, update_loaded
 from mascustomers.db.row_buffer import RowBuffer
+from mascustomers.kit.clock import DEFAULT_TIMEZONE
 from mascustomers.models import (
     Account,
     AccountBundle,
@@ -55,6 +56,8 @@ class OrderContext:
     signature_type: str | None = None
     signature_process_id: int | None = None
     account_bundle: AccountBundle | None = None
+    # The org's time zone: dates of the order (bonus ends, scheduled operations) are taken there.
+    tz: str = DEFAULT_TIMEZONE
     line_users: dict[str, User] = field(default_factory=dict)
     created: list[SubscriptionInfo] = field(default_factory=list)
     subscription_ids: list[int] = field(default_factory=list)

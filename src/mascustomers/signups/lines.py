@@ -19,6 +19,7 @@ from mascustomers.models import (
 from mascustomers.signups.context import OrderContext
 from mascustomers.signups.schemas import MobileLine, PromotionRef, SubscriptionInfo
 from mascustomers.subscriptions import service as subscriptions_service
+from mascustomers.subscriptions.bonus_periods import end_after, end_operation
 from mascustomers.subscriptions.device_sales import device_sale as device_sale_of
 from mascustomers.subscriptions.device_schemas import DeviceOrder
 from mascustomers.subscriptions.devices import (
@@ -29,8 +30,6 @@ from mascustomers.subscriptions.devices import (
 )
 from mascustomers.subscriptions.service import NewLine
 from mascustomers.subscriptions.states import Origin, SubscriptionStatus, SubscriptionType
-
-_MADRID = ZoneInfo("Europe/Madrid")
 
 
 def mobile_type(billing_type_id: int) -> SubscriptionType:
@@ -189,14 +188,28 @@ def add_bonuses(
             product_id=subscription.product_id,
             field=f"{field}[{index}].id",
         )
+        end = end_after(ctx.now, bonus.duration_days, ctx.tz)
         ctx.rows.add(
             SubscriptionBonus,
             subscription_id=subscription.id,
             bonus_id=bonus.bonus_id,
             start_at=ctx.now,
-            end_at=None,
+            end_at=end,
             created_at=ctx.now,
         )
+        if end is not None:
+            ctx.rows.add(
+                ScheduledOperation,
+                **end_operation(
+                    org_id=ctx.org_id,
+                    subscription_id=subscription.id,
+                    account_id=subscription.account_id,
+                    bonus_id=bonus.bonus_id,
+                    end=end,
+                    now=ctx.now,
+                    actor=ctx.actor,
+                ),
+            )
 
 
 def add_promotions(
@@ -240,7 +253,7 @@ def schedule(
     ctx: OrderContext, kind: str, subscription: Subscription, day: Any, payload: dict[str, Any]
 ) -> None:
     """A dated operation for the scheduler; dates run at the start of the org's day."""
-    due = datetime.combine(day, time(0, 0), tzinfo=_MADRID).astimezone(UTC)
+    due = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(ctx.tz)).astimezone(UTC)
     ctx.rows.add(
         ScheduledOperation,
         org_id=ctx.org_id,

@@ -158,7 +158,8 @@ def _destination(
         == subscription.type_id
     ]
     requested = _requested(subscription, body)
-    name = f"line {subscription.id} ({subscription.identification_nr or kind.label})"
+    number = kind.line_number(subscription.identification_nr, subscription.associated_number)
+    name = f"line {subscription.id} ({number or kind.label})"
     if requested is not None:
         if requested not in choices:
             raise MigrationNotAllowed(

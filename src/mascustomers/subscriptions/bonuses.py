@@ -1,22 +1,32 @@
 """Bonuses (free-unit packages) on a line: list, add (now or from a date), end (now or at a date).
 
-A bonus row is in effect from ``start_at`` until ``end_at`` (open when null). At a given
-instant a row is *active* (started, not ended), *scheduled* (starts later) or *inactive*
-(ended). ``GET`` answers active and scheduled rows by default; ``filter`` (repeatable or
+A bonus row is in effect from ``start_at`` until ``end_at`` (open when null); at any instant
+it is *active*, *scheduled* or *inactive* (``bonus_periods.state_at``; a zero-length row is
+inactive). ``GET`` answers active and scheduled rows by default; ``filter`` (repeatable or
 comma-separated) picks instead, and several filters add up:
 
 - ``active``: active rows only, without the scheduled ones (the reference's "active (without
   scheduled)");
 - ``actual``: the current set, active plus scheduled — the default, named so that it can be
   combined with ``inactive`` to see everything;
-- ``inactive``: ended rows.
+- ``inactive``: ended rows, and rows removed before they took effect.
+
+So every row the line ever had is listed by exactly one of ``actual`` and ``inactive``; rows
+are never deleted.
 
 ``PUT`` adds a catalogue bonus compatible with the line's current product (``bonus_for``);
-with ``scheduled_date`` it starts at the start of that day (org time zone, after today). A
-bonus whose period would overlap a row of the same bonus that is active or scheduled is refused
-(``BonusAlreadyPresent``). ``DELETE`` ends the active or scheduled row of that bonus now, or at
-the start of ``scheduled_date``; a row that would end before it starts is removed (it never
-was in effect). A bonus the line does not have (active or scheduled) is a 404.
+with ``scheduled_date`` it starts at the start of that day (org time zone, after today). Its
+end is set at once from the catalogue's ``duration_days`` (``bonus_periods.end_after``) and
+carried out by a ``BONUS_END`` scheduled operation. A bonus whose period would overlap a row of
+the same bonus that is active or scheduled is refused (``BonusAlreadyPresent``); one that ends
+before a scheduled row of it starts is not.
+
+``DELETE`` ends the active or scheduled row of that bonus now, or at the start of
+``scheduled_date``; a row that already ends by then keeps its end. A row that has not started
+by the end asked for never takes effect: it becomes zero-length (``end_date`` =
+``start_date``), inactive at once. An end that takes effect now is carried out at once (the
+row's pending ``BONUS_END`` is CANCELLED); a later one moves the row's ``BONUS_END`` to it. A
+bonus the line does not have (active or scheduled) is a 404.
 """
 
 from collections.abc import Iterable
@@ -26,11 +36,17 @@ from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
-from mascustomers.db.prepared import AnyRow
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.clock import format_timestamp
-from mascustomers.models import SubscriptionBonus
+from mascustomers.models import ScheduledOperation, Subscription, SubscriptionBonus
 from mascustomers.subscriptions import queries, repository
+from mascustomers.subscriptions.bonus_periods import (
+    BONUS_END,
+    BonusState,
+    end_after,
+    end_operation,
+    state_at,
+)
 from mascustomers.subscriptions.errors import BonusAlreadyPresent
 from mascustomers.subscriptions.operations import (
     load_line,
@@ -53,16 +69,10 @@ def parse_filters(values: Iterable[str]) -> frozenset[str]:
     return frozenset(names) or frozenset({"actual"})
 
 
-def state_at(row: AnyRow, instant: datetime) -> str:
-    if row.end_at is not None and row.end_at <= instant:
-        return "inactive"
-    return "scheduled" if row.start_at > instant else "active"
-
-
 _SHOWN = {
-    "active": {"active"},
-    "actual": {"active", "scheduled"},
-    "inactive": {"inactive"},
+    "active": {BonusState.ACTIVE},
+    "actual": {BonusState.ACTIVE, BonusState.SCHEDULED},
+    "inactive": {BonusState.INACTIVE},
 }
 
 
@@ -72,7 +82,7 @@ def bonuses_view(
     rows = queries.line_bonuses(session, org_id=caller.org_id, subscription_id=subscription_id)
     if not rows:
         raise NotFound(f"subscription {subscription_id} not found")
-    shown = set().union(*(_SHOWN[name] for name in filters))
+    shown: set[BonusState] = set().union(*(_SHOWN[name] for name in filters))
     items = [
         BonusItem(
             id=row.bonus_id,
@@ -82,7 +92,7 @@ def bonuses_view(
         )
         # A line without bonuses comes back as one row without a bonus.
         for row in rows
-        if row.bonus_id is not None and state_at(row, caller.now) in shown
+        if row.bonus_id is not None and state_at(row.start_at, row.end_at, caller.now) in shown
     ]
     return SubscriptionBonuses(id=rows[0].id, items=items)
 
@@ -109,8 +119,9 @@ def add_bonus(
     if scheduled_date is not None:
         require_future(scheduled_date, today=caller.today, field="scheduled_date")
         start = start_of_day(scheduled_date, tz)
+    end = end_after(start, bonus.duration_days, tz)
     if repository.bonus_rows_open_after(
-        session, subscription_id=line.id, bonus_id=bonus.bonus_id, instant=start
+        session, subscription_id=line.id, bonus_id=bonus.bonus_id, instant=start, before=end
     ):
         raise BonusAlreadyPresent(
             f"bonusId: bonus {bonus_id} is already active or scheduled on subscription {line.id}",
@@ -121,10 +132,12 @@ def add_bonus(
             subscription_id=line.id,
             bonus_id=bonus.bonus_id,
             start_at=start,
-            end_at=None,
+            end_at=end,
             created_at=caller.now,
         )
     )
+    if end is not None:
+        _schedule_end(session, caller=caller, line=line, bonus_id=bonus.bonus_id, end=end)
     session.flush()
 
 
@@ -149,8 +162,58 @@ def remove_bonus(
         require_future(scheduled_date, today=caller.today, field="scheduled_date")
         end = start_of_day(scheduled_date, tz)
     for row in rows:
-        if row.start_at >= end:
-            session.delete(row)
-        else:
-            row.end_at = end
+        _end_row(session, caller=caller, line=line, row=row, end=end)
     session.flush()
+
+
+def _end_row(
+    session: Session, *, caller: Caller, line: Subscription, row: SubscriptionBonus, end: datetime
+) -> None:
+    """End ``row`` at ``end`` (see the module docstring), carrying it out now or at ``end``."""
+    if row.end_at is not None and row.end_at <= end:
+        return  # it ends by then anyway
+    previous = row.end_at
+    row.end_at = max(end, row.start_at)
+    pending = _pending_end(session, line=line, bonus_id=row.bonus_id, end=previous)
+    if state_at(row.start_at, row.end_at, caller.now) is BonusState.INACTIVE:
+        row.ended_by = caller.actor
+        if pending is not None:
+            pending.status = "CANCELLED"
+            pending.done_at = caller.now
+            pending.last_error = f"the bonus was removed by {caller.actor}"
+    elif pending is not None:
+        pending.due_at = row.end_at
+    else:
+        _schedule_end(session, caller=caller, line=line, bonus_id=row.bonus_id, end=row.end_at)
+
+
+def _pending_end(
+    session: Session, *, line: Subscription, bonus_id: int, end: datetime | None
+) -> ScheduledOperation | None:
+    """The PENDING ``BONUS_END`` that carries out this bonus's end at ``end``."""
+    if end is None:
+        return None
+    for operation in repository.pending_operations(
+        session, subscription_id=line.id, kind=BONUS_END
+    ):
+        if operation.payload.get("bonus_id") == bonus_id and operation.due_at == end:
+            return operation
+    return None
+
+
+def _schedule_end(
+    session: Session, *, caller: Caller, line: Subscription, bonus_id: int, end: datetime
+) -> None:
+    session.add(
+        ScheduledOperation(
+            **end_operation(
+                org_id=line.org_id,
+                subscription_id=line.id,
+                account_id=line.account_id,
+                bonus_id=bonus_id,
+                end=end,
+                now=caller.now,
+                actor=caller.actor,
+            )
+        )
+    )

@@ -22,6 +22,7 @@ from mascustomers.kit.clock import format_timestamp
 from mascustomers.subscriptions import queries
 from mascustomers.subscriptions.operations import label
 from mascustomers.subscriptions.schemas import IdValue, StatusChange, SubscriptionDetail
+from mascustomers.subscriptions.states import SubscriptionType
 
 SUBSCRIPTION_INCLUDES = ("origin", "selldate", "historical_status")
 
@@ -91,7 +92,11 @@ def subscription_detail(
         shop_id=line.shop_id,
         path=line.contract_path,
         filename=line.contract_filename,
-        identification_nr=number(line.identification_nr),
+        identification_nr=number(
+            SubscriptionType(line.type_id).line_number(
+                line.identification_nr, line.associated_number
+            )
+        ),
         imsi=number(line.imsi),
         # A string, as the reference's property table says: its example's number
         # (8934011411551283000) has already lost digits, and 20-digit ICCIDs exceed int64.

@@ -2,8 +2,9 @@
 
 Rules, in order (a refusal writes nothing): the line is live and decided; ``client``
 ``customer_id`` / ``account_id``, when sent, are the line's (``CustomerMismatch``);
-``old_subscription_terminal_id`` (a renewal, ``request_type`` "renove") is a terminal of this
-line (``TerminalNotOfLine``); ``catalogue_id`` is in the device catalogue; the IMEI has a
+``old_subscription_terminal_id`` (a renewal, ``request_type`` "renove"; 0 or absent: none, as
+in signups — one field type, ``ZeroMeansNoneId``) is a terminal of this line
+(``TerminalNotOfLine``); ``catalogue_id`` is in the device catalogue; the IMEI has a
 valid Luhn digit unless ``pending_imei``.
 
 The installment plan, and the commitment from ``terms`` (``commitment_duration`` months,
@@ -163,7 +164,7 @@ def device_sale(order: DeviceOrder, device: CatalogueDevice) -> DeviceSale:
         commitment_months=terms.commitment_duration if terms else None,
         penalty_amount=terms.penalty_value if terms else None,
         old_subscription_terminal_id=order.old_subscription_terminal_id,
-        request_type="renove" if order.old_subscription_terminal_id else "venta",
+        request_type="venta" if order.old_subscription_terminal_id is None else "renove",
     )
 
 

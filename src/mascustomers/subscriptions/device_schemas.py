@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
-from mascustomers.kit.request_fields import Amount, Imei, PositiveId, ShortText
+from mascustomers.kit.request_fields import Amount, Imei, PositiveId, ShortText, ZeroMeansNoneId
 from mascustomers.subscriptions.schemas import Body, IdValue, JsonMoney
 
 
@@ -139,7 +139,8 @@ class DeviceOrder(Body):
     reservation_id: ShortText
     signature_process_id: PositiveId | None = None
     signature_type: Literal["PAPER", "DIGITAL", "BIOMETRIC"] | None = None
-    old_subscription_terminal_id: PositiveId | None = None
+    # The terminal a renewal replaces; 0 (the reference's example) or absent: not a renewal.
+    old_subscription_terminal_id: ZeroMeansNoneId = None
 
 
 class DeviceSaleCreate(Body):

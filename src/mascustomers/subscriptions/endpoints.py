@@ -289,8 +289,10 @@ def get_bonuses(
 ) -> SubscriptionBonuses:
     """Returns bonuses associated with the subscription; by default active and scheduled ones.
 
-    ``filter`` (repeatable): ``active`` (without scheduled), ``actual`` (active and scheduled),
-    ``inactive`` (ended).
+    ``filter`` (repeatable or comma-separated; several add up): ``active`` (in effect now,
+    without scheduled), ``actual`` (active and scheduled: the default), ``inactive`` (ended,
+    or removed before it took effect: ``end_date`` = ``start_date``). Every bonus the line
+    ever had is listed by exactly one of ``actual`` and ``inactive``.
     """
     return bonuses.bonuses_view(
         session,
@@ -310,7 +312,13 @@ def add_bonus(
     caller: CallerDep,
     tz: TimeZone,
 ) -> Response:
-    """Add a bonus (bonusId) to the subscription, now or from ``scheduled_date``."""
+    """Add a bonus (bonusId) to the subscription, now or from ``scheduled_date``.
+
+    With ``scheduled_date`` it starts at 00:00 of that day (org time zone, after today). A
+    bonus whose catalogue entry has ``duration_days`` N gets its ``end_date`` at once: the same
+    wall-clock time N days after it starts, in the org's time zone; the scheduler ends it then
+    (``BONUS_END``). Without ``duration_days`` it renews monthly until removed.
+    """
     bonuses.add_bonus(
         session,
         caller=caller,
@@ -333,7 +341,13 @@ def remove_bonus(
     tz: TimeZone,
     scheduled_date: Annotated[date | None, Query(description="date to execute it")] = None,
 ) -> Response:
-    """Delete a bonus (bonusId) from the subscription, now or at ``scheduled_date``."""
+    """Delete a bonus (bonusId) from the subscription, now or at ``scheduled_date``.
+
+    Ends the active or scheduled bonus now, or at 00:00 of ``scheduled_date`` (org time
+    zone); one that already ends by then keeps its end. One that has not started by then
+    never takes effect: it is listed as inactive with ``end_date`` = ``start_date``. Nothing
+    is deleted: ended bonuses stay under ``filter=inactive``.
+    """
     bonuses.remove_bonus(
         session,
         caller=caller,

@@ -1,10 +1,16 @@
 """Scheduled work on subscriptions, run by the scheduler when it falls due.
 
-``apply_scheduled_product_change`` executes one PRODUCT_CHANGE row (see ``products``) exactly
-once: it claims the row with a guarded UPDATE (PENDING or leased RUNNING → DONE), so a second
-run — or a second scheduler instance — finds nothing to do. A row that is not due yet is left
-alone. A line that ended meanwhile cancels the row instead. Like services, it flushes and
-never commits: the job's transaction does.
+Each handler executes its operation exactly once: it claims the row with a guarded UPDATE
+(PENDING or leased RUNNING → DONE), so a second run — or a second scheduler instance — finds
+nothing to do. A row that is not due yet is left alone. Like services, they flush and never
+commit: the job's transaction does.
+
+- ``apply_scheduled_product_change`` (PRODUCT_CHANGE, see ``products``): a line that ended
+  meanwhile cancels the row instead.
+- ``end_scheduled_bonus`` (BONUS_END, see ``bonuses``): carries out a bonus's end at its
+  ``end_at`` — the row's ``ended_by`` becomes ``scheduler``, once (a guarded UPDATE too). The
+  bonus is listed as inactive from ``end_at`` on whatever the scheduler's delay: reads go by
+  the row's instants. A row whose end is no longer due then (removed meanwhile) cancels it.
 """
 
 from datetime import datetime
@@ -13,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from mascustomers.models import ScheduledOperation
 from mascustomers.subscriptions import repository
+from mascustomers.subscriptions.bonus_periods import BONUS_END
+from mascustomers.subscriptions.bonus_periods import SCHEDULER_ACTOR as BONUS_ACTOR
 from mascustomers.subscriptions.product_reads import PRODUCT_CHANGE
 from mascustomers.subscriptions.products import apply_change
 from mascustomers.subscriptions.states import SubscriptionStatus
@@ -49,4 +57,29 @@ def apply_scheduled_product_change(
             now=now,
             reason="CAMBIO_PROGRAMADO",
         )
+    return True
+
+
+def end_scheduled_bonus(session: Session, operation: ScheduledOperation, now: datetime) -> bool:
+    """Carry out the due end of a bonus; False when not due, already run, or cancelled."""
+    if operation.kind != BONUS_END:
+        raise ValueError(f"operation {operation.id} is a {operation.kind}, not {BONUS_END}")
+    if operation.due_at > now:
+        return False
+    if not repository.claim_operation(session, operation_id=operation.id, now=now):
+        return False
+    assert operation.subscription_id is not None
+    row = repository.bonus_row_ending(
+        session,
+        subscription_id=operation.subscription_id,
+        bonus_id=int(operation.payload["bonus_id"]),
+        end=operation.due_at,
+    )
+    if row is None or not repository.record_bonus_end(
+        session, bonus_row_id=row.id, actor=BONUS_ACTOR
+    ):
+        operation.status = "CANCELLED"
+        operation.last_error = "no end of this bonus is due then (removed meanwhile)"
+        session.flush()
+        return False
     return True

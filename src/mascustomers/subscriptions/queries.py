@@ -45,6 +45,7 @@ _LINE = PreparedSelect(
         Subscription.contract_path,
         Subscription.contract_filename,
         Subscription.identification_nr,
+        Subscription.associated_number,
         Subscription.imsi,
         Subscription.iccid,
         Subscription.sell_at,

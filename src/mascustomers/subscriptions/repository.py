@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from mascustomers.models import (
@@ -111,18 +111,59 @@ def service_of(
 
 
 def bonus_rows_open_after(
-    session: Session, *, subscription_id: int, bonus_id: int, instant: datetime
+    session: Session,
+    *,
+    subscription_id: int,
+    bonus_id: int,
+    instant: datetime,
+    before: datetime | None = None,
 ) -> Sequence[SubscriptionBonus]:
-    """Rows of one bonus still in effect (or yet to start) at ``instant``."""
+    """Rows of one bonus still in effect (or yet to start) at ``instant``; with ``before``,
+    only those that start before it (the rows a period ``[instant, before)`` overlaps).
+
+    Zero-length rows (removed before they started) never take effect: not among them.
+    """
+    query = select(SubscriptionBonus).where(
+        SubscriptionBonus.subscription_id == subscription_id,
+        SubscriptionBonus.bonus_id == bonus_id,
+        or_(
+            SubscriptionBonus.end_at.is_(None),
+            and_(
+                SubscriptionBonus.end_at > instant,
+                SubscriptionBonus.end_at > SubscriptionBonus.start_at,
+            ),
+        ),
+    )
+    if before is not None:
+        query = query.where(SubscriptionBonus.start_at < before)
+    return session.scalars(query.order_by(SubscriptionBonus.start_at)).all()
+
+
+def bonus_row_ending(
+    session: Session, *, subscription_id: int, bonus_id: int, end: datetime
+) -> SubscriptionBonus | None:
+    """The row of one bonus of the line that ends at ``end`` and whose end is not carried out."""
     return session.scalars(
         select(SubscriptionBonus)
         .where(
             SubscriptionBonus.subscription_id == subscription_id,
             SubscriptionBonus.bonus_id == bonus_id,
-            or_(SubscriptionBonus.end_at.is_(None), SubscriptionBonus.end_at > instant),
+            SubscriptionBonus.end_at == end,
+            SubscriptionBonus.ended_by.is_(None),
         )
-        .order_by(SubscriptionBonus.start_at)
-    ).all()
+        .order_by(SubscriptionBonus.id)
+    ).first()
+
+
+def record_bonus_end(session: Session, *, bonus_row_id: int, actor: str) -> bool:
+    """Mark the row's end carried out by ``actor``, once: False when it already was."""
+    result = session.execute(
+        update(SubscriptionBonus)
+        .where(SubscriptionBonus.id == bonus_row_id, SubscriptionBonus.ended_by.is_(None))
+        .values(ended_by=actor)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def open_blocks(session: Session, *, subscription_id: int) -> Sequence[SubscriptionBlock]:
