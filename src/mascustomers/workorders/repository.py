@@ -1,6 +1,7 @@
 """All SQL about work orders, the lines they provision and what hangs off those lines."""
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -8,6 +9,9 @@ from sqlalchemy.orm import Session
 
 from mascustomers.models import (
     AccountBundle,
+    Contract,
+    ScheduledOperation,
+    Sell,
     Subscription,
     SubscriptionTerminal,
     WorkOrder,
@@ -90,3 +94,40 @@ def orders_containing(
         .where(WorkOrder.id.in_(provisioning), WorkOrder.status_id.in_(list(status_ids)))
         .order_by(WorkOrder.id)
     ).all()
+
+
+def get_order(session: Session, *, work_order_pk: int) -> WorkOrder | None:
+    return session.get(WorkOrder, work_order_pk)
+
+
+def get_sell(session: Session, *, sell_id: int) -> Sell | None:
+    return session.get(Sell, sell_id)
+
+
+def get_contract(session: Session, *, contract_pk: int) -> Contract | None:
+    return session.get(Contract, contract_pk)
+
+
+def get_terminal(session: Session, *, terminal_id: int) -> SubscriptionTerminal | None:
+    return session.get(SubscriptionTerminal, terminal_id)
+
+
+def get_operation(session: Session, *, operation_id: int) -> ScheduledOperation | None:
+    return session.get(ScheduledOperation, operation_id)
+
+
+def withdraw_operation(session: Session, *, operation_id: int, reason: str, now: datetime) -> bool:
+    """PENDING or RUNNING (leased) → CANCELLED in one guarded UPDATE; False if it ran already.
+
+    The scheduler claims a row with the same guard, so exactly one of the two wins.
+    """
+    result = session.execute(
+        update(ScheduledOperation)
+        .where(
+            ScheduledOperation.id == operation_id,
+            ScheduledOperation.status.in_(("PENDING", "RUNNING")),
+        )
+        .values(status="CANCELLED", done_at=now, lease_until=None, last_error=reason)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
