@@ -247,3 +247,17 @@ def test_cancel_of_a_device_sale_with_billed_installments_is_refused(
     assert refused["error_code"] == "0089"
     assert "installments invoiced" in refused["error_description"]
     assert row_counts(session) == counts
+
+
+def test_a_cancelled_sim_change_does_not_count_towards_the_review(
+    api: ApiCaller, session: Session
+) -> None:
+    subscription_id = mobile(api, sim=1)
+    assert replace(api, subscription_id, sim_body(10)).status_code == 201
+    assert replace(api, subscription_id, sim_body(11)).status_code == 201
+    _, second = orders(session, subscription_id, CAMBIO_SIM)
+    assert change(api, second.work_order_id, "CANCEL")["error_code"] == "0"
+    # Two replacements in 30 days would send the third to review: one of them was undone.
+    third = replace(api, subscription_id, sim_body(12))
+    assert third.status_code == 201, third.text
+    assert line(session, subscription_id).iccid == sim_iccid(12)

@@ -29,12 +29,13 @@ def run_deactivation(session: Session, operation: ScheduledOperation, now: datet
         raise ValueError(f"operation {operation.id} is a {operation.kind}, not {DEACTIVATION}")
     if operation.due_at > now:
         return False
-    if not repository.claim_operation(session, operation_id=operation.id, now=now):
-        return False
     assert operation.subscription_id is not None
+    # The line first, as every writer of it (a change order withdrawing this termination too).
     line = repository.lock_line(
         session, org_id=operation.org_id, subscription_id=operation.subscription_id
     )
+    if not repository.claim_operation(session, operation_id=operation.id, now=now):
+        return False
     order_pk = operation.payload.get("work_order_id")
     if line is None or line.status_id != SubscriptionStatus.PENDIENTE_A_DESACTIVAR:
         operation.status = "CANCELLED"

@@ -33,8 +33,22 @@ def get_by_number(
         WorkOrder.org_id == org_id, WorkOrder.work_order_id == work_order_id
     )
     if for_update:
-        query = _for_update(session, query)
+        # Locked: read it again as it is now, even if this session loaded it before.
+        query = _for_update(session, query).execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
+
+
+def lock_lines(session: Session, *, work_order_pk: int) -> None:
+    """Row-lock the order's lines (PostgreSQL), in id order like every writer of one line."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        select(Subscription.id)
+        .join(WorkOrderSubscription, WorkOrderSubscription.subscription_id == Subscription.id)
+        .where(WorkOrderSubscription.work_order_id == work_order_pk)
+        .order_by(Subscription.id)
+        .with_for_update(of=Subscription)
+    )
 
 
 def orders_of_sell(session: Session, *, sell_id: int) -> Sequence[WorkOrder]:

@@ -170,8 +170,15 @@ def change_work_order(
     now: datetime,
     today: date,
 ) -> WorkOrder:
-    """Find, check and apply one change; ``ChangeNotAllowed`` when the status forbids it."""
+    """Find, check and apply one change; ``ChangeNotAllowed`` when the table or lines refuse it.
+
+    Locks the order's lines before the order: writers of a line (product changes,
+    terminations, the scheduled jobs) lock the line first too, so they queue up instead of
+    deadlocking with an undo.
+    """
     change = parse_change(change_type=change_type, parameters=parameters, note=note, today=today)
+    found = find(session, org_id=org_id, work_order_id=work_order_id)
+    repository.lock_lines(session, work_order_pk=found.id)
     order = find(session, org_id=org_id, work_order_id=work_order_id, lock=True)
     # A refusal found half-way leaves nothing behind, even where it is answered as a 200.
     with session.begin_nested():
