@@ -76,7 +76,7 @@ class ErrorCode(Enum):
     CHANGE_TYPE_UNKNOWN = ErrorSpec("0087", 400, "Unknown change type")
     CHANGE_PARAMETERS_INVALID = ErrorSpec("0088", 400, "Invalid change-order parameters")
     # Answered by POST workorders/change-order as 200 with this code in its errorVO.
-    CHANGE_NOT_ALLOWED = ErrorSpec("0089", 400, "Change not allowed in the work order's status")
+    CHANGE_NOT_ALLOWED = ErrorSpec("0089", 400, "Change not allowed for the work order now")
     SELL_NOT_HELD = ErrorSpec("0090", 400, "The order is not held by risk")
     HOLD_NOT_APPROVABLE = ErrorSpec("0091", 400, "This kind of held order cannot be approved here")
     MOTIVE_NOT_APPLICABLE = ErrorSpec("0092", 400, "Motive does not apply to the line's status")

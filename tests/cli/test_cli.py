@@ -5,12 +5,16 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from mascustomers.api.app import create_app
 from mascustomers.cli import demo_data
 from mascustomers.cli.main import app
 from mascustomers.db import migrate
+from mascustomers.db.engine import make_engine
+from mascustomers.models import WorkOrder
 from mascustomers.settings import Settings
 from tests.databases import fresh_database_url
 
@@ -129,3 +133,37 @@ def test_demo_generates_a_population(cli_database: str) -> None:
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Customer)) == 43
     engine.dispose()
+
+
+def test_demo_customer_survives_a_cancelled_migration(cli_database: str) -> None:
+    """Issue 14: cancelling the migration's work order used to cancel her lines and account."""
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    client = TestClient(create_app(Settings(database_url=cli_database)))
+    headers = {"x-api-key": _demo_key(result.output)}
+    params = {"email": demo_data.CONVERGENT_EMAIL}
+    before = client.get("/v2/orgs/telco/users/tree", params=params, headers=headers)
+    assert before.status_code == 200, before.text
+    [account] = before.json()["accounts"]
+    body = {"account": {"account_id": account["id"], "new_bundle_id": 950}}
+    migrated = client.post("/v2/orgs/telco/signups/migration", json=body, headers=headers)
+    assert migrated.status_code == 200, migrated.text
+    engine = make_engine(cli_database)
+    with Session(engine) as session:
+        order = session.scalars(
+            select(WorkOrder).where(WorkOrder.account_id == account["id"], WorkOrder.type_id == 4)
+        ).one()
+    engine.dispose()
+    cancel = {
+        "seller": "D001",
+        "workorderid": order.work_order_id,
+        "changetype": "CANCEL",
+        "parameters": "{}",
+        "reason": "se arrepiente",
+    }
+    answer = client.post("/v2/workorders/change-order", json=cancel, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["errorVO"]["error_code"] == "0"
+    after = client.get("/v2/orgs/telco/users/tree", params=params, headers=headers)
+    assert after.status_code == 200, after.text
+    assert after.json() == before.json()

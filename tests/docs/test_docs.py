@@ -19,3 +19,11 @@ def test_error_codes_are_unique() -> None:
     codes = [e.code for e in ErrorCode]
     assert len(codes) == len(set(codes))
     assert all(len(code) == 4 and code.isdigit() for code in codes)
+
+
+def test_work_order_document_is_current() -> None:
+    from mascustomers.workorders.change_docs import render_document
+
+    written = (ROOT / "docs" / "work-orders.md").read_text()
+    regenerate = "python -m mascustomers.workorders.change_docs > docs/work-orders.md"
+    assert written == render_document(), f"run: {regenerate}"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from mascustomers.api.app import create_app
@@ -19,10 +20,16 @@ from mascustomers.cli.main import app
 from mascustomers.db import migrate
 from mascustomers.db.unit_of_work import unit_of_work
 from mascustomers.kit.clock import clear_org_time, set_org_time
-from mascustomers.models import Invoice, Subscription
+from mascustomers.models import Invoice, Subscription, WorkOrder
 from mascustomers.settings import Settings
-from tests.bodies import mobile_line, mobile_signup, owner
-from tests.catalogue_fixture import PREPAID_5GB, load_test_catalogue, sim_iccid
+from tests.bodies import convergent_signup, mobile_line, mobile_signup, owner
+from tests.catalogue_fixture import (
+    BUNDLE_BIG,
+    MAIN_10GB,
+    PREPAID_5GB,
+    load_test_catalogue,
+    sim_iccid,
+)
 from tests.databases import fresh_database_url
 from tests.factories import ApiCaller
 
@@ -136,3 +143,34 @@ def test_back_office_commands(world: tuple[str, Settings, ApiCaller]) -> None:
     assert paid["status"] == {"id": 2, "value": "PAGADO"}
     assert paid["pay_date"] == "2026-01-14"
     assert "PAGADO" in ops("pay-invoice", str(invoice_id), "--org", slug, code=1)
+
+
+def test_cli_changes_follow_the_change_order_table(
+    world: tuple[str, Settings, ApiCaller],
+) -> None:
+    slug, settings, api = world
+    convergent = signup(api, convergent_signup(person=owner(66666666)))
+    account_id = convergent["account_info"]["account_id"]
+    body = {"account": {"account_id": account_id, "new_bundle_id": BUNDLE_BIG}}
+    assert api.post("/signups/migration", json=body).status_code == 200
+    with unit_of_work(settings) as session:
+        migration = session.scalars(
+            select(WorkOrder).where(WorkOrder.account_id == account_id, WorkOrder.type_id == 4)
+        ).one()
+        number = migration.work_order_id
+    before = ops("work-order", number, "--org", slug)["subscriptions"]
+    cancelled = ops("cancel", number, "--org", slug, "--reason", "se arrepiente")
+    assert cancelled["status"]["value"] == "CANCELADA"
+    assert cancelled["subscriptions"] == before  # no line ended: the migration was undone
+    with unit_of_work(settings) as session:
+        lines = session.scalars(select(Subscription).where(Subscription.account_id == account_id))
+        assert {line.product_id for line in lines if line.mobile_line_type == "main"} == {MAIN_10GB}
+
+    in_shop = signup(
+        api, mobile_signup(person=owner(77777777), line=mobile_line(iccid=sim_iccid(52)))
+    )
+    live = in_shop["account_info"]["subscriptions"][0]["subscription_id"]
+    later = ops("terminate", str(live), "--org", slug, "--motive", "1", "--date", "2026-02-01")
+    assert "BAJA order" in ops("complete", later["work_order_id"], "--org", slug, code=1)
+    kept = ops("cancel", later["work_order_id"], "--org", slug)
+    assert kept["subscriptions"][0]["status"] == {"id": 3, "value": "ACTIVO"}

@@ -62,7 +62,11 @@ def test_terminate_now(api: ApiCaller, session: Session, clock: OrgTime) -> None
         "effective_date": "2026-03-01",
         "scheduled_operation_id": None,
         "computed_penalty_id": None,
+        "work_order_id": response.json()["work_order_id"],
     }
+    # Ended now: its BAJA work order is done at once.
+    order = work_order(session, response.json()["work_order_id"])
+    assert (order.type_id, order.status_id) == (2, 34)
     ended = line(session, subscription_id)
     assert (ended.status_id, ended.ended_at) == (7, clock.now)
     assert ended.details is not None
@@ -148,6 +152,8 @@ def test_terminate_at_a_date_and_the_job(api: ApiCaller, session: Session, clock
     assert pooled is not None
     assert pooled.status == NumberStatus.AVAILABLE
     assert run_deactivation(session, operation, due) is False  # exactly once
+    order = work_order(session, response.json()["work_order_id"])
+    assert (order.type_id, order.status_id) == (2, 34)  # its BAJA order: done by the job
 
 
 def test_job_of_a_withdrawn_termination_is_cancelled(api: ApiCaller, session: Session) -> None:
@@ -163,6 +169,7 @@ def test_job_of_a_withdrawn_termination_is_cancelled(api: ApiCaller, session: Se
     assert run_deactivation(session, operation, datetime(2026, 2, 2, tzinfo=UTC)) is False
     assert operation.status == "CANCELLED"
     assert line(session, info["subscription_id"]).status_id == 3
+    assert work_order(session, response.json()["work_order_id"]).status_id == 6
 
 
 def test_cancel_a_line_not_live_yet(api: ApiCaller, session: Session) -> None:

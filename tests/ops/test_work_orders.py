@@ -5,9 +5,10 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.models import ComputedPenalty
+from mascustomers.models import ComputedPenalty, WorkOrder
 from mascustomers.ops.endpoints import router
 from tests.bodies import mobile_signup
+from tests.catalogue_fixture import BUNDLE_BIG
 from tests.factories import ApiCaller
 from tests.penalties.support import (
     OrgTime,
@@ -80,6 +81,28 @@ def test_a_bad_optional_body_cancels_nothing(api: ApiCaller, session: Session, b
     assert (work_order(session, order).status_id, row_counts(session)) == before
     cancelled = api.post(f"/ops/work-orders/{order}/cancel", json={"reason": "cliente"})
     assert cancelled.status_code == 200, cancelled.text
+
+
+def test_cancel_of_a_migration_undoes_only_the_migration(api: ApiCaller, session: Session) -> None:
+    signup = convergent_with_device(api)
+    account_id = signup["account_info"]["account_id"]
+    body = {"account": {"account_id": account_id, "new_bundle_id": BUNDLE_BIG}}
+    assert api.post("/signups/migration", json=body).status_code == 200
+    migration = session.scalars(select(WorkOrder).where(WorkOrder.type_id == 4)).one()
+    before = api.get(f"/ops/work-orders/{signup['work_order_id']}").json()["subscriptions"]
+    response = api.post(
+        f"/ops/work-orders/{migration.work_order_id}/cancel", json={"reason": "error"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["status"]["value"] == "CANCELADA"
+    assert response.json()["history"][-1]["reason"] == "CANCEL: error (back office)"
+    # The same lines in the same statuses: none ended.
+    assert response.json()["subscriptions"] == before
+    assert all(s["status"]["value"] != "CANCELADO" for s in response.json()["subscriptions"])
+    assert session.scalars(select(ComputedPenalty)).all() == []
+    again = api.post(f"/ops/work-orders/{migration.work_order_id}/cancel")
+    assert again.status_code == 400
+    assert again.json()["code"] == "0089"
 
 
 def test_unknown_work_order(api: ApiCaller, session: Session) -> None:

@@ -19,6 +19,7 @@ from mascustomers.models import (
     SubscriptionTerminal,
     WorkOrderStatusChange,
 )
+from mascustomers.workorders.change_docs import render_effects, render_table
 from tests.bodies import mobile_signup
 from tests.factories import ApiCaller, make_key
 from tests.penalties.support import (
@@ -305,3 +306,11 @@ def test_required_fields(api: ApiCaller, missing: str) -> None:
     assert response.status_code == 400
     assert response.json()["code"] == "0001"
     assert missing in response.json()["detailMsg"]
+
+
+def test_the_change_table_is_in_the_openapi_description(api: ApiCaller) -> None:
+    document = api.client.get("/v2/openapi.json").json()
+    described = document["paths"][CHANGE_ORDER]["post"]["description"]
+    assert render_table() in described
+    assert render_effects() in described
+    assert "0089" in described

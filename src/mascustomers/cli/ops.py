@@ -110,13 +110,13 @@ def _change(work_order_id: str, org: str, actor: str, change: ChangeType, reason
 
 @app.command("complete")
 def complete(work_order_id: str, org: Org, reason: str = "instalado", actor: Actor = "cli") -> None:
-    """Complete a work order: fixed lines installed, the order COMPLETADA."""
+    """Complete a work order (change-order COMPLETE; docs/work-orders.md)."""
     _change(work_order_id, org, actor, ChangeType.COMPLETE, reason)
 
 
 @app.command("cancel")
 def cancel(work_order_id: str, org: Org, reason: str = "sin motivo", actor: Actor = "cli") -> None:
-    """Cancel a work order: lines not live yet cancelled, the admin cost charged."""
+    """Cancel a work order: undo its own change (change-order CANCEL; docs/work-orders.md)."""
     _change(work_order_id, org, actor, ChangeType.CANCEL, reason)
 
 

@@ -54,6 +54,8 @@ class WorkOrder(IdMixin, OrgScopedMixin, Base):
     status_id: Mapped[int] = mapped_column(Integer)
     scheduled_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     installation: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc, nullable=True)
+    # What the order changed and what it was before: what CANCEL restores (workorders.undo).
+    undo: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

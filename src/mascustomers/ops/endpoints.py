@@ -118,8 +118,9 @@ def _change(
 def complete_work_order(
     orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
 ) -> WorkOrderView:
-    """Provisioning done (change-order COMPLETE): fixed lines → INSTALADO, the TV follows, the
-    order → COMPLETADA. Not open (PENDIENTE CREAR OT, EN CURSO): 400 (0089).
+    """Provisioning done: change-order COMPLETE, by the same table (docs/work-orders.md). An
+    ALTA or AMPLIACION installs its fixed lines (the TV follows); the order → COMPLETADA.
+    Refused (not open, a BAJA, …): 400 (0089), nothing changed.
     """
     return _change(session, caller, workOrderId, ChangeType.COMPLETE, body or Note())
 
@@ -133,8 +134,11 @@ def complete_work_order(
 def cancel_work_order(
     orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
 ) -> WorkOrderView:
-    """Cancel the order (change-order CANCEL): lines not live yet → CANCELADO, inventory back
-    in stock, the org's ADMCOSTCANCELCOST charged. Not open: 400 (0089).
+    """Cancel the order: change-order CANCEL, by the same table (docs/work-orders.md). It
+    undoes that order's change only: an ALTA's or AMPLIACION's lines not live yet → CANCELADO
+    (inventory back in stock, ADMCOSTCANCELCOST charged); a migration, tariff change, SIM
+    change or device sale is restored; a BAJA on a date is withdrawn and the line stays live.
+    Refused (not open, or the lines changed since): 400 (0089), nothing changed.
     """
     return _change(session, caller, workOrderId, ChangeType.CANCEL, body or Note())
 

@@ -4,7 +4,9 @@
 claims the row with a guarded UPDATE (PENDING or leased RUNNING → DONE), so a second run — or
 a second scheduler instance — does nothing. A row not due yet is left alone. A line no longer
 PENDIENTE A DESACTIVAR (the termination was withdrawn, or the line ended otherwise) cancels
-the row instead. It flushes and never commits: the job's transaction does.
+the row instead. The termination's BAJA work order follows: COMPLETADA when the line ends,
+CANCELADA when the row is cancelled (if it is still open). It flushes and never commits: the
+job's transaction does.
 """
 
 from datetime import datetime
@@ -16,6 +18,7 @@ from mascustomers.ops import repository
 from mascustomers.ops.terminations import DEACTIVATION
 from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders import service as workorders_service
+from mascustomers.workorders.states import WorkOrderStatus
 
 SCHEDULER_ACTOR = "scheduler"
 
@@ -26,19 +29,39 @@ def run_deactivation(session: Session, operation: ScheduledOperation, now: datet
         raise ValueError(f"operation {operation.id} is a {operation.kind}, not {DEACTIVATION}")
     if operation.due_at > now:
         return False
-    if not repository.claim_operation(session, operation_id=operation.id, now=now):
-        return False
     assert operation.subscription_id is not None
+    # The line first, as every writer of it (a change order withdrawing this termination too).
     line = repository.lock_line(
         session, org_id=operation.org_id, subscription_id=operation.subscription_id
     )
+    if not repository.claim_operation(session, operation_id=operation.id, now=now):
+        return False
+    order_pk = operation.payload.get("work_order_id")
     if line is None or line.status_id != SubscriptionStatus.PENDIENTE_A_DESACTIVAR:
         operation.status = "CANCELLED"
         operation.last_error = "the line is no longer pending deactivation"
+        if isinstance(order_pk, int):
+            workorders_service.close_order(
+                session,
+                order_pk=order_pk,
+                target=WorkOrderStatus.CANCELADA,
+                reason=operation.last_error,
+                actor=SCHEDULER_ACTOR,
+                now=now,
+            )
         session.flush()
         return False
     workorders_service.end_line(session, line=line, actor=SCHEDULER_ACTOR, now=now)
     workorders_service.settle_account(
         session, org_id=line.org_id, account_id=line.account_id, now=now
     )
+    if isinstance(order_pk, int):
+        workorders_service.close_order(
+            session,
+            order_pk=order_pk,
+            target=WorkOrderStatus.COMPLETADA,
+            reason="DEACTIVATION: la linea pasa a BAJA",
+            actor=SCHEDULER_ACTOR,
+            now=now,
+        )
     return True

@@ -176,6 +176,9 @@ class TerminationResult(BaseModel):
     effective_date: date
     scheduled_operation_id: int | None
     computed_penalty_id: int | None
+    work_order_id: str | None = Field(
+        description="the BAJA work order (cancel it to keep a line terminated on a date live)"
+    )
 
     @classmethod
     def of(cls, result: Termination) -> "TerminationResult":
@@ -188,6 +191,7 @@ class TerminationResult(BaseModel):
             effective_date=result.effective_date,
             scheduled_operation_id=result.scheduled_operation_id,
             computed_penalty_id=result.computed_penalty_id,
+            work_order_id=result.work_order_id,
         )
 
 

@@ -11,6 +11,10 @@ risk is decided through the risk holds.
 ``with_penalties`` computes what ending the line owes on its effective day (the line's
 commitments; a fixed line's also its bundle's) and confirms it at once: it is charged on the
 next invoice. The motive is kept in the line's ``details["termination"]``.
+
+A termination opens a BAJA work order: COMPLETADA at once when the line ends now; PENDIENTE
+CREAR OT for one on a date, completed by its DEACTIVATION, or cancelled (change-order CANCEL)
+to keep the line live (``workorders.change_types``).
 """
 
 from dataclasses import dataclass
@@ -25,7 +29,7 @@ from mascustomers.catalog import master_data
 from mascustomers.catalog.errors import UnknownMasterData
 from mascustomers.catalog.master_data import IdValue, MasterDataList
 from mascustomers.errors import NotFound, ValidationFailed
-from mascustomers.models import ScheduledOperation, Subscription
+from mascustomers.models import ScheduledOperation, Subscription, WorkOrder
 from mascustomers.ops import repository
 from mascustomers.ops.errors import (
     MotiveNotApplicable,
@@ -36,6 +40,8 @@ from mascustomers.penalties import service as penalties_service
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders import service as workorders_service
+from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
+from mascustomers.workorders.undo import TerminationUndo
 
 DEACTIVATION = "DEACTIVATION"
 # Live lines, also while barred (SUSPENDIDO for unpaid invoices, BLOQUEADO for theft or loss).
@@ -65,6 +71,7 @@ class Termination:
     effective_date: date
     scheduled_operation_id: int | None
     computed_penalty_id: int | None
+    work_order_id: str | None
 
 
 def motive(motive_id: int) -> tuple[MotiveKind, IdValue]:
@@ -142,7 +149,7 @@ def terminate(
             "requested_by": caller.actor,
         },
     }
-    operation_id = None
+    operation_id = order = None
     if kind is MotiveKind.CANCELLATION:
         _cancel(session, caller=caller, line=line, motive=item)
     elif on is None:
@@ -150,10 +157,41 @@ def terminate(
         workorders_service.settle_account(
             session, org_id=caller.org_id, account_id=line.account_id, now=caller.now
         )
+        order = _baja_order(session, caller=caller, line=line, undo=None)
     else:
-        operation_id = _schedule(session, caller=caller, line=line, on=on, motive=item, tz=tz)
+        previous = line.status_id
+        operation = _schedule(session, caller=caller, line=line, on=on, motive=item, tz=tz)
+        operation_id = operation.id
+        undo = TerminationUndo(
+            previous_status_id=previous,
+            scheduled_operation_id=operation.id,
+            computed_penalty_id=penalty_id,
+        )
+        order = _baja_order(session, caller=caller, line=line, undo=undo)
+        # The job completes the order when it ends the line.
+        operation.payload = {**operation.payload, "work_order_id": order.id}
     session.flush()
-    return Termination(line, item, kind, effective, operation_id, penalty_id)
+    number = order.work_order_id if order is not None else None
+    return Termination(line, item, kind, effective, operation_id, penalty_id, number)
+
+
+def _baja_order(
+    session: Session, *, caller: Caller, line: Subscription, undo: TerminationUndo | None
+) -> WorkOrder:
+    """The BAJA work order: open while the line waits for its date, else done at once."""
+    return workorders_service.open_work_order(
+        session,
+        org_id=caller.org_id,
+        account_id=line.account_id,
+        sell_id=None,
+        type=WorkOrderType.BAJA,
+        status=WorkOrderStatus.COMPLETADA if undo is None else WorkOrderStatus.PENDIENTE_CREAR_OT,
+        subscription_ids=[line.id],
+        installation=None,
+        actor=caller.actor,
+        now=caller.now,
+        undo=undo,
+    )
 
 
 def _cancel(session: Session, *, caller: Caller, line: Subscription, motive: IdValue) -> None:
@@ -174,7 +212,7 @@ def _cancel(session: Session, *, caller: Caller, line: Subscription, motive: IdV
 
 def _schedule(
     session: Session, *, caller: Caller, line: Subscription, on: date, motive: IdValue, tz: str
-) -> int:
+) -> ScheduledOperation:
     subscriptions_service.move_status(
         session,
         subscription=line,
@@ -196,7 +234,7 @@ def _schedule(
     )
     session.add(operation)
     session.flush()
-    return operation.id
+    return operation
 
 
 def start_of_day(day: date, tz: str) -> datetime:

@@ -156,10 +156,14 @@ def close_commitments(
     *,
     subscription_ids: Collection[int] = (),
     account_bundle_ids: Collection[int] = (),
+    terminal_ids: Collection[int] = (),
     now: datetime,
 ) -> None:
-    """End the open commitments of these lines, and the bundle-level ones of these bundles."""
+    """End the open commitments of these lines, the bundle-level ones of these bundles and
+    those of these terminals."""
     conditions: list[ColumnElement[bool]] = []
+    if terminal_ids:
+        conditions.append(Commitment.subscription_terminal_id.in_(list(terminal_ids)))
     if subscription_ids:
         conditions.append(Commitment.subscription_id.in_(list(subscription_ids)))
     if account_bundle_ids:

@@ -381,6 +381,25 @@ def delete(
     return StoredPenalty(penalty=penalty, lines=lines)
 
 
+def withdrawal_refused(session: Session, *, org_id: int, computed_penalty_id: int) -> str | None:
+    """Why a confirmed penalty can no longer be withdrawn (a line is invoiced); None if it can."""
+    penalty = _penalty(session, org_id=org_id, penalty_id=computed_penalty_id)
+    if penalty.status != PenaltyStatus.CONFIRMED:
+        return None
+    lines = repository.lines_of(session, computed_penalty_id=penalty.id)
+    invoiced = [str(line.id) for line in lines if line.invoice_id is not None]
+    if invoiced:
+        return f"computed penalty {penalty.id}: lines {', '.join(invoiced)} are invoiced"
+    return None
+
+
+def withdraw(session: Session, *, org_id: int, computed_penalty_id: int, now: datetime) -> None:
+    """Delete the penalty if it is still confirmed (one deleted already stays as it is)."""
+    penalty = _penalty(session, org_id=org_id, penalty_id=computed_penalty_id)
+    if penalty.status == PenaltyStatus.CONFIRMED:
+        delete(session, org_id=org_id, computed_penalty_id=penalty.id, now=now)
+
+
 def _penalty(session: Session, *, org_id: int, penalty_id: int) -> ComputedPenalty:
     penalty = repository.get_computed_penalty(
         session, org_id=org_id, penalty_id=penalty_id, for_update=True
@@ -432,9 +451,15 @@ def close_commitments(
     *,
     subscription_ids: Sequence[int] = (),
     account_bundle_ids: Sequence[int] = (),
+    terminal_ids: Sequence[int] = (),
     now: datetime,
 ) -> None:
-    """End the commitments of ended lines (and of ended bundles): nothing more is owed."""
+    """End the commitments of ended lines (of ended bundles, of void terminal sales): nothing
+    more is owed."""
     repository.close_commitments(
-        session, subscription_ids=subscription_ids, account_bundle_ids=account_bundle_ids, now=now
+        session,
+        subscription_ids=subscription_ids,
+        account_bundle_ids=account_bundle_ids,
+        terminal_ids=terminal_ids,
+        now=now,
     )

@@ -21,6 +21,7 @@ from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.states import SubscriptionType
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
+from mascustomers.workorders.undo import MigrationUndo
 
 
 class MigrationNotAllowed(DomainError):
@@ -70,16 +71,19 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
     if assessment.decision != RiskDecision.APPROVED:
         # Held or rejected: nothing moves until a risk review approves the sell.
         return assessment.decision
-    target.account_bundle.ended_at = caller.now
+    old_bundle = target.account_bundle
+    old_bundle.ended_at = caller.now
     account_bundle = accounts_service.open_bundle(
         session,
         account=target.account,
         bundle_id=new_bundle.bundle_id,
-        territory_owner=target.account_bundle.territory_owner,
-        installation=target.account_bundle.installation,
-        status_id=target.account_bundle.status_id,
+        territory_owner=old_bundle.territory_owner,
+        installation=old_bundle.installation,
+        status_id=old_bundle.status_id,
         now=caller.now,
     )
+    # What each line had: cancelling the migration's work order puts it back.
+    products = {s.id: (s.product_id, plan[s.id]) for s in live}
     for subscription in live:
         subscription.account_bundle_id = account_bundle.id
         if plan[subscription.id] != subscription.product_id:
@@ -90,7 +94,7 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
                 reason="MIGRACION",
                 now=caller.now,
             )
-    accounts_service.add_contract(
+    contract = accounts_service.add_contract(
         session,
         account=target.account,
         signature_config="BUNDLE_MIGRATION",
@@ -110,6 +114,12 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
         installation=None,
         actor=caller.actor,
         now=caller.now,
+        undo=MigrationUndo(
+            from_account_bundle_id=old_bundle.id,
+            to_account_bundle_id=account_bundle.id,
+            products=products,
+            contract_id=contract.id,
+        ),
     )
     return assessment.decision
 

@@ -95,10 +95,12 @@ def require_shop_if_blocked(session: Session, *, line: Subscription, shop_id: st
     return blocked
 
 
-def lift_blocks(session: Session, *, line: Subscription, actor: str, now: datetime) -> None:
-    """End every block in force (the blocked SIM has just been replaced)."""
-    _close(repository.open_blocks(session, subscription_id=line.id), actor=actor, now=now)
+def lift_blocks(session: Session, *, line: Subscription, actor: str, now: datetime) -> list[int]:
+    """End every block in force (the blocked SIM has just been replaced); the rows' ids."""
+    lifted = list(repository.open_blocks(session, subscription_id=line.id))
+    _close(lifted, actor=actor, now=now)
     _follow_blocks(session, line=line, actor=actor, now=now)
+    return [row.id for row in lifted]
 
 
 def _follow_blocks(session: Session, *, line: Subscription, actor: str, now: datetime) -> None:

@@ -43,6 +43,7 @@ from mascustomers.subscriptions.operations import (
     require_changeable,
 )
 from mascustomers.workorders.states import WorkOrderType
+from mascustomers.workorders.undo import DeviceSaleUndo
 
 DEVICE = "DEVICE"
 
@@ -126,7 +127,7 @@ def _store(
         now=caller.now,
         today=caller.today,
     )
-    accounts_service.add_contract(
+    contract = accounts_service.add_contract(
         session,
         account=account,
         signature_config="TERMINAL",
@@ -143,6 +144,7 @@ def _store(
         sell=sell,
         type=WorkOrderType.VENTA_TERMINAL,
         held=held,
+        undo=DeviceSaleUndo(subscription_terminal_id=terminal.id, contract_id=contract.id),
     )
     return terminal.id
 

@@ -36,12 +36,13 @@ def apply_scheduled_product_change(
         raise ValueError(f"operation {operation.id} is a {operation.kind}, not {PRODUCT_CHANGE}")
     if operation.due_at > now:
         return False
-    if not repository.claim_operation(session, operation_id=operation.id, now=now):
-        return False
     assert operation.subscription_id is not None
-    line = repository.get_subscription(
+    # The line first, as every writer of it (a change order undoing this change too).
+    line = repository.lock_line(
         session, org_id=operation.org_id, subscription_id=operation.subscription_id
     )
+    if not repository.claim_operation(session, operation_id=operation.id, now=now):
+        return False
     if line is None or SubscriptionStatus(line.status_id).is_ended:
         operation.status = "CANCELLED"
         operation.last_error = "the line ended before the change was due"

@@ -30,6 +30,7 @@ from mascustomers.subscriptions.errors import (
 from mascustomers.subscriptions.states import SubscriptionStatus, SubscriptionType
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
+from mascustomers.workorders.undo import Undo
 
 
 def load_line(
@@ -149,8 +150,12 @@ def open_order(
     type: WorkOrderType,
     held: bool,
     scheduled_date: date | None = None,
+    undo: Undo | None = None,
 ) -> WorkOrder:
-    """The work order of one line's change (PENDIENTE RIESGO while the sell is held)."""
+    """The work order of one line's change (PENDIENTE RIESGO while the sell is held).
+
+    ``undo``: what the change did, so that cancelling the order can restore it.
+    """
     order = workorders_service.open_work_order(
         session,
         org_id=caller.org_id,
@@ -162,6 +167,7 @@ def open_order(
         installation=None,
         actor=caller.actor,
         now=caller.now,
+        undo=undo,
     )
     if scheduled_date is not None:
         order.scheduled_date = scheduled_date

@@ -45,9 +45,9 @@ from mascustomers.subscriptions.operations import (
 )
 from mascustomers.subscriptions.product_reads import PRODUCT_CHANGE, catalogue_product
 from mascustomers.subscriptions.schemas import ProductChange
-from mascustomers.subscriptions.services_switch import sync_services
 from mascustomers.subscriptions.states import SubscriptionType
 from mascustomers.workorders.states import WorkOrderType
+from mascustomers.workorders.undo import TariffUndo
 
 
 def change_product(
@@ -73,6 +73,14 @@ def change_product(
     if decision == RiskDecision.REJECTED:
         return decision
     held = decision != RiskDecision.APPROVED
+    undo = TariffUndo(
+        from_product_id=line.product_id,
+        to_product_id=body.product_id,
+        services={
+            row.service_id: row.active
+            for row in repository.services_of(session, subscription_id=line.id)
+        },
+    )
     order = open_order(
         session,
         caller=caller,
@@ -81,6 +89,7 @@ def change_product(
         type=WorkOrderType.CAMBIO_TARIFA,
         held=held,
         scheduled_date=body.scheduled_date,
+        undo=undo,
     )
     if held:
         return decision
@@ -90,7 +99,12 @@ def change_product(
             session, line=line, product_id=body.product_id, actor=caller.actor, now=caller.now
         )
     else:
-        _schedule(session, caller=caller, line=line, body=body, tz=tz, sell=sell, order=order)
+        operation = _schedule(
+            session, caller=caller, line=line, body=body, tz=tz, sell=sell, order=order
+        )
+        # Cancelling the order withdraws the operation while it is pending.
+        order.undo = undo.model_copy(update={"scheduled_operation_id": operation.id}).doc()
+        session.flush()
     return decision
 
 
@@ -120,23 +134,23 @@ def _schedule(
     tz: str,
     sell: Sell,
     order: WorkOrder,
-) -> None:
+) -> ScheduledOperation:
     assert body.scheduled_date is not None
-    session.add(
-        ScheduledOperation(
-            org_id=line.org_id,
-            kind=PRODUCT_CHANGE,
-            subscription_id=line.id,
-            account_id=line.account_id,
-            payload={"product_id": body.product_id, "sell_id": sell.id, "work_order_id": order.id},
-            due_at=start_of_day(body.scheduled_date, tz),
-            status="PENDING",
-            attempts=0,
-            created_at=caller.now,
-            requested_by=caller.actor,
-        )
+    operation = ScheduledOperation(
+        org_id=line.org_id,
+        kind=PRODUCT_CHANGE,
+        subscription_id=line.id,
+        account_id=line.account_id,
+        payload={"product_id": body.product_id, "sell_id": sell.id, "work_order_id": order.id},
+        due_at=start_of_day(body.scheduled_date, tz),
+        status="PENDING",
+        attempts=0,
+        created_at=caller.now,
+        requested_by=caller.actor,
     )
+    session.add(operation)
     session.flush()
+    return operation
 
 
 def _check_target(
@@ -227,9 +241,6 @@ def apply_change(
     reason: str = "CAMBIO_TARIFA",
 ) -> None:
     """Close the current tariff, open the new one, and align the line's services with it."""
-    subscriptions_service.change_product(
-        session, subscription=line, product_id=product_id, reason=reason, now=now
+    subscriptions_service.switch_product(
+        session, line=line, product_id=product_id, reason=reason, actor=actor, now=now
     )
-    target = catalogue_product(session, org_id=line.org_id, product_id=product_id)
-    if target is not None:
-        sync_services(session, line=line, service_ids=target.service_ids, actor=actor, now=now)

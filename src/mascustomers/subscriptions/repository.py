@@ -1,6 +1,6 @@
 """All SQL about subscriptions and their histories."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select, update
@@ -174,6 +174,22 @@ def open_blocks(session: Session, *, subscription_id: int) -> Sequence[Subscript
             SubscriptionBlock.end_at.is_(None),
         )
         .order_by(SubscriptionBlock.block_id)
+    ).all()
+
+
+def blocks(
+    session: Session, *, subscription_id: int, ids: Collection[int]
+) -> Sequence[SubscriptionBlock]:
+    """These block rows of the line (open or not)."""
+    if not ids:
+        return []
+    return session.scalars(
+        select(SubscriptionBlock)
+        .where(
+            SubscriptionBlock.subscription_id == subscription_id,
+            SubscriptionBlock.id.in_(list(ids)),
+        )
+        .order_by(SubscriptionBlock.id)
     ).all()
 
 

@@ -1,6 +1,11 @@
-"""Subscription lifecycle: creating lines, moving status (with history), changing product."""
+"""Subscription lifecycle: creating lines, moving status (with history), changing product.
+
+Also what cancelling a work order does to a line it changed: ``switch_product`` back,
+``restore_sim`` and ``restore_blocks`` (called by ``workorders.effects``).
+"""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -8,19 +13,24 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog import master_data
+from mascustomers.catalog import inventory_service, master_data
+from mascustomers.catalog import service as catalog_service
+from mascustomers.catalog.errors import ProductNotSellable
+from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.catalog.master_data import MasterDataList
 from mascustomers.db.row_buffer import RowBuffer
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.models import (
     Recharge,
     Subscription,
+    SubscriptionBlock,
     SubscriptionProduct,
     SubscriptionService,
     SubscriptionStatusChange,
 )
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.errors import NotPrepaid
+from mascustomers.subscriptions.line_services import set_service, sync_services
 from mascustomers.subscriptions.states import (
     Origin,
     SubscriptionStatus,
@@ -175,6 +185,90 @@ def change_product(
         )
     )
     subscription.product_id = product_id
+    session.flush()
+
+
+def switch_product(
+    session: Session, *, line: Subscription, product_id: int, reason: str, actor: str, now: datetime
+) -> None:
+    """``change_product`` and align the line's services with the new product's."""
+    change_product(session, subscription=line, product_id=product_id, reason=reason, now=now)
+    try:
+        target = catalog_service.product(
+            session, org_id=line.org_id, product_id=product_id, field=""
+        )
+    except ProductNotSellable:
+        return  # no longer in the catalogue: the services stay as they are
+    sync_services(session, line=line, service_ids=target.service_ids, actor=actor, now=now)
+
+
+def restore_services(
+    session: Session, *, line: Subscription, active: dict[int, bool], actor: str, now: datetime
+) -> None:
+    """Switch the line's services back to ``active`` (service id → on), with history."""
+    for row in repository.services_of(session, subscription_id=line.id):
+        wanted = active.get(row.service_id)
+        if wanted is not None and row.active != wanted:
+            set_service(session, line=line, row=row, active=wanted, actor=actor, now=now)
+
+
+def restore_sim(
+    session: Session, *, line: Subscription, old_iccid: str, new_iccid: str, now: datetime
+) -> bool:
+    """Put the line back on ``old_iccid`` and ``new_iccid`` back in stock.
+
+    False (nothing written) when the line no longer has ``new_iccid`` or the old card is gone.
+    """
+    old = inventory_service.get_sim(session, org_id=line.org_id, iccid=old_iccid)
+    if old is None or old.subscription_id not in (None, line.id):
+        return False
+    if not repository.swap_sim(
+        session, subscription_id=line.id, old_iccid=new_iccid, iccid=old_iccid, imsi=old.imsi
+    ):
+        return False
+    # Unbind the new card first: a card is bound to one line at most, and a line to one card.
+    inventory_service.set_sim_status(
+        session, org_id=line.org_id, iccid=new_iccid, status=SimStatus.DISPONIBLE, now=now
+    )
+    inventory_service.bind_sim(
+        session, org_id=line.org_id, iccid=old_iccid, subscription_id=line.id
+    )
+    awaiting_activation = line.status_id == SubscriptionStatus.PENDIENTE_ALTA
+    inventory_service.set_sim_status(
+        session,
+        org_id=line.org_id,
+        iccid=old_iccid,
+        status=SimStatus.RESERVADA if awaiting_activation else SimStatus.ACTIVA,
+        now=now,
+    )
+    session.flush()
+    return True
+
+
+def restore_blocks(
+    session: Session, *, line: Subscription, block_ids: Sequence[int], actor: str, now: datetime
+) -> None:
+    """Blocks that were lifted (rows ``block_ids``) are in force again: new rows, BLOQUEADO."""
+    lifted = repository.blocks(session, subscription_id=line.id, ids=block_ids)
+    in_force = {row.block_id for row in repository.open_blocks(session, subscription_id=line.id)}
+    for row in lifted:
+        if row.block_id in in_force:
+            continue
+        in_force.add(row.block_id)
+        session.add(
+            SubscriptionBlock(
+                subscription_id=line.id,
+                block_id=row.block_id,
+                reason=row.reason,
+                start_at=now,
+                end_at=None,
+                modified_by=actor,
+            )
+        )
+    if in_force and line.status_id == SubscriptionStatus.ACTIVO:
+        move_status(
+            session, subscription=line, target=SubscriptionStatus.BLOQUEADO, actor=actor, now=now
+        )
     session.flush()
 
 

@@ -7,18 +7,15 @@ Every change is a ``subscription_service_change`` row (who, when). A product cha
 the services with the new product: new ones are added active, missing ones switched off.
 """
 
-from collections.abc import Iterable
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.clock import format_timestamp
-from mascustomers.models import Subscription, SubscriptionService, SubscriptionServiceChange
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.errors import ServiceNotChangeable
+from mascustomers.subscriptions.line_services import set_service
 from mascustomers.subscriptions.operations import load_line, require_changeable
 from mascustomers.subscriptions.schemas import ServiceItem, SubscriptionServices
 
@@ -64,47 +61,4 @@ def switch_service(
             service_id=service_id,
         )
     if row.active != active:
-        _set(session, line=line, row=row, active=active, actor=caller.actor, now=caller.now)
-
-
-def sync_services(
-    session: Session, *, line: Subscription, service_ids: Iterable[int], actor: str, now: datetime
-) -> None:
-    """Give the line the services of its (new) product."""
-    wanted = set(service_ids)
-    present = {
-        row.service_id: row for row in repository.services_of(session, subscription_id=line.id)
-    }
-    for service_id in sorted(wanted - set(present)):
-        row = SubscriptionService(
-            subscription_id=line.id, service_id=service_id, active=False, modified_at=now
-        )
-        session.add(row)
-        _set(session, line=line, row=row, active=True, actor=actor, now=now)
-    for service_id, row in present.items():
-        if service_id not in wanted and row.active:
-            _set(session, line=line, row=row, active=False, actor=actor, now=now)
-    session.flush()
-
-
-def _set(
-    session: Session,
-    *,
-    line: Subscription,
-    row: SubscriptionService,
-    active: bool,
-    actor: str,
-    now: datetime,
-) -> None:
-    row.active = active
-    row.modified_at = now
-    session.add(
-        SubscriptionServiceChange(
-            subscription_id=line.id,
-            service_id=row.service_id,
-            active=active,
-            changed_at=now,
-            modified_by=actor,
-        )
-    )
-    session.flush()
+        set_service(session, line=line, row=row, active=active, actor=caller.actor, now=caller.now)

@@ -57,6 +57,7 @@ from mascustomers.subscriptions.operations import (
 from mascustomers.subscriptions.schemas import SimReplacement
 from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders.states import WorkOrderType
+from mascustomers.workorders.undo import SimUndo
 
 SIM_REPLACEMENT = "SIM_REPLACEMENT"
 
@@ -91,8 +92,7 @@ def replace_sim(
     if sim is None:
         return decision
     held = decision != RiskDecision.APPROVED
-    if not held:
-        _swap(session, caller=caller, line=line, account=account, sim=sim)
+    undo = None if held else _swap(session, caller=caller, line=line, account=account, sim=sim)
     open_order(
         session,
         caller=caller,
@@ -100,6 +100,7 @@ def replace_sim(
         sell=sell,
         type=WorkOrderType.CAMBIO_SIM,
         held=held,
+        undo=undo,
     )
     return decision
 
@@ -120,7 +121,7 @@ def _check(session: Session, *, caller: Caller, line: Subscription, body: SimRep
 
 def _swap(
     session: Session, *, caller: Caller, line: Subscription, account: Account, sim: SimCard
-) -> None:
+) -> SimUndo:
     """Point the line at the new SIM, retire the old one, lift blocks, store the contract."""
     old_iccid = line.iccid
     if not repository.swap_sim(
@@ -148,8 +149,8 @@ def _swap(
         status=SimStatus.RESERVADA if awaiting_activation else SimStatus.ACTIVA,
         now=caller.now,
     )
-    lift_blocks(session, line=line, actor=caller.actor, now=caller.now)
-    accounts_service.add_contract(
+    lifted = lift_blocks(session, line=line, actor=caller.actor, now=caller.now)
+    contract = accounts_service.add_contract(
         session,
         account=account,
         signature_config=SIM_REPLACEMENT,
@@ -158,4 +159,7 @@ def _swap(
         subscription_id=line.id,
         iccid=sim.iccid,
         now=caller.now,
+    )
+    return SimUndo(
+        old_iccid=old_iccid, new_iccid=sim.iccid, lifted_block_ids=lifted, contract_id=contract.id
     )

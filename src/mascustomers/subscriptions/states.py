@@ -28,7 +28,8 @@ TRANSITIONS: dict[SubscriptionStatus, frozenset[SubscriptionStatus]] = {
     S.SUSPENDIDO: frozenset({S.ACTIVO, S.PENDIENTE_A_DESACTIVAR, S.BAJA}),
     S.BLOQUEADO: frozenset({S.ACTIVO, S.PENDIENTE_A_DESACTIVAR, S.BAJA}),
     S.INSTALADO: frozenset({S.PENDIENTE_A_DESACTIVAR, S.BAJA}),
-    S.PENDIENTE_A_DESACTIVAR: frozenset({S.BAJA, S.ACTIVO, S.INSTALADO}),
+    # Back to where it was when a scheduled termination is withdrawn.
+    S.PENDIENTE_A_DESACTIVAR: frozenset({S.BAJA, S.ACTIVO, S.INSTALADO, S.SUSPENDIDO, S.BLOQUEADO}),
     S.CANCELADO: frozenset(),
     S.BAJA: frozenset(),
 }

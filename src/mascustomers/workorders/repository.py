@@ -1,6 +1,7 @@
 """All SQL about work orders, the lines they provision and what hangs off those lines."""
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -8,6 +9,9 @@ from sqlalchemy.orm import Session
 
 from mascustomers.models import (
     AccountBundle,
+    Contract,
+    ScheduledOperation,
+    Sell,
     Subscription,
     SubscriptionTerminal,
     WorkOrder,
@@ -29,8 +33,22 @@ def get_by_number(
         WorkOrder.org_id == org_id, WorkOrder.work_order_id == work_order_id
     )
     if for_update:
-        query = _for_update(session, query)
+        # Locked: read it again as it is now, even if this session loaded it before.
+        query = _for_update(session, query).execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
+
+
+def lock_lines(session: Session, *, work_order_pk: int) -> None:
+    """Row-lock the order's lines (PostgreSQL), in id order like every writer of one line."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        select(Subscription.id)
+        .join(WorkOrderSubscription, WorkOrderSubscription.subscription_id == Subscription.id)
+        .where(WorkOrderSubscription.work_order_id == work_order_pk)
+        .order_by(Subscription.id)
+        .with_for_update(of=Subscription)
+    )
 
 
 def orders_of_sell(session: Session, *, sell_id: int) -> Sequence[WorkOrder]:
@@ -90,3 +108,40 @@ def orders_containing(
         .where(WorkOrder.id.in_(provisioning), WorkOrder.status_id.in_(list(status_ids)))
         .order_by(WorkOrder.id)
     ).all()
+
+
+def get_order(session: Session, *, work_order_pk: int) -> WorkOrder | None:
+    return session.get(WorkOrder, work_order_pk)
+
+
+def get_sell(session: Session, *, sell_id: int) -> Sell | None:
+    return session.get(Sell, sell_id)
+
+
+def get_contract(session: Session, *, contract_pk: int) -> Contract | None:
+    return session.get(Contract, contract_pk)
+
+
+def get_terminal(session: Session, *, terminal_id: int) -> SubscriptionTerminal | None:
+    return session.get(SubscriptionTerminal, terminal_id)
+
+
+def get_operation(session: Session, *, operation_id: int) -> ScheduledOperation | None:
+    return session.get(ScheduledOperation, operation_id)
+
+
+def withdraw_operation(session: Session, *, operation_id: int, reason: str, now: datetime) -> bool:
+    """PENDING or RUNNING (leased) → CANCELLED in one guarded UPDATE; False if it ran already.
+
+    The scheduler claims a row with the same guard, so exactly one of the two wins.
+    """
+    result = session.execute(
+        update(ScheduledOperation)
+        .where(
+            ScheduledOperation.id == operation_id,
+            ScheduledOperation.status.in_(("PENDING", "RUNNING")),
+        )
+        .values(status="CANCELLED", done_at=now, lease_until=None, last_error=reason)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,12 +1,13 @@
-"""Work orders: opened by every selling operation, changed by change orders, with history."""
+"""Work orders: opened by every selling operation, changed by change orders, with history.
 
-import json
+What each change does to each type of order is the table in ``change_types``; ``effects``
+writes it.
+"""
+
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from mascustomers.db.loaded_rows import insert_loaded
@@ -20,22 +21,14 @@ from mascustomers.models import (
     WorkOrderStatusChange,
     WorkOrderSubscription,
 )
-from mascustomers.penalties import service as penalties_service
-from mascustomers.workorders import lines, repository
-from mascustomers.workorders.change_types import ChangeType, is_allowed, parse_change_type
-from mascustomers.workorders.errors import (
-    ChangeNotAllowed,
-    ChangeParametersInvalid,
-    ChangeTypeUnknown,
-)
-from mascustomers.workorders.schemas import (
-    ChangeOrderCreate,
-    ChangeOrderResult,
-    ErrorVO,
-    InstallationAddress,
-    InstallationContact,
-)
+from mascustomers.workorders import effects, lines, repository
+from mascustomers.workorders.change_types import decide
+from mascustomers.workorders.effects import Applied
+from mascustomers.workorders.errors import ChangeNotAllowed
+from mascustomers.workorders.parameters import Change, parse_change
+from mascustomers.workorders.schemas import ChangeOrderCreate, ChangeOrderResult, ErrorVO
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
+from mascustomers.workorders.undo import Undo
 
 
 def open_work_order(
@@ -53,11 +46,13 @@ def open_work_order(
     rows: RowBuffer | None = None,
     reserved_id: int | None = None,
     number: int | None = None,
+    undo: Undo | None = None,
 ) -> WorkOrder:
     """A numbered work order; its first status and its lines go to ``rows`` if given.
 
     With a ``reserved_id`` (``db.ids``) it is written without a flush. ``number``: the
-    ``work_order`` counter's value when the caller advanced it already.
+    ``work_order`` counter's value when the caller advanced it already. ``undo``: what the
+    order changed, for CANCEL (``workorders.undo``).
     """
     if number is None:
         number = next_value(session, org_id=org_id, name="work_order")
@@ -69,6 +64,7 @@ def open_work_order(
         type_id=type,
         status_id=status,
         installation=installation,
+        undo=undo.doc() if undo is not None else None,
         created_at=now,
     )
     if reserved_id is None:
@@ -102,17 +98,24 @@ def move_status(
     reason: str | None,
     now: datetime,
 ) -> None:
-    order.status_id = target
-    session.add(
-        WorkOrderStatusChange(
-            work_order_id=order.id,
-            status_id=target,
-            changed_at=now,
-            modified_by=actor,
-            reason=reason,
-        )
-    )
-    session.flush()
+    """The order's status and its history row (who, when, why)."""
+    effects.move_status(session, order=order, target=target, actor=actor, reason=reason, now=now)
+
+
+def close_order(
+    session: Session,
+    *,
+    order_pk: int,
+    target: WorkOrderStatus,
+    reason: str,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Move an order that is not final yet to ``target`` (a job finishing what it provisions)."""
+    order = repository.get_order(session, work_order_pk=order_pk)
+    if order is None or WorkOrderStatus(order.status_id).is_final:
+        return
+    move_status(session, order=order, target=target, actor=actor, reason=reason[:200], now=now)
 
 
 def find(session: Session, *, org_id: int, work_order_id: str, lock: bool = False) -> WorkOrder:
@@ -137,117 +140,22 @@ def history(session: Session, *, order: WorkOrder) -> Sequence[WorkOrderStatusCh
     return repository.status_history(session, work_order_pk=order.id)
 
 
-@dataclass(frozen=True)
-class Change:
-    """A change order, parsed: what to do and its parameters as values."""
-
-    type: ChangeType
-    note: str
-    new_date: date | None = None
-    installation: dict[str, Any] | None = None
-
-
-def parse_change(*, change_type: str, parameters: str | None, note: str, today: date) -> Change:
-    """Check the change type and its parameters (400 on anything malformed)."""
-    change = parse_change_type(change_type)
-    if change is None:
-        known = ", ".join(c.value for c in ChangeType)
-        raise ChangeTypeUnknown(f"changetype: {change_type!r} is not one of {known}")
-    if change is ChangeType.RESCHEDULE:
-        return Change(change, note, new_date=_future_date(parameters, today))
-    if change is ChangeType.CHANGE_CONTACT:
-        contact = _parameters_as(InstallationContact, parameters)
-        return Change(change, note, installation={"contact": contact})
-    if change is ChangeType.CHANGE_ADDRESS:
-        address = _parameters_as(InstallationAddress, parameters)
-        return Change(change, note, installation={"address": address})
-    return Change(change, note)
-
-
-def _future_date(parameters: str | None, today: date) -> date:
-    try:
-        new_date = date.fromisoformat((parameters or "").strip())
-    except ValueError as error:
-        raise ChangeParametersInvalid(
-            f"parameters: {parameters!r} is not a date YYYY-MM-DD"
-        ) from error
-    if new_date <= today:
-        raise ChangeParametersInvalid(
-            f"parameters: the new date {new_date.isoformat()} must be after today "
-            f"({today.isoformat()})"
-        )
-    return new_date
-
-
-def _parameters_as(model: type[BaseModel], parameters: str | None) -> dict[str, Any]:
-    try:
-        value = json.loads(parameters or "")
-    except ValueError as error:
-        raise ChangeParametersInvalid("parameters: not valid JSON text") from error
-    if not isinstance(value, dict):
-        raise ChangeParametersInvalid("parameters: must be the JSON text of an object")
-    try:
-        parsed = model.model_validate(value)
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'parameters'}: {e['msg']}"
-            for e in error.errors()
-        )
-        raise ChangeParametersInvalid(f"parameters: {problems}") from error
-    return parsed.model_dump(mode="json", exclude_none=True)
-
-
 def apply_change(
     session: Session, *, order: WorkOrder, change: Change, actor: str, now: datetime
 ) -> None:
-    """Apply a parsed change; ``ChangeNotAllowed`` (before any write) if the status forbids it."""
-    status = WorkOrderStatus(order.status_id)
-    if not is_allowed(change.type, status):
-        raise ChangeNotAllowed(
-            f"work order {order.work_order_id} is {status.label}: "
-            f"{change.type.value} is not allowed"
-        )
+    """Apply a parsed change as ``change_types.EFFECTS`` says for the order's type and status.
+
+    ``ChangeNotAllowed`` when the table or the lines refuse it.
+    """
+    effect = decide(
+        order=order.work_order_id,
+        kind=WorkOrderType(order.type_id),
+        status=WorkOrderStatus(order.status_id),
+        change=change.type,
+    )
     reason = f"{change.type.value}: {change.note}"[:200]
-    if change.type is ChangeType.CANCEL:
-        _cancel(session, order=order, reason=reason, actor=actor, now=now)
-        return
-    if change.type is ChangeType.COMPLETE:
-        lines.install_lines(session, lines=lines_of(session, order=order), actor=actor, now=now)
-        move_status(
-            session,
-            order=order,
-            target=WorkOrderStatus.COMPLETADA,
-            actor=actor,
-            reason=reason,
-            now=now,
-        )
-        return
-    if change.new_date is not None:
-        order.scheduled_date = change.new_date
-    if change.installation is not None:
-        order.installation = {**(order.installation or {}), **change.installation}
-    # Not a status move, but kept in the same history with who, when and what.
-    move_status(session, order=order, target=status, actor=actor, reason=reason, now=now)
-
-
-def _cancel(session: Session, *, order: WorkOrder, reason: str, actor: str, now: datetime) -> None:
-    cancelled = lines.cancel_lines(
-        session, lines=lines_of(session, order=order), actor=actor, now=now
-    )
-    move_status(
-        session, order=order, target=WorkOrderStatus.CANCELADA, actor=actor, reason=reason, now=now
-    )
-    if order.account_id is None:
-        return
-    if cancelled:
-        penalties_service.charge_order_cancellation(
-            session,
-            org_id=order.org_id,
-            account_id=order.account_id,
-            order_reference=order.work_order_id,
-            now=now,
-        )
-    lines.settle_account(session, org_id=order.org_id, account_id=order.account_id, now=now)
+    applied = Applied(order=order, change=change, reason=reason, actor=actor, now=now)
+    effects.apply(session, effect=effect, applied=applied)
 
 
 def change_work_order(
@@ -262,10 +170,19 @@ def change_work_order(
     now: datetime,
     today: date,
 ) -> WorkOrder:
-    """Find, check and apply one change; ``ChangeNotAllowed`` when the status forbids it."""
+    """Find, check and apply one change; ``ChangeNotAllowed`` when the table or lines refuse it.
+
+    Locks the order's lines before the order: writers of a line (product changes,
+    terminations, the scheduled jobs) lock the line first too, so they queue up instead of
+    deadlocking with an undo.
+    """
     change = parse_change(change_type=change_type, parameters=parameters, note=note, today=today)
+    found = find(session, org_id=org_id, work_order_id=work_order_id)
+    repository.lock_lines(session, work_order_pk=found.id)
     order = find(session, org_id=org_id, work_order_id=work_order_id, lock=True)
-    apply_change(session, order=order, change=change, actor=actor, now=now)
+    # A refusal found half-way leaves nothing behind, even where it is answered as a 200.
+    with session.begin_nested():
+        apply_change(session, order=order, change=change, actor=actor, now=now)
     return order
 
 
