@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import master_data
 from mascustomers.catalog.errors import UnknownMasterData
-from mascustomers.catalog.master_data import IdValue, MasterDataList
+from mascustomers.catalog.master_data import MasterDataItem, MasterDataList
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.models import ScheduledOperation, Subscription
 from mascustomers.ops import repository
@@ -60,14 +60,14 @@ class MotiveKind(StrEnum):
 @dataclass(frozen=True)
 class Termination:
     line: Subscription
-    motive: IdValue
+    motive: MasterDataItem
     kind: MotiveKind
     effective_date: date
     scheduled_operation_id: int | None
     computed_penalty_id: int | None
 
 
-def motive(motive_id: int) -> tuple[MotiveKind, IdValue]:
+def motive(motive_id: int) -> tuple[MotiveKind, MasterDataItem]:
     """The master-data motive with this id and whether it terminates or cancels."""
     for kind, source in (
         (MotiveKind.TERMINATION, MasterDataList.TERMINATION_MOTIVES),
@@ -156,7 +156,9 @@ def terminate(
     return Termination(line, item, kind, effective, operation_id, penalty_id)
 
 
-def _cancel(session: Session, *, caller: Caller, line: Subscription, motive: IdValue) -> None:
+def _cancel(
+    session: Session, *, caller: Caller, line: Subscription, motive: MasterDataItem
+) -> None:
     workorders_service.cancel_lines(
         session, lines_to_cancel=[line], actor=caller.actor, now=caller.now
     )
@@ -173,7 +175,13 @@ def _cancel(session: Session, *, caller: Caller, line: Subscription, motive: IdV
 
 
 def _schedule(
-    session: Session, *, caller: Caller, line: Subscription, on: date, motive: IdValue, tz: str
+    session: Session,
+    *,
+    caller: Caller,
+    line: Subscription,
+    on: date,
+    motive: MasterDataItem,
+    tz: str,
 ) -> int:
     subscriptions_service.move_status(
         session,
