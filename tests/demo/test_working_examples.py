@@ -1,0 +1,111 @@
+"""Every operation's working example, as the served document shows it, works on a fresh demo.
+
+The demo database is made by ``mascustomers demo``, the command ``make run`` runs; the
+examples are read from ``/v2/openapi.json`` and sent as they are, reads first, then the
+writes in ``WRITE_ORDER``: each must answer its documented success.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from mascustomers.api.app import create_app
+from mascustomers.cli.main import app as cli
+from mascustomers.settings import Settings
+from tests.databases import fresh_database_url
+from tests.demo.working_examples import WORKS, calls, in_order, run
+
+
+@pytest.fixture
+def demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker_id: str
+) -> Iterator[tuple[TestClient, str]]:
+    url = fresh_database_url(f"demo_{worker_id}", tmp_path)
+    monkeypatch.setenv("MASCUSTOMERS_DATABASE_URL", url)
+    made = CliRunner().invoke(cli, ["demo"])
+    assert made.exit_code == 0, made.output
+    key = next(line.split(": ")[1] for line in made.output.splitlines() if "API key" in line)
+    app = create_app(Settings(database_url=url, log_level="WARNING"))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client, key
+    app.state.engine.dispose()
+
+
+def _document(client: TestClient) -> dict[str, Any]:
+    response = client.get("/v2/openapi.json")
+    assert response.status_code == 200
+    return dict(response.json())
+
+
+def test_every_operation_has_a_working_example_next_to_the_reference(
+    demo: tuple[TestClient, str],
+) -> None:
+    client, _ = demo
+    document = _document(client)
+    found = calls(document)
+    assert len(found) >= 66
+    missing = [f"{c.method} {c.path}" for c in found if c.summary is None]
+    assert missing == []
+    for call in found:
+        unfilled = [p for p in ("{", "}") if p in call.url]
+        assert unfilled == [], f"{call.method} {call.path}: a path parameter has no example"
+    signup = document["paths"]["/v2/orgs/{orgId}/signups"]["post"]
+    examples = signup["requestBody"]["content"]["application/json"]["examples"]
+    # The working one first (Swagger UI's "Try it out" starts from it), the reference's kept.
+    assert list(examples) == [WORKS, "reference"]
+    assert examples["reference"]["value"]["sales_info"]["dealer_id"] == "string"
+    org = signup["parameters"][0]
+    assert org["name"] == "orgId"
+    assert org["examples"][WORKS]["value"] == "telco"
+
+
+def test_every_working_example_works_on_a_fresh_demo(demo: tuple[TestClient, str]) -> None:
+    client, key = demo
+    failures = {}
+    for call in in_order(calls(_document(client))):
+        response = run(client, key, call)
+        if response.status_code != call.expected:
+            failures[f"{call.method} {call.url}"] = (response.status_code, response.text[:300])
+    assert failures == {}
+
+
+def test_examples_follow_the_data(demo: tuple[TestClient, str]) -> None:
+    """Used up, an example goes (or moves on): the document never names what cannot work."""
+    client, key = demo
+    before = {c.key: c for c in calls(_document(client))}
+    for key_ in [
+        ("PATCH", "/v2/orgs/{orgId}/signups/activate-sim"),
+        ("POST", "/v2/orgs/{orgId}/signups"),
+    ]:
+        assert run(client, key, before[key_]).status_code == 200
+    after = {c.key: c for c in calls(_document(client))}
+    assert after[("PATCH", "/v2/orgs/{orgId}/signups/activate-sim")].summary is None
+    signed, again = (
+        before[("POST", "/v2/orgs/{orgId}/signups")],
+        after[("POST", "/v2/orgs/{orgId}/signups")],
+    )
+    owner = signed.body["clients"]["attributes"][0]["document_value"]
+    assert again.body["clients"]["attributes"][0]["document_value"] != owner
+    assert run(client, key, again).status_code == 200
+
+
+def test_no_working_examples_without_the_demo_org(client: TestClient) -> None:
+    document = client.get("/v2/openapi.json").json()
+    assert not any("x-working-example" in e for i in document["paths"].values() for e in i.values())
+    signup = document["paths"]["/v2/orgs/{orgId}/signups"]["post"]
+    assert "example" in signup["requestBody"]["content"]["application/json"]
+
+
+def test_a_telco_org_without_the_demo_data_still_gets_its_document(
+    client: TestClient, org_slug: str
+) -> None:
+    """No catalogue, no customers: only the examples that need neither."""
+    response = client.get("/v2/openapi.json")
+    assert response.status_code == 200, response.text
+    found = {c.key: c for c in calls(response.json())}
+    assert found[("GET", "/v2/orgs/{orgId}/signups/master-data")].summary is not None
+    assert found[("POST", "/v2/orgs/{orgId}/signups")].summary is None
