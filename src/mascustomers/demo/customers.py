@@ -59,7 +59,7 @@ def _owner(
         "birthdate": "1985-03-14",
         "email": email,
         "phone": phone,
-        "nationality_id": 1,
+        "nationality_id": 724,
         "language_id": 1,
         "address": address,
     }
