@@ -18,10 +18,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.bodies import mobile_line, mobile_signup, owner
-from tests.catalogue_fixture import sim_iccid
-from tests.factories import ApiCaller
-
 PACKAGE = "mascustomers_generated_client"
 # The invoice PDF is bytes to a client: the generator only knows that as octet-stream.
 GENERATOR_CONFIG = "content_type_overrides:\n  application/pdf: application/octet-stream\n"
@@ -68,8 +64,14 @@ def generate(document: dict[str, Any], into: Path) -> subprocess.CompletedProces
 
 
 @pytest.fixture
-def generated(client: TestClient, tmp_path: Path) -> Iterator[ModuleType]:
-    result = generate(client.get("/v2/openapi.json").json(), tmp_path)
+def demo_document(demo: tuple[TestClient, str]) -> dict[str, Any]:
+    """The document ``make run`` serves: working examples and all."""
+    return dict(demo[0].get("/v2/openapi.json").json())
+
+
+@pytest.fixture
+def generated(demo_document: dict[str, Any], tmp_path: Path) -> Iterator[ModuleType]:
+    result = generate(demo_document, tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     # Anything beyond "Generating <path>" is a warning: a dropped schema or operation.
@@ -87,32 +89,37 @@ def _module(name: str) -> Any:
     return importlib.import_module(f"{PACKAGE}.{name}")
 
 
-@pytest.mark.usefixtures("catalogue")
 def test_a_generated_client_signs_up_and_reads_the_line(
-    generated: ModuleType, api: ApiCaller
+    generated: ModuleType, demo: tuple[TestClient, str], demo_document: dict[str, Any]
 ) -> None:
-    api.client.headers["x-api-key"] = api.key
+    test_client, key = demo
+    test_client.headers["x-api-key"] = key
     client = generated.Client(base_url="http://testserver")
-    client.set_httpx_client(api.client)
+    client.set_httpx_client(test_client)
     models = _module("models")
-    body = mobile_signup(person=owner(71234567), line=mobile_line(iccid=sim_iccid(50)))
+    media = demo_document["paths"]["/v2/orgs/{orgId}/signups"]["post"]["requestBody"]["content"]
+    body = media["application/json"]["examples"]["works"]["value"]
 
     signed = _module("api.signups.post_signups").sync_detailed(
-        org_id=api.org, client=client, body=models.SignupCreate.from_dict(body)
+        org_id="telco", client=client, body=models.SignupCreate.from_dict(body)
     )
 
     assert signed.status_code == 200, signed.content
     result = signed.parsed
     assert isinstance(result, models.SignupResult)
     line = result.account_info.subscriptions[0]
+    assert line.msisdn == body["products"]["mobile_line"]["msisdn"]
     read = _module("api.subscriptions.get_subscriptions_subscription_id").sync(
-        org_id=api.org, subscription_id=line.subscription_id, client=client
+        org_id="telco", subscription_id=line.subscription_id, client=client
     )
     assert isinstance(read, models.SubscriptionDetail)
     assert read.id == line.subscription_id
-    assert read.iccid == sim_iccid(50)
+    assert read.iccid == body["products"]["mobile_line"]["iccid"]
     products = _module("api.products.get_subscriptions_subscription_id_products").sync(
-        org_id=api.org, subscription_id=line.subscription_id, client=client
+        org_id="telco", subscription_id=line.subscription_id, client=client
     )
     assert isinstance(products, models.SubscriptionProducts)
     assert products.product.id == body["products"]["mobile_line"]["product_id"]
+    holds = _module("api.operations.list_risk_holds").sync(org_id="telco", client=client)
+    assert isinstance(holds, models.HeldOrders)
+    assert len(holds.holds) == 2
