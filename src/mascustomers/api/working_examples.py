@@ -24,11 +24,8 @@ WORKS_SUMMARY: Final = "Works against make run"
 REFERENCE_SUMMARY: Final = "The reference's example (placeholders, not a working request)"
 
 
-def _named(value: Any, summary: str, description: str | None = None) -> dict[str, Any]:
-    named = {"summary": summary, "value": value}
-    if description:
-        named["description"] = description
-    return named
+def _named(value: Any, summary: str) -> dict[str, Any]:
+    return {"summary": summary, "value": value}
 
 
 def _parameters(entry: dict[str, Any], found: WorkingExample) -> None:
@@ -37,7 +34,7 @@ def _parameters(entry: dict[str, Any], found: WorkingExample) -> None:
         given = values.get(parameter.get("in"), {})
         if parameter.get("name") not in given:
             continue
-        examples = {WORKS: _named(given[parameter["name"]], WORKS_SUMMARY, found.summary)}
+        examples = {WORKS: _named(given[parameter["name"]], WORKS_SUMMARY)}
         if "example" in parameter:
             examples[REFERENCE] = _named(parameter.pop("example"), REFERENCE_SUMMARY)
         parameter["examples"] = {**examples, **parameter.get("examples", {})}
