@@ -8,8 +8,10 @@ writes in ``WRITE_ORDER``: each must answer its documented success.
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from tests.demo.working_examples import WORKS, calls, in_order, run
+from tests.query_plans import Captured, full_scans
 
 
 def _document(client: TestClient) -> dict[str, Any]:
@@ -86,3 +88,24 @@ def test_a_telco_org_without_the_demo_data_still_gets_its_document(
     found = {c.key: c for c in calls(response.json())}
     assert found[("GET", "/v2/orgs/{orgId}/signups/master-data")].summary is not None
     assert found[("POST", "/v2/orgs/{orgId}/signups")].summary is None
+
+
+def test_making_the_examples_scans_no_table(demo: tuple[TestClient, str]) -> None:
+    """They are made on every request of the document: index lookups only, whatever the size
+    of the customer base (``mascustomers demo --customers 1000000``)."""
+    client, _ = demo
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    statements: Captured = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        assert client.get("/v2/openapi.json").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert len(statements) > 30
+    with engine.begin() as connection:
+        assert full_scans(connection, statements) == []
