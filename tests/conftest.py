@@ -13,10 +13,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from mascustomers.api.app import create_app
 from mascustomers.auth import repository as auth_repository
 from mascustomers.auth.caller import test_clocks
+from mascustomers.cli.main import app as cli
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
 from mascustomers.kit.clock import clear_org_time, org_time_overrides
@@ -117,3 +119,20 @@ def _wall_clock_after_each_test() -> Iterator[None]:
     test_clocks.forget()
     for org in list(org_time_overrides()):
         clear_org_time(org)
+
+
+@pytest.fixture
+def demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker_id: str
+) -> Iterator[tuple[TestClient, str]]:
+    """A fresh demo database made by ``mascustomers demo`` (what ``make run`` runs), the app on
+    it and the all-permission key the command printed."""
+    url = fresh_database_url(f"demo_{worker_id}", tmp_path)
+    monkeypatch.setenv("MASCUSTOMERS_DATABASE_URL", url)
+    made = CliRunner().invoke(cli, ["demo"])
+    assert made.exit_code == 0, made.output
+    key = next(line.split(": ")[1] for line in made.output.splitlines() if "API key" in line)
+    app = create_app(Settings(database_url=url, log_level="WARNING"))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client, key
+    app.state.engine.dispose()

@@ -12,7 +12,7 @@ from mascustomers.catalog.file_checks import InvalidCatalogueDocument
 from mascustomers.catalog.file_format import load_shipped_catalogue
 from mascustomers.catalog.loader import content_hash, document_json, load_catalogue
 from mascustomers.catalog.loader_rows import SECTIONS
-from mascustomers.cli import demo_data
+from mascustomers.demo import customers as demo_data
 from mascustomers.models import (
     CatalogueBonus,
     CatalogueBundle,

@@ -110,12 +110,13 @@ def test_check_a_valid_file(tmp_path: Path) -> None:
 
 
 def test_removing_an_item_in_use_is_refused(engine: Engine, tmp_path: Path) -> None:
+    from mascustomers.demo import customers as demo_customers
     from mascustomers.models import AccountBundle, Customer
 
     assert runner.invoke(app, ["catalogue", "load", "--org", "telco", "--shipped"]).exit_code == 0
     assert runner.invoke(app, ["demo"]).exit_code == 0  # signs up customers on bundle 954
     before = _counts(engine)
-    assert before[Customer.__tablename__] == 3
+    assert before[Customer.__tablename__] == len(demo_customers.PEOPLE)
     assert before[AccountBundle.__tablename__] == 1
     raw = without(without(without(raw_shipped(), 954), 3036), 7004)
     result = runner.invoke(app, ["catalogue", "load", "--org", "telco", str(_write(tmp_path, raw))])

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from mascustomers.api.app import create_app
-from mascustomers.cli import demo_data
 from mascustomers.cli.main import app
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
+from mascustomers.demo import customers as demo_data
 from mascustomers.models import WorkOrder
 from mascustomers.settings import Settings
 from tests.databases import fresh_database_url
@@ -75,7 +75,10 @@ def test_demo_prints_a_working_key(cli_database: str) -> None:
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert "inventory: 10000 numbers and 10000 SIM cards added" in result.output
-    assert "customers: 3 demo customers signed up (risk a, a, a)" in result.output
+    # Two of the demo's orders are held by risk on purpose (ops/risk-holds approve, reject).
+    assert "8 demo customers signed up on " in result.output
+    assert "(risk a, a, a, a, a, r, r, a)" in result.output
+    assert "billing: 3 invoices issued for " in result.output
     secret = _demo_key(result.output)
     client = TestClient(create_app(Settings(database_url=cli_database)))
     headers = {"x-api-key": secret}
@@ -116,7 +119,7 @@ def test_demo_customers_and_a_second_run(cli_database: str) -> None:
         tree = client.get("/v2/orgs/telco/users/tree", params={"email": email}, headers=headers)
         assert tree.status_code == 200, (email, tree.text)
         customers.add(tree.json()["customer_id"])
-    assert len(customers) == 3
+    assert len(customers) == len(demo_data.PEOPLE)
 
 
 def test_demo_generates_a_population(cli_database: str) -> None:
@@ -131,7 +134,9 @@ def test_demo_generates_a_population(cli_database: str) -> None:
 
     engine = make_engine(cli_database)
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(Customer)) == 43
+        assert session.scalar(select(func.count()).select_from(Customer)) == 40 + len(
+            demo_data.PEOPLE
+        )
     engine.dispose()
 
 

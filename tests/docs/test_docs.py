@@ -27,3 +27,20 @@ def test_work_order_document_is_current() -> None:
     written = (ROOT / "docs" / "work-orders.md").read_text()
     regenerate = "python -m mascustomers.workorders.change_docs > docs/work-orders.md"
     assert written == render_document(), f"run: {regenerate}"
+
+
+def test_readme_states_the_demo_iccids_as_stored() -> None:
+    """The demo stocks ICCID bodies; the README names the stored cards, check digit included."""
+    import re
+
+    from mascustomers.catalog.inventory_loader import parse_iccid_range
+    from mascustomers.cli.demo import DEMO_ICCIDS
+
+    cards = parse_iccid_range(DEMO_ICCIDS)
+    first, last = next(iter(cards.values())), list(cards.values())[-1]
+    readme = (ROOT / "README.md").read_text()
+    assert f"ICCIDs {first}-{last}" in " ".join(readme.split())
+    assert f"{first} … {last}" in readme
+    added = re.search(r"inventory add .*--iccids (\d+-\d+)", readme)
+    assert added is not None
+    assert parse_iccid_range(added.group(1)) == cards

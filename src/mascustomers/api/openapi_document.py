@@ -189,6 +189,18 @@ def _document_idempotency(paths: dict[str, Any]) -> None:
             entry.setdefault("responses", {}).setdefault("503", _UNAVAILABLE)
 
 
+def _name_extensions(app: FastAPI, paths: dict[str, Any]) -> None:
+    """Extension operations are named after their endpoint (``list_products``), not FastAPI's
+    path-derived ``list_products_v2_orgs__orgId__catalogue_products_get``: the names a
+    generated client's functions take."""
+    reference = operations_by_key()
+    for route in served_routes(app):
+        for method in route.methods or ():
+            entry = paths.get(route.path, {}).get(method.lower())
+            if entry is not None and (method, route.path) not in reference:
+                entry["operationId"] = route.name
+
+
 def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
     """Generate once per process; the document only changes with the code."""
     if app.openapi_schema is None:
@@ -211,6 +223,7 @@ def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
         document["security"] = [{"ApiKey": []}, {"Bearer": []}]
         _apply_reference(document.get("paths", {}), stubs)
         _apply_extensions(document.get("paths", {}))
+        _name_extensions(app, document.get("paths", {}))
         _document_idempotency(document.get("paths", {}))
         app.openapi_schema = document
     return app.openapi_schema

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from mascustomers.auth.caller import CallerDep
 from mascustomers.catalog import inventory_service
 from mascustomers.catalog.master_data import MasterData, load_master_data
-from mascustomers.catalog.schemas import AvailableMsisdns, SimcardInfo
+from mascustomers.catalog.schemas import AvailableIccids, AvailableMsisdns, SimcardInfo
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.clock import format_date, local_date
 from mascustomers.kit.request_fields import Limit
@@ -68,6 +68,40 @@ def available_msisdns(
         session, org_id=caller.org_id, host_cfg_id=network, limit=limit
     )
     return AvailableMsisdns(host_cfg_id=network, available_msisdns=numbers)
+
+
+@router.get(
+    "/v2/orgs/{orgId}/signups/available-iccids",
+    response_model=AvailableIccids,
+    tags=["Signups"],
+    openapi_extra={"x-permission": "signups"},
+)
+def available_iccids(
+    orgId: str,
+    session: SessionDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=100, description="page size (1-100)")] = 10,
+    after: Annotated[
+        str | None,
+        Query(
+            pattern=r"^\d{19,20}$",
+            description="the last ICCID of the previous page (its ``next_after``)",
+        ),
+    ] = None,
+) -> AvailableIccids:
+    """List SIM cards in stock (extension): what a signup's ``mobile_line.iccid`` takes.
+
+    ICCIDs of the org's cards with status 1 DISPONIBLE, ascending, 19-20 digits with their
+    Luhn check digit; a page of ``limit`` after ``after``. ``next_after`` is the value for the
+    next page (null on the last). Listing a card does not hold it: the order that names it
+    takes it, or fails (400) if another order took it first. Permission ``signups``.
+    """
+    iccids = inventory_service.available_iccids(
+        session, org_id=caller.org_id, limit=limit, after=after
+    )
+    return AvailableIccids(
+        available_iccids=iccids, next_after=iccids[-1] if len(iccids) == limit else None
+    )
 
 
 @router.get("/v2/orgs/{orgId}/signups/simcard-info/{iccid}", response_model=SimcardInfo)

@@ -118,6 +118,18 @@ def pick_free_sim(session: Session, *, org_id: int) -> str | None:
     return session.scalars(query).first()
 
 
+def free_sims(
+    session: Session, *, org_id: int, limit: int, after: str | None = None
+) -> Sequence[str]:
+    """Up to ``limit`` ICCIDs of cards in stock, in order, after ``after`` (ix_sim_card_pick)."""
+    query = select(SimCard.iccid).where(
+        SimCard.org_id == org_id, SimCard.status_id == SimStatus.DISPONIBLE
+    )
+    if after is not None:
+        query = query.where(SimCard.iccid > after)
+    return session.scalars(query.order_by(SimCard.iccid).limit(limit)).all()
+
+
 def get_sim(session: Session, *, org_id: int, iccid: str) -> SimCard | None:
     return session.scalars(
         select(SimCard).where(SimCard.org_id == org_id, SimCard.iccid == iccid)

@@ -195,6 +195,17 @@ def available_numbers(
     return sorted(numbers)
 
 
+def available_iccids(
+    session: Session, *, org_id: int, limit: int, after: str | None = None
+) -> list[str]:
+    """A page of the ICCIDs of cards in stock (DISPONIBLE), ascending, after ``after``.
+
+    Listing a card does not hold it: the order that names it takes it, or fails if another
+    order took it first.
+    """
+    return list(repository.free_sims(session, org_id=org_id, limit=limit, after=after))
+
+
 def simcard(session: Session, *, org_id: int, iccid: str) -> SimCard:
     """A SIM card of the org's stock by ICCID; malformed → 400, unknown → 404."""
     try:

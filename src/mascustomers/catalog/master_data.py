@@ -41,18 +41,20 @@ class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class IdValue(_Item):
+class MasterDataItem(_Item):
+    """One entry of a master-data list: its id and its label."""
+
     id: int
     value: str
 
 
-class IsoItem(IdValue):
+class IsoItem(MasterDataItem):
     """A state (INE id, ISO 3166-2), a nationality (ISO 3166-1) or a language (ISO 639-1)."""
 
     iso: str
 
 
-class DescribedItem(IdValue):
+class DescribedItem(MasterDataItem):
     description: str
 
 
@@ -62,8 +64,8 @@ class Operator(_Item):
 
 
 class DeactivationMotives(_Item):
-    termination_motives: tuple[IdValue, ...]
-    cancellation_motives: tuple[IdValue, ...]
+    termination_motives: tuple[MasterDataItem, ...]
+    cancellation_motives: tuple[MasterDataItem, ...]
 
 
 class MasterData(_Item):
@@ -76,30 +78,30 @@ class MasterData(_Item):
     balances: tuple[Balance, ...]
     mobile_operators: tuple[Operator, ...]
     cli_operators: tuple[Operator, ...]
-    sectors: tuple[IdValue, ...]
-    billing_types: tuple[IdValue, ...]
-    fabrication_types: tuple[IdValue, ...]
+    sectors: tuple[MasterDataItem, ...]
+    billing_types: tuple[MasterDataItem, ...]
+    fabrication_types: tuple[MasterDataItem, ...]
     deactivation_motives: DeactivationMotives
     movement_types: tuple[DescribedItem, ...]
-    recharge_origins: tuple[IdValue, ...]
-    occupations: tuple[IdValue, ...]
-    occupation_sectors: tuple[IdValue, ...]
+    recharge_origins: tuple[MasterDataItem, ...]
+    occupations: tuple[MasterDataItem, ...]
+    occupation_sectors: tuple[MasterDataItem, ...]
 
 
 class StatusCatalogues(_Item):
-    subscription_statuses: tuple[IdValue, ...]
-    account_statuses: tuple[IdValue, ...]
-    work_order_statuses: tuple[IdValue, ...]
-    invoice_statuses: tuple[IdValue, ...]
-    sim_card_statuses: tuple[IdValue, ...]
+    subscription_statuses: tuple[MasterDataItem, ...]
+    account_statuses: tuple[MasterDataItem, ...]
+    work_order_statuses: tuple[MasterDataItem, ...]
+    invoice_statuses: tuple[MasterDataItem, ...]
+    sim_card_statuses: tuple[MasterDataItem, ...]
 
 
 class TypeCatalogues(_Item):
-    subscription_types: tuple[IdValue, ...]
-    subscription_origins: tuple[IdValue, ...]
-    customer_types: tuple[IdValue, ...]
-    work_order_types: tuple[IdValue, ...]
-    block_types: tuple[IdValue, ...]
+    subscription_types: tuple[MasterDataItem, ...]
+    subscription_origins: tuple[MasterDataItem, ...]
+    customer_types: tuple[MasterDataItem, ...]
+    work_order_types: tuple[MasterDataItem, ...]
+    block_types: tuple[MasterDataItem, ...]
 
 
 class MasterDataFile(MasterData):
@@ -160,7 +162,7 @@ class MasterDataList(StrEnum):
     BLOCK_TYPES = "block_types"
 
 
-def _id_lists(data: MasterDataFile) -> dict[MasterDataList, tuple[IdValue, ...]]:
+def _id_lists(data: MasterDataFile) -> dict[MasterDataList, tuple[MasterDataItem, ...]]:
     kinds, statuses, types = MasterDataList, data.status_catalogues, data.type_catalogues
     return {
         kinds.STATES: data.states,
@@ -216,7 +218,7 @@ def load_master_data() -> MasterData:
 
 
 @cache
-def _index() -> dict[MasterDataList, dict[int, IdValue]]:
+def _index() -> dict[MasterDataList, dict[int, MasterDataItem]]:
     return {
         kind: {item.id: item for item in items}
         for kind, items in _id_lists(load_master_data_file()).items()
@@ -229,7 +231,7 @@ def _operators(kind: str) -> dict[str, Operator]:
     return {operator.code: operator for operator in operators}
 
 
-def entry(kind: MasterDataList, item_id: int) -> IdValue | None:
+def entry(kind: MasterDataList, item_id: int) -> MasterDataItem | None:
     """The row with ``item_id`` in list ``kind``, or None."""
     return _index()[kind].get(item_id)
 
@@ -239,7 +241,7 @@ def ids(kind: MasterDataList) -> frozenset[int]:
     return frozenset(_index()[kind])
 
 
-def require(kind: MasterDataList, item_id: int, *, field: str) -> IdValue:
+def require(kind: MasterDataList, item_id: int, *, field: str) -> MasterDataItem:
     """The row with ``item_id`` in ``kind``; ``UnknownMasterData`` naming ``field`` if none."""
     item = entry(kind, item_id)
     if item is None:

@@ -31,7 +31,9 @@ class ProductQuery(BaseModel):
     )
 
 
-class IdValue(BaseModel):
+class CatalogueLabel(BaseModel):
+    """A master-data id with its label (subscription type, billing type)."""
+
     id: int
     value: str
 
@@ -47,8 +49,8 @@ class CatalogueProduct(BaseModel):
     id: int = Field(description="product_id of signups and product changes")
     name: str
     description: str | None = None
-    subscription_type: IdValue
-    billing_types: list[IdValue]
+    subscription_type: CatalogueLabel
+    billing_types: list[CatalogueLabel]
     monthly_price: JsonAmount
     bundle_only: bool = Field(description="only sold inside a bundle")
     mobile_line_type: str | None = Field(

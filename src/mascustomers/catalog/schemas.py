@@ -14,6 +14,15 @@ class AvailableMsisdns(BaseModel):
     available_msisdns: list[str] = Field(description="free mobile numbers of the pool")
 
 
+class AvailableIccids(BaseModel):
+    available_iccids: list[str] = Field(
+        description="ICCIDs (with their Luhn check digit) of SIM cards in stock, ascending"
+    )
+    next_after: str | None = Field(
+        description="pass as ``after`` for the next page; null on the last page"
+    )
+
+
 class SimcardInfo(BaseModel):
     simcard_status_id: int = Field(
         description="Simcard status id: 1 DISPONIBLE, 2 RESERVADA, 3 ACTIVA, 4 SUSTITUIDA, 5 BAJA"

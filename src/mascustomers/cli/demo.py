@@ -6,14 +6,14 @@ Safe to run again and again; each step only does what is missing:
 2. create the sandbox org ``telco``;
 3. load the shipped catalogue (``catalog/data/telco.yaml``; a no-op when already loaded);
 4. stock numbers 600000000-600009999 and 10,000 SIM cards when the org's pool is empty;
-5. sign up three demo customers through the real signup service when the org has none: a
-   convergent one (fibre, landline, two mobile lines, TV, a financed iPhone), a postpaid
-   mobile-only one and a prepaid one;
+5. when the org has no customers: sign up the demo customers (``demo.customers``) through the
+   real signup service on the first day of last month — a convergent one (fibre, landline,
+   two mobile lines, TV, a financed iPhone), a postpaid mobile-only one, a prepaid one, and
+   one for each working example that uses something up (a shipped SIM, an order to cancel,
+   two orders held by risk, a line to terminate) — bill last month and compute two penalties
+   (``demo.sandbox``);
 6. print a fresh all-permission API key and curl lines to try.
 """
-
-from collections.abc import Callable
-from typing import Any
 
 import typer
 from sqlalchemy import Engine, select
@@ -21,23 +21,21 @@ from sqlalchemy.orm import Session
 
 from mascustomers.auth import repository as auth_repository
 from mascustomers.auth import service as auth_service
-from mascustomers.auth.caller import Caller
 from mascustomers.auth.permissions import Permission
 from mascustomers.catalog import inventory_loader, inventory_service, loader
 from mascustomers.catalog.errors import CatalogueInUse
 from mascustomers.catalog.file_format import load_shipped_catalogue
 from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG
-from mascustomers.cli import demo_data
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
 from mascustomers.db.unit_of_work import unit_of_work
+from mascustomers.demo import customers as demo_customers
+from mascustomers.demo import sandbox
 from mascustomers.demo.population import populate
 from mascustomers.errors import DomainError
 from mascustomers.kit.clock import clock_for
 from mascustomers.models import Customer, Org
 from mascustomers.settings import Settings
-from mascustomers.signups import service as signups_service
-from mascustomers.signups.schemas import SignupCreate
 
 DEMO_ORG = "telco"
 DEMO_NUMBERS = "600000000-600009999"
@@ -89,27 +87,15 @@ def _has_customers(session: Session, org: Org) -> bool:
 def _customers(session: Session, org: Org) -> str:
     if _has_customers(session, org):
         return "customers: the org has customers already"
-    clock = clock_for(org.slug)
-    caller = Caller(
-        org_id=org.id,
-        org_slug=org.slug,
-        actor="demo",
-        now=clock.now(),
-        today=clock.today(org.timezone),
-    )
-    bodies: list[Callable[[], dict[str, Any]]] = [
-        demo_data.convergent_signup,
-        lambda: demo_data.mobile_signup(iccid=inventory_service.free_sim(session, org_id=org.id)),
-        lambda: demo_data.prepaid_signup(iccid=inventory_service.free_sim(session, org_id=org.id)),
+    now = clock_for(org.slug).now()
+    decisions = sandbox.sign_up(session, org=org, now=now)
+    lines = [
+        f"customers: {len(decisions)} demo customers signed up on "
+        f"{sandbox.signup_time(org, now).date()} (risk {', '.join(decisions)})",
+        sandbox.bill_last_month(session, org=org, now=now),
+        sandbox.penalties(session, org=org, now=now),
     ]
-    decisions = []
-    for body in bodies:
-        result = signups_service.create_signup(
-            session, caller=caller, body=SignupCreate.model_validate(body())
-        )
-        session.flush()
-        decisions.append(result.risk_decision)
-    return f"customers: {len(decisions)} demo customers signed up (risk {', '.join(decisions)})"
+    return "\n".join(lines)
 
 
 def prepare(settings: Settings, engine: Engine) -> list[str]:
@@ -178,7 +164,9 @@ def demo(
     typer.echo(f'     curl -H "x-api-key: {key}" {base}/v2/orgs/{DEMO_ORG}/catalogue/products')
     typer.echo(
         f'     curl -H "x-api-key: {key}" "{base}/v2/orgs/{DEMO_ORG}/users/tree?email='
-        f'{demo_data.CONVERGENT_EMAIL}"'
+        f'{demo_customers.CONVERGENT_EMAIL}"'
     )
     typer.echo(f'     curl -H "x-api-key: {key}" {base}/v2/openapi.json')
-    typer.echo(f"Docs: {base}/docs")
+    typer.echo(
+        f'Docs: {base}/docs (each operation\'s "Try it out" starts from an example that works)'
+    )

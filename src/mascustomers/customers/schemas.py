@@ -23,7 +23,7 @@ class Address(Body):
     observation: ShortText | None = None
 
 
-class Responsable(Body):
+class ResponsableCreate(Body):
     """The company's responsible person (``business.responsable`` in the user document)."""
 
     name: ShortText
@@ -60,7 +60,7 @@ class ClientAttributes(Body):
     phone: ShortText | None = None
     other_phone: ShortText | None = None
     address: Address | None = None
-    responsable: Responsable | None = None
+    responsable: ResponsableCreate | None = None
     employment: dict[str, Any] | None = Field(default=None, deprecated=True)
 
 

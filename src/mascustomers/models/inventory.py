@@ -30,7 +30,10 @@ class Msisdn(IdMixin, OrgScopedMixin, Base):
 
 class SimCard(IdMixin, OrgScopedMixin, Base):
     __tablename__ = "sim_card"
-    __table_args__ = (UniqueConstraint("org_id", "iccid"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "iccid"),
+        Index("ix_sim_card_pick", "org_id", "status_id", "iccid"),
+    )
 
     iccid: Mapped[str] = mapped_column(String(20))
     imsi: Mapped[str] = mapped_column(String(15))

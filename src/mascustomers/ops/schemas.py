@@ -41,7 +41,9 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class IdValue(BaseModel):
+class OpsLabel(BaseModel):
+    """An id with its label in back-office answers (statuses, types, motives)."""
+
     id: int
     value: str
 
@@ -73,7 +75,7 @@ class PaymentCreate(Body):
 class LineState(BaseModel):
     subscription_id: int
     type: int
-    status: IdValue
+    status: OpsLabel
 
     @classmethod
     def of(cls, line: Subscription) -> "LineState":
@@ -81,12 +83,14 @@ class LineState(BaseModel):
         return cls(
             subscription_id=line.id,
             type=line.type_id,
-            status=IdValue(id=status, value=status.label),
+            status=OpsLabel(id=status, value=status.label),
         )
 
 
-class StatusChange(BaseModel):
-    status: IdValue
+class WorkOrderStatusEntry(BaseModel):
+    """One step of a work order's status history."""
+
+    status: OpsLabel
     date: str
     modified_by: str
     reason: str | None
@@ -95,12 +99,12 @@ class StatusChange(BaseModel):
 class WorkOrderView(BaseModel):
     work_order_id: str
     account_id: int | None
-    type: IdValue
-    status: IdValue
+    type: OpsLabel
+    status: OpsLabel
     scheduled_date: date | None
     installation: dict[str, object] | None
     subscriptions: list[LineState]
-    history: list[StatusChange]
+    history: list[WorkOrderStatusEntry]
 
     @classmethod
     def of(cls, session: Session, order: WorkOrder) -> "WorkOrderView":
@@ -108,16 +112,16 @@ class WorkOrderView(BaseModel):
         return cls(
             work_order_id=order.work_order_id,
             account_id=order.account_id,
-            type=IdValue(id=kind, value=kind.label),
-            status=IdValue(id=status, value=status.label),
+            type=OpsLabel(id=kind, value=kind.label),
+            status=OpsLabel(id=status, value=status.label),
             scheduled_date=order.scheduled_date,
             installation=order.installation,
             subscriptions=[
                 LineState.of(line) for line in workorders_service.lines_of(session, order=order)
             ],
             history=[
-                StatusChange(
-                    status=IdValue(id=row.status_id, value=WorkOrderStatus(row.status_id).label),
+                WorkOrderStatusEntry(
+                    status=OpsLabel(id=row.status_id, value=WorkOrderStatus(row.status_id).label),
                     date=format_timestamp(row.changed_at),
                     modified_by=row.modified_by,
                     reason=row.reason,
@@ -170,9 +174,9 @@ class HeldOrders(BaseModel):
 
 class TerminationResult(BaseModel):
     subscription_id: int
-    status: IdValue
+    status: OpsLabel
     kind: str
-    motive: IdValue
+    motive: OpsLabel
     effective_date: date
     scheduled_operation_id: int | None
     computed_penalty_id: int | None
@@ -185,9 +189,9 @@ class TerminationResult(BaseModel):
         status = SubscriptionStatus(result.line.status_id)
         return cls(
             subscription_id=result.line.id,
-            status=IdValue(id=status, value=status.label),
+            status=OpsLabel(id=status, value=status.label),
             kind=result.kind.value,
-            motive=IdValue(id=result.motive.id, value=result.motive.value),
+            motive=OpsLabel(id=result.motive.id, value=result.motive.value),
             effective_date=result.effective_date,
             scheduled_operation_id=result.scheduled_operation_id,
             computed_penalty_id=result.computed_penalty_id,
@@ -218,7 +222,7 @@ class RechargeResult(BaseModel):
 class PaymentResult(BaseModel):
     invoice_id: int
     number: str
-    status: IdValue
+    status: OpsLabel
     pay_date: date | None
 
     @classmethod
@@ -227,6 +231,6 @@ class PaymentResult(BaseModel):
         return cls(
             invoice_id=invoice.id,
             number=invoice.number,
-            status=IdValue(id=status, value=status.label),
+            status=OpsLabel(id=status, value=status.label),
             pay_date=local_date(invoice.paid_at, tz) if invoice.paid_at else None,
         )

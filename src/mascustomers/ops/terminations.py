@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import master_data
 from mascustomers.catalog.errors import UnknownMasterData
-from mascustomers.catalog.master_data import IdValue, MasterDataList
+from mascustomers.catalog.master_data import MasterDataItem, MasterDataList
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.models import ScheduledOperation, Subscription, WorkOrder
 from mascustomers.ops import repository
@@ -66,7 +66,7 @@ class MotiveKind(StrEnum):
 @dataclass(frozen=True)
 class Termination:
     line: Subscription
-    motive: IdValue
+    motive: MasterDataItem
     kind: MotiveKind
     effective_date: date
     scheduled_operation_id: int | None
@@ -74,7 +74,7 @@ class Termination:
     work_order_id: str | None
 
 
-def motive(motive_id: int) -> tuple[MotiveKind, IdValue]:
+def motive(motive_id: int) -> tuple[MotiveKind, MasterDataItem]:
     """The master-data motive with this id and whether it terminates or cancels."""
     for kind, source in (
         (MotiveKind.TERMINATION, MasterDataList.TERMINATION_MOTIVES),
@@ -194,7 +194,9 @@ def _baja_order(
     )
 
 
-def _cancel(session: Session, *, caller: Caller, line: Subscription, motive: IdValue) -> None:
+def _cancel(
+    session: Session, *, caller: Caller, line: Subscription, motive: MasterDataItem
+) -> None:
     workorders_service.cancel_lines(
         session, lines_to_cancel=[line], actor=caller.actor, now=caller.now
     )
@@ -211,7 +213,13 @@ def _cancel(session: Session, *, caller: Caller, line: Subscription, motive: IdV
 
 
 def _schedule(
-    session: Session, *, caller: Caller, line: Subscription, on: date, motive: IdValue, tz: str
+    session: Session,
+    *,
+    caller: Caller,
+    line: Subscription,
+    on: date,
+    motive: MasterDataItem,
+    tz: str,
 ) -> ScheduledOperation:
     subscriptions_service.move_status(
         session,

@@ -41,6 +41,16 @@ def create_signup(
     for, and an ALTA work order. Risk decision ``a`` answers 200; ``r`` and ``n/a`` answer 202
     with the order held (PENDIENTE RIESGO, inventory kept); ``x`` answers 202 and stores only
     the rejected sell.
+
+    ``clients.attributes`` (the reference shows ``[{}]``) is this service's choice: a list of
+    people (schema ``ClientAttributes``), exactly one with ``role: "owner"``, the customer:
+    ``type_id`` (1 PARTICULAR, 2 EMPRESA with ``company`` and a ``responsable``, 3 AUTONOMO),
+    ``document_type_id`` (1 NIF, 2 NIE, 3 CIF, 4 PASAPORTE) and ``document_value`` (its
+    check letter verified), ``first_name``, ``last_name``, ``gender``, ``birthdate``,
+    ``email``, ``phone``, ``nationality_id``, ``language_id`` and ``address`` (master-data
+    ids; the ``postal_code`` must belong to ``state_id``). An owner whose document the org
+    already has signs up as that customer. Other items, ``role: "line_user"``, name the line
+    they use in ``line_msisdn``. Walkthrough: ``docs/first-signup.md``.
     """
     result = service.create_signup(session, caller=caller, body=body)
     return decided(result, result.risk_decision, 200)

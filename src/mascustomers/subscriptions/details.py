@@ -21,7 +21,11 @@ from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.subscriptions import queries
 from mascustomers.subscriptions.operations import label
-from mascustomers.subscriptions.schemas import IdValue, StatusChange, SubscriptionDetail
+from mascustomers.subscriptions.schemas import (
+    SubscriptionDetail,
+    SubscriptionLabel,
+    SubscriptionStatusEntry,
+)
 from mascustomers.subscriptions.states import SubscriptionType
 
 SUBSCRIPTION_INCLUDES = ("origin", "selldate", "historical_status")
@@ -56,8 +60,10 @@ def _from_json_query(query: str | None) -> list[str]:
     return [part.strip() for value in include for part in value.split(",") if part.strip()]
 
 
-def status_value(status_id: int) -> IdValue:
-    return IdValue(id=status_id, value=label(MasterDataList.SUBSCRIPTION_STATUSES, status_id))
+def status_value(status_id: int) -> SubscriptionLabel:
+    return SubscriptionLabel(
+        id=status_id, value=label(MasterDataList.SUBSCRIPTION_STATUSES, status_id)
+    )
 
 
 def number(value: str | None) -> int | None:
@@ -75,7 +81,7 @@ def subscription_detail(
     if "selldate" in include:
         extra["sell_date"] = format_timestamp(line.sell_at)
     if "origin" in include:
-        extra["origin"] = IdValue(
+        extra["origin"] = SubscriptionLabel(
             id=line.origin_id, value=label(MasterDataList.SUBSCRIPTION_ORIGINS, line.origin_id)
         )
     if "historical_status" in include:
@@ -85,7 +91,7 @@ def subscription_detail(
         subscription_status=status_value(line.status_id),
         activated_date=_timestamp(line.activated_at),
         end_date=_timestamp(line.ended_at),
-        subscription_type=IdValue(
+        subscription_type=SubscriptionLabel(
             id=line.type_id, value=label(MasterDataList.SUBSCRIPTION_TYPES, line.type_id)
         ),
         dealer_id=line.dealer_id,
@@ -105,9 +111,9 @@ def subscription_detail(
     )
 
 
-def _history(session: Session, subscription_id: int) -> list[StatusChange]:
+def _history(session: Session, subscription_id: int) -> list[SubscriptionStatusEntry]:
     return [
-        StatusChange(
+        SubscriptionStatusEntry(
             subscription_status=status_value(change.status_id),
             date=format_timestamp(change.changed_at),
             modified_by=change.modified_by,

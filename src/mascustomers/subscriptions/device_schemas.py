@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from mascustomers.kit.request_fields import Amount, Imei, PositiveId, ShortText, ZeroMeansNoneId
-from mascustomers.subscriptions.schemas import Body, IdValue, JsonMoney
+from mascustomers.subscriptions.schemas import Body, JsonMoney, SubscriptionLabel
 
 
 def _text(value: object) -> object:
@@ -202,7 +202,7 @@ class DeviceView(BaseModel):
     subscription_id: int
     subscription_terminal_id: int
     delivery_date: str | None
-    status: IdValue
+    status: SubscriptionLabel
     request_detail: RequestDetail
     device_info: DeviceInfo
     fees: FeesInfo

@@ -23,9 +23,9 @@ from mascustomers.models import CatalogueProduct
 from mascustomers.subscriptions import queries
 from mascustomers.subscriptions.schemas import (
     HistoricProduct,
-    IdValue,
     ProductInfo,
     ScheduledChange,
+    SubscriptionLabel,
     SubscriptionProducts,
 )
 
@@ -128,12 +128,12 @@ def _scheduled(
     )
 
 
-def _bundle(line: AnyRow) -> IdValue | None:
+def _bundle(line: AnyRow) -> SubscriptionLabel | None:
     if line.bundle_id is None:  # no account bundle row (the foreign key prevents it)
         return None
     if line.bundle_name is None:
         raise ProductNotSellable(f"bundle: bundle {line.bundle_id} is not in the catalogue")
-    return IdValue(id=line.bundle_id, value=line.bundle_name)
+    return SubscriptionLabel(id=line.bundle_id, value=line.bundle_name)
 
 
 def _timestamp(value: datetime | None) -> str | None:

@@ -59,26 +59,30 @@ class RiskDecisionResult(BaseModel):
     risk_decision: str
 
 
-class IdValue(BaseModel):
+class SubscriptionLabel(BaseModel):
+    """An id with its label as the subscription reads show it (status, type, origin)."""
+
     id: int
     value: str | None
 
 
-class StatusChange(BaseModel):
-    subscription_status: IdValue
+class SubscriptionStatusEntry(BaseModel):
+    """One step of a subscription's status history (``historical_status``)."""
+
+    subscription_status: SubscriptionLabel
     date: str
     modified_by: str
 
 
 class SubscriptionDetail(BaseModel):
     id: int
-    subscription_status: IdValue
+    subscription_status: SubscriptionLabel
     sell_date: str | None = None
     activated_date: str | None = None
     end_date: str | None = None
-    subscription_type: IdValue
-    origin: IdValue | None = None
-    historical_status: list[StatusChange] | None = None
+    subscription_type: SubscriptionLabel
+    origin: SubscriptionLabel | None = None
+    historical_status: list[SubscriptionStatusEntry] | None = None
     dealer_id: str | None = None
     shop_id: str | None = None
     path: str | None = None
@@ -112,7 +116,7 @@ class HistoricProduct(BaseModel):
 class SubscriptionProducts(BaseModel):
     id: int
     product: ProductInfo
-    bundle: IdValue | None = None
+    bundle: SubscriptionLabel | None = None
     historical_changes: list[HistoricProduct] | None = None
 
 
