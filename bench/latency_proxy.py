@@ -72,6 +72,8 @@ class LatencyProxy:
         self.server = socket.create_server(listen, backlog=1024)
         self.port = self.server.getsockname()[1]
         self._stopped = False
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
 
     def serve_forever(self) -> None:
         while not self._stopped:
@@ -86,18 +88,34 @@ class LatencyProxy:
                 continue
             for sock in (client, backend):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self._lock:
+                self._open.update((client, backend))
             _Pipe(client, backend, self.delay).start()
             _Pipe(backend, client, self.delay).start()
 
     def stop(self) -> None:
+        """Refuse new connections and cut the open ones: to the client, the server is gone."""
         self._stopped = True
+        # shutdown() wakes the thread blocked in accept(); close() alone would leave the
+        # listening socket alive (and accepting) until accept() returned.
+        with suppress(OSError):
+            self.server.shutdown(socket.SHUT_RDWR)
         self.server.close()
+        with self._lock:
+            for sock in self._open:
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._open.clear()
 
 
 @contextmanager
-def running_proxy(upstream: tuple[str, int], delay_ms: float) -> Iterator[LatencyProxy]:
-    """A proxy on a free port of 127.0.0.1, in a background thread, for the `with` block."""
-    proxy = LatencyProxy(("127.0.0.1", 0), upstream, delay_ms)
+def running_proxy(
+    upstream: tuple[str, int], delay_ms: float, port: int = 0
+) -> Iterator[LatencyProxy]:
+    """A proxy on 127.0.0.1 (a free port unless given), in a background thread, for the
+    `with` block."""
+    proxy = LatencyProxy(("127.0.0.1", port), upstream, delay_ms)
     thread = threading.Thread(target=proxy.serve_forever, daemon=True)
     thread.start()
     try:

@@ -6,7 +6,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,11 +52,14 @@ def seed(database_url: str, *, numbers: int = 100, sims: int = 60) -> str:
     return key
 
 
-def start(database_url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+def start(
+    database_url: str, port: int, workers: int = 1, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "MASCUSTOMERS_DATABASE_URL": database_url,
         "MASCUSTOMERS_LOG_LEVEL": "WARNING",
+        **(env or {}),
     }
     process = subprocess.Popen(
         [
@@ -94,11 +97,21 @@ def kill_hard(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def live_server(tmp: Path, name: str, *, workers: int = 1) -> Iterator[LiveServer]:
+def live_server(
+    tmp: Path,
+    name: str,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    prepare: "Callable[[str], None] | None" = None,
+) -> Iterator[LiveServer]:
+    """A fresh database seeded with org telco (and whatever ``prepare`` adds), served."""
     database_url = fresh_database_url(name, tmp)
     key = seed(database_url)
+    if prepare is not None:
+        prepare(database_url)
     port = free_port()
-    process = start(database_url, port, workers)
+    process = start(database_url, port, workers, env)
     try:
         yield LiveServer(f"http://127.0.0.1:{port}", key, database_url, process, port)
     finally:

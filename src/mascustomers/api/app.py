@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from mascustomers.api import platform
 from mascustomers.api.error_handlers import install_error_handlers
 from mascustomers.api.log_format import configure_logging
+from mascustomers.api.loop_lag import LoopLag
 from mascustomers.api.middleware import Metrics, RequestContextMiddleware
 from mascustomers.api.openapi_document import build_openapi
 from mascustomers.api.registry import mount_v2
@@ -65,14 +66,18 @@ def implemented_routers() -> list[APIRouter]:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """SQLite: WAL checkpoints on a thread of their own while the app serves (request
-    connections do not checkpoint at commit). On shutdown the app's engines are disposed of."""
+    connections do not checkpoint at commit). The event loop's lag is measured (/metrics).
+    On shutdown the app's engines are disposed of."""
     database: Database = app.state.database
     checkpointer = Checkpointer(database.engine) if database.is_sqlite else None
     if checkpointer is not None:
         checkpointer.start()
+    lag: LoopLag = app.state.loop_lag
+    lag.start()
     try:
         yield
     finally:
+        await lag.stop()
         if checkpointer is not None:
             checkpointer.stop()
         if app.state.owns_database:
@@ -101,6 +106,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.running_keys = RunningKeys()
     app.state.outage = Outage()
     app.state.metrics = Metrics()
+    app.state.loop_lag = LoopLag(app.state.metrics.registry)
     install_error_handlers(app)
     # The v2 routes first: every request is matched in route order, and they are the traffic.
     stubbed = mount_v2(app, implemented_routers())

@@ -7,11 +7,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import exc as sqlalchemy_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mascustomers.db.availability import is_unavailable
-from mascustomers.db.write_gate import WriteGateTimeout
+from mascustomers.db.availability import DATABASE_ERRORS, is_unavailable
 from mascustomers.errors import DomainError, ErrorCode
 
 
@@ -96,11 +94,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    for database_error in (
-        sqlalchemy_errors.DBAPIError,
-        sqlalchemy_errors.TimeoutError,
-        WriteGateTimeout,
-    ):
+    for database_error in DATABASE_ERRORS:
         app.add_exception_handler(database_error, _database_error)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

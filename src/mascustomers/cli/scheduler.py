@@ -30,7 +30,10 @@ def _loop(batch_size: int, lease_seconds: float, poll_interval: float) -> Schedu
     settings = Settings()
     engine = make_engine(settings.database_url, settings=settings)
     config = SchedulerConfig(
-        poll_interval=poll_interval, lease_seconds=lease_seconds, batch_size=batch_size
+        poll_interval=poll_interval,
+        lease_seconds=lease_seconds,
+        batch_size=batch_size,
+        idempotency_key_hours=settings.idempotency_key_hours,
     )
     return SchedulerLoop(make_sessionmaker(engine), config=config, on_outcome=echo_outcome)
 

@@ -34,9 +34,21 @@ _SQLITE_UNAVAILABLE = frozenset(
 _POSTGRES_UNAVAILABLE_PREFIXES = ("08", "57P")
 
 
+# What the error handlers are installed for: SQLAlchemy's wrapped driver errors, and the
+# driver's own where our code talks to it directly (BEGIN IMMEDIATE on SQLite).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    exc.DBAPIError,
+    exc.TimeoutError,
+    WriteGateTimeout,
+    sqlite3.Error,
+)
+
+
 def is_unavailable(error: BaseException) -> bool:
     if isinstance(error, WriteGateTimeout | exc.TimeoutError):
         return True
+    if isinstance(error, sqlite3.Error):
+        return (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_UNAVAILABLE
     if not isinstance(error, exc.DBAPIError):
         return False
     if error.connection_invalidated:

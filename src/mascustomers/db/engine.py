@@ -109,7 +109,32 @@ def make_request_engine(url: str, *, settings: Settings) -> tuple[Engine, AsyncE
         checkpoint_on_commit=False,
         **({"max_overflow": -1} if pooled else {}),
     )
+    _share_the_loop(engine)
     return engine, None
+
+
+# The longest a request's SQLite work runs on the event loop before it lets the loop serve
+# others (see _share_the_loop).
+LOOP_SLICE_SECONDS = 0.005
+_loop_turn = threading.local()
+
+
+def _share_the_loop(engine: Engine) -> None:
+    """SQLite work inside a request's greenlet never waits, so nothing would make it give the
+    loop back: a burst of writes (each a few ms) then ran back to back in one loop iteration
+    while a health probe waited behind all of them. Before a statement, once the loop has run
+    greenlet work for ``LOOP_SLICE_SECONDS`` since this hook last let it go, it lets it go once
+    (``sleep(0)``): the loop polls its sockets and runs what is ready, then this work goes on.
+    A writer keeps its turn meanwhile, so other writers queue instead of starting (PostgreSQL
+    needs none of this: every statement there is an await)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _maybe_yield(*_: Any) -> None:
+        now = time.perf_counter()
+        if now - getattr(_loop_turn, "since", 0.0) < LOOP_SLICE_SECONDS or not in_greenlet():
+            return
+        await_(asyncio.sleep(0))
+        _loop_turn.since = time.perf_counter()
 
 
 def _postgres_pool(settings: Settings) -> dict[str, Any]:

@@ -45,7 +45,10 @@ class IdempotentRequest(IdMixin, OrgScopedMixin, Base):
     """A stored answer for an ``Idempotency-Key``: same key and body → same response."""
 
     __tablename__ = "idempotent_request"
-    __table_args__ = (Index("uq_idempotent_request_key", "org_id", "key", unique=True),)
+    __table_args__ = (
+        Index("uq_idempotent_request_key", "org_id", "key", unique=True),
+        Index("ix_idempotent_request_created_at", "created_at"),
+    )
 
     key: Mapped[str] = mapped_column(String(200))
     body_hash: Mapped[str] = mapped_column(String(64))

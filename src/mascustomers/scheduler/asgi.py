@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from mascustomers.api.app import create_app
 from mascustomers.db.engine import make_sessionmaker
+from mascustomers.scheduler.config import SchedulerConfig
 from mascustomers.scheduler.loop import BackgroundScheduler, SchedulerLoop
 
 
@@ -25,7 +26,12 @@ def with_scheduler(app: FastAPI) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(application: Any) -> AsyncIterator[Any]:
-        background = BackgroundScheduler(SchedulerLoop(make_sessionmaker(application.state.engine)))
+        config = SchedulerConfig(
+            idempotency_key_hours=application.state.settings.idempotency_key_hours
+        )
+        background = BackgroundScheduler(
+            SchedulerLoop(make_sessionmaker(application.state.engine), config=config)
+        )
         async with inner(application) as state:
             background.start()
             application.state.scheduler = background

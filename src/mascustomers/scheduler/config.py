@@ -19,6 +19,10 @@ class SchedulerConfig:
     max_attempts: int = 5
     backoff_base_seconds: float = 60.0
     backoff_max_seconds: float = 6 * 3600.0
+    # Seconds between clean-up passes (scheduler.housekeeping), and how long Idempotency-Key
+    # answers are kept (the API's setting IDEMPOTENCY_KEY_HOURS).
+    housekeeping_seconds: float = 300.0
+    idempotency_key_hours: int = 24
 
 
 def worker_name(role: str = "scheduler") -> str:

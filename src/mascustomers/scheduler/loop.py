@@ -8,11 +8,13 @@ operation never stops the loop (the runner records it).
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from mascustomers.scheduler.config import SchedulerConfig, worker_name
+from mascustomers.scheduler.housekeeping import purge_idempotency_answers
 from mascustomers.scheduler.registry import Registry, default_registry
 from mascustomers.scheduler.runner import Outcome, tick
 
@@ -51,10 +53,24 @@ class SchedulerLoop:
                 self.on_outcome(outcome)
         return outcomes
 
+    def housekeeping(self) -> None:
+        purged = purge_idempotency_answers(
+            self.factory, keep_hours=self.config.idempotency_key_hours
+        )
+        if purged:
+            log.info("purged %d expired Idempotency-Key answers", purged)
+
     def run_forever(self) -> None:
-        """Pass after pass until ``stop()``."""
+        """Pass after pass until ``stop()``; housekeeping every ``housekeeping_seconds``."""
         log.info("scheduler %s started", self.worker)
+        next_housekeeping = time.monotonic()
         while not self.stop_event.is_set():
+            if time.monotonic() >= next_housekeeping:
+                next_housekeeping = time.monotonic() + self.config.housekeeping_seconds
+                try:
+                    self.housekeeping()
+                except Exception:
+                    log.exception("scheduler housekeeping failed")
             try:
                 busy = len(self.run_once()) >= self.config.batch_size
             except Exception:
