@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 
 from mascustomers.catalog.inventory_states import NumberStatus
 from mascustomers.db.engine import make_engine
-from mascustomers.models import Account, Customer, Msisdn, Sell, SimCard, Subscription, WorkOrder
+from mascustomers.models import (
+    Account,
+    Customer,
+    IdempotentRequest,
+    Msisdn,
+    Sell,
+    SimCard,
+    Subscription,
+    WorkOrder,
+)
 from tests.bodies import convergent_signup, owner
 from tests.databases import fresh_database_url
 from tests.live_server import free_port, kill_hard, seed, start
@@ -100,6 +109,98 @@ def test_kill_mid_stream(tmp_path: Path, worker_id: str) -> None:
             )
             assert accounts_without_lines == 0
         engine.dispose()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+STREAMS = 4
+
+
+def _keyed_body(i: int) -> dict[str, object]:
+    body = convergent_signup(person=owner(70_000_000 + i), lines=1, with_tv=False)
+    body["products"]["bundle"].pop("ott")  # type: ignore[index]
+    return body
+
+
+def _keyed_stream(
+    url: str,
+    key: str,
+    first: int,
+    answers: dict[int, httpx.Response],
+    sent: set[int],
+    stop: threading.Event,
+) -> None:
+    with httpx.Client(base_url=url, headers={"x-api-key": key}, timeout=10) as client:
+        for i in range(first, 10_000, STREAMS):
+            if stop.is_set():
+                return
+            sent.add(i)
+            try:
+                answers[i] = client.post(
+                    "/v2/orgs/telco/signups",
+                    json=_keyed_body(i),
+                    headers={"Idempotency-Key": f"signup-{i}"},
+                )
+            except httpx.TransportError:
+                return
+
+
+def test_kill_mid_stream_with_idempotency_keys(tmp_path: Path, worker_id: str) -> None:
+    """Signups sent with keys from four clients; the server is killed mid-stream and started
+    again; every request is retried with its key and body. Each retry gets the original answer
+    or runs once: no key is left without an answer, no order is placed twice."""
+    database_url = fresh_database_url(f"live_crash_keys_{worker_id}", tmp_path)
+    key = seed(database_url, numbers=2000, sims=2000)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = start(database_url, port)
+    answers: dict[int, httpx.Response] = {}
+    sent: set[int] = set()
+    stop = threading.Event()
+    senders = [
+        threading.Thread(target=_keyed_stream, args=(url, key, n, answers, sent, stop))
+        for n in range(STREAMS)
+    ]
+    for sender in senders:
+        sender.start()
+    deadline = time.monotonic() + 30
+    while len(answers) < 20 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    kill_hard(process)
+    stop.set()
+    for sender in senders:
+        sender.join(timeout=30)
+    unanswered = sent - set(answers)
+    assert len(answers) >= 20
+    process = start(database_url, port)
+    try:
+        with httpx.Client(base_url=url, headers={"x-api-key": key}, timeout=30) as client:
+            retries = {
+                i: client.post(
+                    "/v2/orgs/telco/signups",
+                    json=_keyed_body(i),
+                    headers={"Idempotency-Key": f"signup-{i}"},
+                )
+                for i in sorted(sent)
+            }
+        for i, retry in retries.items():
+            assert retry.status_code == 200, (i, retry.text)
+            if i in answers and answers[i].status_code == 200:
+                assert retry.headers.get("idempotent-replayed") == "true"
+                assert retry.json() == answers[i].json()
+        engine = make_engine(database_url)
+        with Session(engine) as session:
+            stored = session.scalars(select(IdempotentRequest)).all()
+            assert sorted(r.key for r in stored) == sorted(f"signup-{i}" for i in sent)
+            assert all(r.status_code == 200 for r in stored)
+            documents = [c.document_value for c in session.scalars(select(Customer)).all()]
+            assert len(documents) == len(set(documents)) == len(sent)
+            sells = session.scalar(select(func.count()).select_from(Sell))
+            assert sells == len(sent)
+        engine.dispose()
+        # The requests the crash cut off (if any) were run by their retry or replayed.
+        assert unanswered <= set(retries)
     finally:
         process.terminate()
         process.wait(timeout=10)
