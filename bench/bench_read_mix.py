@@ -203,6 +203,8 @@ def main() -> int:
             "--log-level",
             "warning",
             "--no-access-log",
+            "--loop",
+            "asyncio",  # the loop `mascustomers serve` runs (cli/serve.py)
         ],
         {**env, "PYTHONPATH": str(ROOT)},
         8302,

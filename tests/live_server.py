@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy.orm import Session
 
+from mascustomers.cli.serve import EVENT_LOOP
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
 from tests.catalogue_fixture import load_test_catalogue
@@ -75,6 +76,8 @@ def start(
             str(workers),
             "--log-level",
             "warning",
+            "--loop",
+            EVENT_LOOP,
         ],
         env=env,
         stdout=subprocess.DEVNULL,

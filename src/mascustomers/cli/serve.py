@@ -5,6 +5,12 @@ from typing import Annotated
 import typer
 import uvicorn
 
+# asyncio's own loop, not uvloop: with one saturated worker uvloop served about 3 % of the
+# requests 10 to 20 times later than the median (read mix: p50 116 ms, p99 1,203 ms; a
+# three-statement toy app alike: p99 735 ms), asyncio's loop did not (p99 213 ms and 55 ms),
+# at the same throughput (docs/performance.md).
+EVENT_LOOP = "asyncio"
+
 
 def serve(
     host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
@@ -26,4 +32,5 @@ def serve(
         workers=workers,
         access_log=False,
         log_level="warning",
+        loop=EVENT_LOOP,
     )
