@@ -70,7 +70,9 @@ class Console:
     def token(self) -> str:
         return csrf_of(self.client.get("/console/").text)
 
-    def post(self, path: str, data: dict[str, str] | None = None, *, csrf: bool = True) -> httpx.Response:
+    def post(
+        self, path: str, data: dict[str, str] | None = None, *, csrf: bool = True
+    ) -> httpx.Response:
         fields = dict(data or {})
         if csrf:
             fields["csrf_token"] = self.token()
