@@ -1,6 +1,5 @@
 """Console fixtures: an org with the test catalogue, a signed-up customer, staff users."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,10 +13,9 @@ from tests.factories import ApiCaller
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle(client: TestClient) -> Iterator[None]:
+def _fresh_throttle(client: TestClient) -> None:
     """The sign-in throttle is per process: tests start with none counted."""
     client.app.state.console_throttle.clear()  # type: ignore[attr-defined]
-    yield
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from mascustomers.console.roles import StaffRole
 from mascustomers.models import StaffUser
 from tests.factories import make_org
 
-PASSWORD = "correct horse battery"  # noqa: S105
+PASSWORD = "correct horse battery"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -21,7 +21,7 @@ if not Path(CHROMIUM).exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "console"
 CONVERGENT_EMAIL = "lucia.garcia@example.es"

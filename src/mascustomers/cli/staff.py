@@ -56,7 +56,8 @@ def list_(org: Annotated[str, typer.Option(help="org slug")]) -> None:
             locked = (
                 f"locked until {user.locked_until:%Y-%m-%d %H:%M} UTC" if user.locked_until else ""
             )
-            typer.echo(f"{user.username}\t{user.role}\t{locked}".rstrip())
+            state = "disabled" if user.disabled_at else locked
+            typer.echo(f"{user.username}\t{user.role}\t{state}".rstrip())
 
 
 @app.command("unlock")
@@ -97,3 +98,19 @@ def password(
             password=new_password,
         )
         typer.echo(f"staff user {user.username}: password changed, sessions ended")
+
+
+@app.command("disable")
+def disable(
+    org: Annotated[str, typer.Option(help="org slug")],
+    username: Annotated[str, typer.Option(help="sign-in name")],
+) -> None:
+    """The user may no longer sign in; their open sessions end at once."""
+    with command_session() as session:
+        user = staff_service.disable_staff(
+            session,
+            org=auth_service.get_org(session, slug=org),
+            username=username,
+            now=clock_for(None).now(),
+        )
+        typer.echo(f"staff user {user.username} disabled")

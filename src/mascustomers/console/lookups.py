@@ -32,11 +32,16 @@ _LABELS = {
 }
 
 
-_TREE_SEARCHES = {
-    SearchBy.PHONE: lambda value, _: TreeSearch(number=value),
-    SearchBy.EMAIL: lambda value, _: TreeSearch(email=value),
-    SearchBy.DOCUMENT: lambda value, kind: TreeSearch(documentType=kind, document=value),
-}
+def _tree_search(by: SearchBy, value: str, document_type: str) -> TreeSearch:
+    """The users tree's own search model (its checks and normalisation)."""
+    if by is SearchBy.PHONE:
+        return TreeSearch(number=value)
+    if by is SearchBy.EMAIL:
+        return TreeSearch(email=value)
+    return TreeSearch.model_validate({"documentType": document_type, "document": value})
+
+
+_TREE_SEARCHES = frozenset({SearchBy.PHONE, SearchBy.EMAIL, SearchBy.DOCUMENT})
 
 
 def find_customer(
@@ -47,7 +52,7 @@ def find_customer(
     if not value:
         raise ValidationFailed(f"{by.value}: give a value to search for")
     if by in _TREE_SEARCHES:
-        search = _TREE_SEARCHES[by](value, document_type or "NIF")
+        search = _tree_search(by, value, document_type or "NIF")
         return tree.find_customer(session, org_id=org_id, search=search).customer_id
     if by is SearchBy.ACCOUNT:
         found = repository.customer_of_account_number(session, org_id=org_id, number=value)

@@ -54,7 +54,7 @@ def _when(value: datetime | str | None, tz: str = "Europe/Madrid") -> str:
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.strftime("%Y-%m-%d %H:%M")

@@ -6,15 +6,16 @@ a next page; nothing counts the whole range), so a page costs the same at 1,000,
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Row, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from mascustomers.db.prepared import AnyRow
 from mascustomers.models import (
     Account,
     ComputedPenalty,
     Contract,
+    Customer,
     Invoice,
     Org,
     PenaltyLine,
@@ -45,7 +46,7 @@ def list_staff(session: Session, *, org_id: int) -> Sequence[StaffUser]:
     ).all()
 
 
-def login_row(session: Session, *, org_slug: str, username: str) -> Row[Any] | None:
+def login_row(session: Session, *, org_slug: str, username: str) -> AnyRow | None:
     """What a sign-in needs: the user's id, hash, lock and whether the user is disabled."""
     return session.execute(
         select(
@@ -59,7 +60,7 @@ def login_row(session: Session, *, org_slug: str, username: str) -> Row[Any] | N
     ).one_or_none()
 
 
-def session_row(session: Session, *, token_hash: str) -> Row[Any] | None:
+def session_row(session: Session, *, token_hash: str) -> AnyRow | None:
     """The signed-in browser's session with its user and org (one unique-index read)."""
     return session.execute(
         select(
@@ -130,12 +131,17 @@ def customer_of_iccid(session: Session, *, org_id: int, iccid: str) -> int | Non
 # --- per-customer and per-account lists (a page at a time) -------------------------------------
 
 
+# Each list reads its parent by primary key (and org) and the rows by the parent's foreign-key
+# index: with ``org_id`` on the rows themselves SQLite's planner walks the org's index instead.
+
+
 def users_of_customer(
     session: Session, *, org_id: int, customer_id: int, limit: int, offset: int
 ) -> Sequence[User]:
     return session.scalars(
         select(User)
-        .where(User.customer_id == customer_id, User.org_id == org_id)
+        .join(Customer, Customer.id == User.customer_id)
+        .where(Customer.id == customer_id, Customer.org_id == org_id)
         .order_by(User.id)
         .limit(limit)
         .offset(offset)
@@ -147,7 +153,7 @@ def account_of_line(session: Session, *, org_id: int, subscription_id: int) -> i
         select(Subscription.account_id).where(
             Subscription.id == subscription_id, Subscription.org_id == org_id
         )
-    )
+    )  # by primary key
 
 
 def lines_of_account(
@@ -155,7 +161,8 @@ def lines_of_account(
 ) -> Sequence[Subscription]:
     return session.scalars(
         select(Subscription)
-        .where(Subscription.account_id == account_id, Subscription.org_id == org_id)
+        .join(Account, Account.id == Subscription.account_id)
+        .where(Account.id == account_id, Account.org_id == org_id)
         .order_by(Subscription.id)
         .limit(limit)
         .offset(offset)
@@ -167,7 +174,8 @@ def contracts_of_account(
 ) -> Sequence[Contract]:
     return session.scalars(
         select(Contract)
-        .where(Contract.account_id == account_id, Contract.org_id == org_id)
+        .join(Account, Account.id == Contract.account_id)
+        .where(Account.id == account_id, Account.org_id == org_id)
         .order_by(Contract.id.desc())
         .limit(limit)
         .offset(offset)
@@ -176,7 +184,7 @@ def contracts_of_account(
 
 def penalties_of_account(
     session: Session, *, org_id: int, account_id: int, limit: int, offset: int
-) -> Sequence[Row[Any]]:
+) -> Sequence[AnyRow]:
     """Computed penalties, newest first, with their total (one grouped read)."""
     total = (
         select(func.coalesce(func.sum(PenaltyLine.value), 0))
@@ -192,7 +200,8 @@ def penalties_of_account(
             ComputedPenalty.computed_at,
             total.label("total"),
         )
-        .where(ComputedPenalty.account_id == account_id, ComputedPenalty.org_id == org_id)
+        .join(Account, Account.id == ComputedPenalty.account_id)
+        .where(Account.id == account_id, Account.org_id == org_id)
         .order_by(ComputedPenalty.id.desc())
         .limit(limit)
         .offset(offset)

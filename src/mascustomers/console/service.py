@@ -96,6 +96,17 @@ def set_password(session: Session, *, org: Org, username: str, password: str) ->
     return user
 
 
+def disable_staff(session: Session, *, org: Org, username: str, now: datetime) -> StaffUser:
+    """The user may no longer sign in; every session of theirs ends now."""
+    user = repository.get_staff_user(session, org_id=org.id, username=username)
+    if user is None:
+        raise NotFound(f"staff user {username!r} not found in org {org.slug!r}")
+    user.disabled_at = user.disabled_at or now
+    repository.delete_sessions(session, user_id=user.id)
+    session.flush()
+    return user
+
+
 def list_staff(session: Session, *, org: Org) -> Sequence[StaffUser]:
     return repository.list_staff(session, org_id=org.id)
 

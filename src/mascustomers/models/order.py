@@ -17,6 +17,9 @@ class Sell(IdMixin, OrgScopedMixin, Base):
     """
 
     __tablename__ = "sell"
+    # The risk-hold queue: an org's orders in one status, oldest first (with org_id alone
+    # SQLite walked every order of the org).
+    __table_args__ = (Index("ix_sell_queue", "org_id", "status", "id"),)
 
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(12), index=True)

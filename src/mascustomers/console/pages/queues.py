@@ -6,7 +6,7 @@ Failing webhook deliveries are not here yet: the events and webhooks are being b
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from mascustomers.auth.permissions import Permission
 from mascustomers.catalog.statuses import WorkOrderStatus
@@ -102,14 +102,23 @@ def work_orders(
 
 @router.get(f"{PREFIX}/work-orders/{{work_order_id}}")
 def work_order(
-    request: Request, *, work_order_id: str, session: SessionDep, staff: StaffDep
+    request: Request,
+    *,
+    work_order_id: Annotated[str, Path(max_length=30)],
+    session: SessionDep,
+    staff: StaffDep,
+    lines_page: PageNumber = 1,
+    history_page: PageNumber = 1,
 ) -> Response:
     """GET ops/work-orders/{workOrderId}: the order with its lines and status history."""
     order = workorders_service.find(session, org_id=staff.org_id, work_order_id=work_order_id)
+    view = WorkOrderView.of(session, order)
     return render(
         request,
         "work_order.html",
-        order=WorkOrderView.of(session, order),
+        order=view,
+        lines=Page.of_list(view.subscriptions, lines_page),
+        history=Page.of_list(view.history, history_page),
         Permission=Permission,
     )
 

@@ -1,4 +1,4 @@
-"""staff console: staff users and their sessions, the work-order queue index
+"""staff console: staff users and their sessions, the work-order and risk-hold queue indexes
 
 Revision ID: 5d2a8f6c3b41
 Revises: 7c3e9a1d5f20
@@ -6,7 +6,8 @@ Create Date: 2026-12-04 17:00:00
 
 The back-office console (``/console``) signs staff users in with a password (argon2id hash)
 and keeps each signed-in browser as a ``staff_session`` row (only the token's SHA-256 is
-stored). Its work-order queue lists an org's orders in one status in id order: indexed.
+stored). Its queues list an org's work orders (and, as GET ops/risk-holds does, its orders)
+in one status in id order: both indexed, (org_id, status, id).
 """
 
 from collections.abc import Sequence
@@ -66,9 +67,13 @@ def upgrade() -> None:
 
     with op.batch_alter_table("work_order", schema=None) as batch_op:
         batch_op.create_index("ix_work_order_queue", ["org_id", "status_id", "id"], unique=False)
+    with op.batch_alter_table("sell", schema=None) as batch_op:
+        batch_op.create_index("ix_sell_queue", ["org_id", "status", "id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sell", schema=None) as batch_op:
+        batch_op.drop_index("ix_sell_queue")
     with op.batch_alter_table("work_order", schema=None) as batch_op:
         batch_op.drop_index("ix_work_order_queue")
     with op.batch_alter_table("staff_session", schema=None) as batch_op:
