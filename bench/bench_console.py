@@ -108,7 +108,7 @@ async def measure(url: str, sample: list[dict[str, object]]) -> dict[str, list[f
         form = await client.get("/console/login")
         token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
         signed = await client.post(
-            "/console/login",
+            "/console/sign-in",
             data={"org": "telco", "username": "bench", "password": PASSWORD, "csrf_token": token},
         )
         assert signed.status_code == 303, signed.text

@@ -46,7 +46,7 @@ def sign_in(
     """The sign-in form fetched (its double-submit token) and posted."""
     page = client.get("/console/login")
     return client.post(
-        "/console/login",
+        "/console/sign-in",
         data={
             "org": org,
             "username": username,

@@ -58,7 +58,7 @@ def _actions(line: dict[str, object]) -> list[tuple[str, dict[str, str]]]:
         (f"/console/accounts/{account}/penalties", {"reason": "unsubscribe"}),
         (f"/console/accounts/{account}/tax-province", {"state_id": "35"}),
         ("/console/billing/run", {"cycle": "2020-01"}),
-        ("/console/clock", {"advance_to": "2099-01-01T00:00:00Z"}),
+        ("/console/clock/advance", {"advance_to": "2099-01-01T00:00:00Z"}),
     ]
 
 
@@ -200,7 +200,7 @@ def test_sign_in_without_its_form_token_is_refused(
 ) -> None:
     make_staff(session, org_slug=org_slug, username="ana")
     answer = client.post(
-        "/console/login",
+        "/console/sign-in",
         data={"org": org_slug, "username": "ana", "password": PASSWORD},
         follow_redirects=False,
     )

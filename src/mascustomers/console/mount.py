@@ -6,28 +6,19 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from mascustomers.console.dependencies import StaffDep
-from mascustomers.console.rendering import PREFIX, refusal
+from mascustomers.console.rendering import PREFIX, redirect
 from mascustomers.console.route import ConsoleRoute
 from mascustomers.console.throttle import LoginThrottle
-from mascustomers.errors import ErrorCode
 
 STATIC = Path(__file__).resolve().parent / "static"
 
-_fallback = APIRouter(route_class=ConsoleRoute)
+_fallback = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
 
 @_fallback.get(PREFIX)
 def bare(request: Request, staff: StaffDep) -> Response:
     """``/console`` without the slash: the search page."""
-    from mascustomers.console.rendering import redirect
-
     return redirect(request, f"{PREFIX}/")
-
-
-@_fallback.get(PREFIX + "/{rest:path}")
-def unknown(request: Request, rest: str, staff: StaffDep) -> Response:
-    """Any other console path: the not-found page (signed in), else the sign-in page."""
-    return refusal(request, ErrorCode.NOT_FOUND, f"no console page at {request.url.path}")
 
 
 def routers() -> list[APIRouter]:

@@ -26,7 +26,7 @@ from mascustomers.ops import accounts as ops_accounts
 from mascustomers.penalties import service as penalties_service
 from mascustomers.penalties.states import AccountReason
 
-router = APIRouter(route_class=ConsoleRoute)
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Penalties = Annotated[Staff, Depends(may_change(Permission.PENALTIES))]
 Operations = Annotated[Staff, Depends(may_change(Permission.OPERATIONS))]
 

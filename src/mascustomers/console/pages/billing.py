@@ -22,7 +22,7 @@ from mascustomers.ops import payments
 from mascustomers.ops.payments import PAYABLE
 from mascustomers.ops.schemas import PaymentCreate, PaymentResult
 
-router = APIRouter(route_class=ConsoleRoute)
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Operations = Annotated[Staff, Depends(may_change(Permission.OPERATIONS))]
 
 

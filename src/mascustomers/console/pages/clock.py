@@ -15,7 +15,7 @@ from mascustomers.db.dependencies import SessionDep
 from mascustomers.scheduler import service as scheduler_service
 from mascustomers.scheduler.schemas import ClockAdvance, ClockAdvanced
 
-router = APIRouter(route_class=ConsoleRoute)
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Operations = Annotated[Staff, Depends(may_change(Permission.OPERATIONS))]
 # What ran is shown whole on the page that advanced (it is that request's answer).
 RAN_SHOWN = 500
@@ -42,7 +42,7 @@ def clock(request: Request, *, session: SessionDep, staff: StaffDep) -> Response
     return _page(request, session, staff, None)
 
 
-@router.post(f"{PREFIX}/clock")
+@router.post(f"{PREFIX}/clock/advance")
 def advance(request: Request, *, session: SessionDep, staff: Operations, form: FormDep) -> Response:
     """POST ops/clock: move the org's time forward and run what falls due, in order."""
     body = ClockAdvance.model_validate({"advance_to": form.text("advance_to")})

@@ -14,7 +14,7 @@ from mascustomers.db.dependencies import SessionDep
 from mascustomers.errors import DomainError
 from mascustomers.kit.request_fields import Id
 
-router = APIRouter(route_class=ConsoleRoute)
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 DOCUMENT_TYPES = ("NIF", "NIE", "CIF", "PASAPORTE")
 
 

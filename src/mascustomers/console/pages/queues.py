@@ -23,7 +23,7 @@ from mascustomers.ops.schemas import HeldOrder, Note, WorkOrderView
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.change_types import ChangeType
 
-router = APIRouter(route_class=ConsoleRoute)
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Operations = Annotated[Staff, Depends(may_change(Permission.OPERATIONS))]
 WorkOrders = Annotated[Staff, Depends(may_change(Permission.WORKORDERS))]
 # The statuses an order waits in for the back office (held ones are in the risk queue).

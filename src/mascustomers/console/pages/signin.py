@@ -31,7 +31,7 @@ from mascustomers.console.route import ConsoleRoute
 from mascustomers.db.dependencies import READ_ONLY_EXTRA, SessionDep
 from mascustomers.db.engine import begin_for_write
 
-router = APIRouter(route_class=ConsoleRoute)
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 NextPath = Annotated[str, Query(max_length=300)]
 
 
@@ -86,7 +86,7 @@ def _off_loop(stored: str | None, password: str) -> bool:
     return verified
 
 
-@router.post(f"{PREFIX}/login", openapi_extra={READ_ONLY_EXTRA: True})
+@router.post(f"{PREFIX}/sign-in", openapi_extra={READ_ONLY_EXTRA: True})
 def login(request: Request, *, session: SessionDep, form: FormDep) -> Response:
     """Check the password; record a failure (lock-out at the limit) or open a session."""
     settings = request.app.state.settings

@@ -34,7 +34,7 @@ from mascustomers.subscriptions import (
 )
 from mascustomers.subscriptions.schemas import BlockChange, BonusAdd, ProductChange, SimReplacement
 
-router = APIRouter(route_class=ConsoleRoute)
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 LINE = f"{PREFIX}/subscriptions/{{subscription_id}}"
 
 
