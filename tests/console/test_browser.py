@@ -190,6 +190,14 @@ def test_a_back_office_day_in_the_browser(page: Page, world: World, shots: Path)
     opened.value.wait_for_load_state()
     assert opened.value.url.endswith(f"/console/invoices/{number}.pdf")
 
+    # Record the invoice's payment.
+    page.get_by_test_id(f"pay-{number}").click()
+    flash(page, f"Invoice {number} PAGADO")
+    expect(page.get_by_test_id(f"invoice-{number}")).to_contain_text("PAGADO")
+    paid = api.get(f"/accounts/{account}/invoices")["invoices"][0]
+    assert paid["status"]["value"] == "PAGADO"
+    assert paid["pay_date"] is not None
+
     # The account page: its invoice, with the link to the same document.
     page.goto(f"{world.url}/console/accounts/{account}")
     expect(page.get_by_test_id("invoices")).to_contain_text(number)
