@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     # SQLite reads through a shared memory map instead of each connection's own page cache
     # (every pooled connection otherwise re-reads the same pages with read() calls).
     sqlite_mmap_bytes: int = 1 << 30
+    # Back-office console (/console): how long a sign-in lasts; wrong passwords in a row before
+    # a staff user is locked out, and for how long; sign-in attempts per client address per
+    # minute, whichever user they name.
+    console_session_hours: float = 8.0
+    console_max_failed_logins: int = 5
+    console_lockout_minutes: float = 15.0
+    console_login_attempts_per_minute: int = 30
 
 
 @lru_cache

@@ -18,6 +18,7 @@ from mascustomers.api.middleware import Metrics, RequestContextMiddleware
 from mascustomers.api.openapi_document import build_openapi
 from mascustomers.api.registry import mount_v2
 from mascustomers.auth.dependencies import KeyCache
+from mascustomers.console.mount import mount_console
 from mascustomers.db.availability import Outage
 from mascustomers.db.checkpoints import Checkpointer
 from mascustomers.db.database import Database
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # The v2 routes first: every request is matched in route order, and they are the traffic.
     stubbed = mount_v2(app, implemented_routers())
     app.include_router(platform.router)
+    mount_console(app)
     app.mount("/docs/static", StaticFiles(directory=_DOCS_ASSETS), name="docs-static")
     app.state.stubbed = stubbed
 

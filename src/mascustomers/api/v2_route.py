@@ -68,7 +68,7 @@ class V2Route(APIRoute):
         async def in_transaction(request: Request) -> Response:
             auth = await authenticate(request)
             if not writes:
-                return await _run(handler, request, open_session(request), None)
+                return await run_in_transaction(handler, request, open_session(request), None)
             body = await request.body()
             write = keyed_write(
                 request.headers.get(HEADER),
@@ -80,12 +80,12 @@ class V2Route(APIRoute):
             )
             with request.app.state.running_keys.running(write):
                 session = open_session(request)
-                return await _run(handler, request, session, write, writer=True)
+                return await run_in_transaction(handler, request, session, write, writer=True)
 
         return in_transaction
 
 
-async def _run(
+async def run_in_transaction(
     handler: Callable[[Request], Coroutine[Any, Any, Response]],
     request: Request,
     session: Session,
@@ -93,6 +93,7 @@ async def _run(
     *,
     writer: bool = False,
 ) -> Response:
+    """Steps 3-5 of ``V2Route`` (the console's route runs its pages through them too)."""
     settings = request.app.state.settings
     try:
         if writer:

@@ -32,7 +32,7 @@ class Caller:
     origin_ip: str | None = None
 
 
-def _origin_ip(request: Request) -> str | None:
+def origin_ip(request: Request) -> str | None:
     explicit = request.headers.get(ORIGIN_IP_HEADER)
     if explicit:
         return explicit.strip()[:45]
@@ -130,15 +130,36 @@ async def current_caller(request: Request) -> Caller:
             instant = await run_sync(
                 test_clocks.load, session, org_id=auth.org_id, org_slug=auth.org_slug
             )
-    clock = FrozenClock(instant) if instant is not None else clock_for(auth.org_slug)
-    now = clock.now()
-    return Caller(
+    return caller_at(
+        instant,
         org_id=auth.org_id,
         org_slug=auth.org_slug,
         actor=auth.key_name,
-        now=now,
-        today=clock.today(request.app.state.settings.default_timezone),
-        origin_ip=_origin_ip(request),
+        timezone=request.app.state.settings.default_timezone,
+        origin_ip=origin_ip(request),
+    )
+
+
+def caller_at(
+    instant: datetime | None,
+    *,
+    org_id: int,
+    org_slug: str,
+    actor: str,
+    timezone: str,
+    origin_ip: str | None,
+) -> Caller:
+    """The caller at the org's stored test time (``instant``), or on its clock when None.
+
+    ``actor`` is what the histories record: the API key's name, or a console staff user's."""
+    clock = FrozenClock(instant) if instant is not None else clock_for(org_slug)
+    return Caller(
+        org_id=org_id,
+        org_slug=org_slug,
+        actor=actor,
+        now=clock.now(),
+        today=clock.today(timezone),
+        origin_ip=origin_ip,
     )
 
 

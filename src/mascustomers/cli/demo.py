@@ -12,7 +12,8 @@ Safe to run again and again; each step only does what is missing:
    one for each working example that uses something up (a shipped SIM, an order to cancel,
    two orders held by risk, a line to terminate) — bill last month and compute two penalties
    (``demo.sandbox``);
-6. print a fresh all-permission API key and curl lines to try.
+6. print a fresh all-permission API key and curl lines to try, and the console's URL with its
+   three demo staff users (admin, backoffice, agent: one per role) and fresh passwords.
 """
 
 import typer
@@ -26,6 +27,7 @@ from mascustomers.catalog import inventory_loader, inventory_service, loader
 from mascustomers.catalog.errors import CatalogueInUse
 from mascustomers.catalog.file_format import load_shipped_catalogue
 from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG
+from mascustomers.console.demo_staff import DEMO_STAFF, demo_staff
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
 from mascustomers.db.unit_of_work import unit_of_work
@@ -154,6 +156,7 @@ def demo(
             created = auth_service.create_key(
                 session, org=_org(session), name="demo", permissions=frozenset(Permission)
             )
+            staff = demo_staff(session, org=_org(session), now=clock_for(DEMO_ORG).now())
     finally:
         engine.dispose()
     base = f"http://{host}:{port}"
@@ -170,3 +173,6 @@ def demo(
     typer.echo(
         f'Docs: {base}/docs (each operation\'s "Try it out" starts from an example that works)'
     )
+    typer.echo(f"Console: {base}/console/ (organisation {DEMO_ORG}; new passwords each run)")
+    for username, password in staff.items():
+        typer.echo(f"  {username} ({DEMO_STAFF[username].label}): {password}")

@@ -121,11 +121,35 @@ def find_full_tree(
     )
 
 
-def _find(session: Session, *, org_id: int, search: TreeSearch) -> Found:
-    criteria = _criteria_matches(session, org_id=org_id, search=search)
-    match = _choose(criteria)
+def find_customer(session: Session, *, org_id: int, search: TreeSearch) -> Match:
+    """The customer (and user) the search finds, whatever its login state: the same
+    index-backed lookups, for the back office, which must find a blocked customer too."""
+    match = _choose(_criteria_matches(session, org_id=org_id, search=search))
     if match is None:
         raise NotFound("no customer matches the search")
+    return match
+
+
+def customer_tree(session: Session, *, org_id: int, customer_id: int) -> UserTree:
+    """The tree of a known customer (its owner as ``id``), whatever its login state."""
+    head = queries.customer_head(session, org_id=org_id, customer_id=customer_id)
+    if head is None:
+        raise NotFound(f"customer {customer_id} not found")
+    lines = queries.customer_lines(session, customer_id=head.id)
+    owners = [row.owner_user_id for row in lines]
+    return UserTree(
+        id=owners[0] if owners else 0,
+        customer_id=head.id,
+        customer_uuid=head.uuid,
+        accounts=[
+            TreeAccount(id=account_id, owner_id=owner_id, subscriptions=_lines(rows))
+            for account_id, owner_id, rows in _by_account(lines)
+        ],
+    )
+
+
+def _find(session: Session, *, org_id: int, search: TreeSearch) -> Found:
+    match = find_customer(session, org_id=org_id, search=search)
     head = queries.customer_head(session, org_id=org_id, customer_id=match.customer_id)
     if head is None:
         raise NotFound("no customer matches the search")

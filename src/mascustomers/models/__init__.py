@@ -20,6 +20,7 @@ from mascustomers.models.order import Sell, WorkOrder, WorkOrderStatusChange, Wo
 from mascustomers.models.org import Org
 from mascustomers.models.penalty import ComputedPenalty, PenaltyLine
 from mascustomers.models.scheduling import IdempotentRequest, OrgClock, ScheduledOperation
+from mascustomers.models.staff import StaffSession, StaffUser
 from mascustomers.models.subscription import (
     Recharge,
     Subscription,
@@ -61,6 +62,8 @@ __all__ = [
     "ScheduledOperation",
     "Sell",
     "SimCard",
+    "StaffSession",
+    "StaffUser",
     "Subscription",
     "SubscriptionBlock",
     "SubscriptionBonus",

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mascustomers.db.base import Base, BigIntId, IdMixin, JsonDoc, OrgScopedMixin, UtcDateTime
@@ -17,6 +17,9 @@ class Sell(IdMixin, OrgScopedMixin, Base):
     """
 
     __tablename__ = "sell"
+    # The risk-hold queue: an org's orders in one status, oldest first (with org_id alone
+    # SQLite walked every order of the org).
+    __table_args__ = (Index("ix_sell_queue", "org_id", "status", "id"),)
 
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(12), index=True)
@@ -41,7 +44,11 @@ class Sell(IdMixin, OrgScopedMixin, Base):
 
 class WorkOrder(IdMixin, OrgScopedMixin, Base):
     __tablename__ = "work_order"
-    __table_args__ = (UniqueConstraint("org_id", "work_order_id"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "work_order_id"),
+        # The console's queue: an org's orders in one status, oldest first.
+        Index("ix_work_order_queue", "org_id", "status_id", "id"),
+    )
 
     work_order_id: Mapped[str] = mapped_column(String(30))
     account_id: Mapped[int | None] = mapped_column(
