@@ -1,7 +1,7 @@
 """staff console: staff users and their sessions, the work-order and risk-hold queue indexes
 
 Revision ID: 5d2a8f6c3b41
-Revises: 7c3e9a1d5f20
+Revises: 9d1f3a5b7c42
 Create Date: 2026-12-04 17:00:00
 
 The back-office console (``/console``) signs staff users in with a password (argon2id hash)
@@ -18,7 +18,7 @@ from alembic import op
 import mascustomers.db.base
 
 revision: str = "5d2a8f6c3b41"
-down_revision: str | None = "7c3e9a1d5f20"
+down_revision: str | None = "9d1f3a5b7c42"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
