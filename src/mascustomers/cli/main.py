@@ -14,6 +14,7 @@ from mascustomers.cli import (
     orgs,
     scheduler,
     serve,
+    webhooks,
 )
 
 app = typer.Typer(no_args_is_help=True, help="mascustomers: Customers API v2 back office.")
@@ -26,6 +27,7 @@ app.add_typer(scheduler.app, name="scheduler", help="Run scheduled operations wh
 app.add_typer(clock.app, name="clock", help="Sandbox orgs' test clocks.")
 app.add_typer(billing.app, name="billing", help="Billing runs and invoice documents.")
 app.add_typer(ops.app, name="ops", help="Back office: holds, work orders, terminations.")
+app.add_typer(webhooks.app, name="webhooks", help="Webhook endpoints, deliveries, the worker.")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 
