@@ -144,7 +144,8 @@ TYPES: dict[EventType, TypeInfo] = {
     T.INVOICE_PAID: TypeInfo(K.INVOICE, "The invoice's payment was recorded (PAGADO)."),
     T.WEBHOOK_ENDPOINT_DISABLED: TypeInfo(
         K.WEBHOOK_ENDPOINT,
-        "The delivery worker disabled an endpoint that kept failing (never sent to itself).",
+        "The delivery worker disabled an endpoint that kept failing (5 days without a "
+        "successful attempt).",
     ),
 }
 
