@@ -93,6 +93,8 @@ class Receiver:
                     self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
                     self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the sender is gone (a killed worker)
                 finally:
                     with receiver.lock:
                         receiver.in_flight[self.path] -= 1

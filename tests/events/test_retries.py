@@ -5,6 +5,7 @@ after the documented 3 days, then disabled (with an event of its own) after 5.
 The worker's time is injected (a frozen clock the test moves to each retry): no real days.
 """
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from mascustomers.kit.clock import FrozenClock
 from mascustomers.models import WebhookEndpoint
 from tests.bodies import mobile_signup, owner
 from tests.events.conftest import MakeWorker, add_endpoint, event_types
-from tests.events.receiver import Receiver, Reply, receiving
+from tests.events.receiver import Reply, receiving
 from tests.factories import ApiCaller
 from tests.live_server import free_port
 
@@ -72,7 +73,7 @@ def test_a_receiver_down_is_retried_with_growing_delays_then_gets_the_event_once
     assert all(not a["succeeded"] and a["status_code"] is None for a in delivery["log"])
     assert "ConnectError" in delivery["log"][0]["error"]
     times = attempt_times(delivery)
-    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
     assert len(gaps) == 4
     for n, gap in enumerate(gaps, start=1):  # 1, 2, 4, 8 minutes, ± 20%
         nominal = 60 * 2 ** (n - 1)
@@ -109,14 +110,17 @@ def test_a_receiver_failing_forever_is_marked_failing_after_three_days_then_disa
         assert times[-1] - times[0] <= POLICY.give_up_after
         assert times[-1] - times[0] > POLICY.give_up_after - POLICY.cap * 1.2
         assert len(times) == first["attempts"] >= 17
-        assert all(a["status_code"] == 500 and a["response_excerpt"] == "boom" for a in first["log"])
+        assert all(
+            a["status_code"] == 500 and a["response_excerpt"] == "boom" for a in first["log"]
+        )
         assert endpoint_row(session, failing["id"]).status == "FAILING"
         assert event_types(api, type="webhook_endpoint.*") == []
         while endpoint_row(session, failing["id"]).status == "FAILING":
             retry(worker, clock, session, failing["id"])
         row = endpoint_row(session, failing["id"])
         assert row.status == "DISABLED"
-        assert row.failing_since is not None and row.disabled_at is not None
+        assert row.failing_since is not None
+        assert row.disabled_at is not None
         assert POLICY.disable_after <= row.disabled_at - row.failing_since
         assert row.disabled_at - row.failing_since < POLICY.disable_after + POLICY.cap * 1.2
         assert event_types(api, type="webhook_endpoint.*") == ["webhook_endpoint.disabled"]

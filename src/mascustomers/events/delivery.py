@@ -70,6 +70,14 @@ class WorkerConfig:
     timeouts: Timeouts = field(default_factory=Timeouts)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
 
+    def __post_init__(self) -> None:
+        # A send must fit in the lease with room to spare, or nothing would ever be sent.
+        if self.lease_seconds <= self.timeouts.total + _LEASE_MARGIN:
+            raise ValueError(
+                f"lease_seconds ({self.lease_seconds}) must exceed the sender's total timeout "
+                f"({self.timeouts.total}) by more than {_LEASE_MARGIN} seconds"
+            )
+
 
 @dataclass
 class PassResult:
