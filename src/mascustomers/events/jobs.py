@@ -42,8 +42,9 @@ def bonus_added(
 
 
 def bonus_ended(session: Session, *, row: SubscriptionBonus, now: datetime) -> None:
-    """``subscription.bonus_ended`` for a row that was in effect (a zero-length one never was)."""
-    if row.end_at is not None and row.start_at < row.end_at:
+    """``subscription.bonus_ended`` for a row that had started (its start was announced); one
+    removed before its start never took effect, and says nothing."""
+    if row.start_at <= now:
         outbox.emit(session, EventType.SUBSCRIPTION_BONUS_ENDED, row, at=now)
 
 
