@@ -98,3 +98,10 @@ def org_slug(session: Session, org_id: int) -> str:
 def org_timezone(session: Session, org_id: int) -> str:
     org = session.get(Org, org_id)
     return org.timezone if org is not None else "Europe/Madrid"
+
+
+def latest_event_id(session: Session, *, org_id: int) -> int | None:
+    """The org's last event (by position), or None before the first."""
+    return session.scalar(
+        select(Event.id).where(Event.org_id == org_id).order_by(Event.position.desc()).limit(1)
+    )
