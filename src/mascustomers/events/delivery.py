@@ -85,12 +85,15 @@ class PassResult:
     sent: int = 0
     delivered: int = 0
     failed: int = 0
+    # An endpoint had more than a round could take: pass again at once.
+    backlog: bool = False
 
     def add(self, other: "PassResult") -> None:
         self.endpoints += other.endpoints
         self.sent += other.sent
         self.delivered += other.delivered
         self.failed += other.failed
+        self.backlog = self.backlog or other.backlog
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ class DeliveryWorker:
         return result
 
     def run_until_idle(self, max_passes: int = 1000) -> PassResult:
-        """Passes until one finds nothing to send (tests, ``webhooks deliver``)."""
+        """Passes until one finds nothing to do (tests, ``webhooks deliver``)."""
         total = PassResult()
         for _ in range(max_passes):
             result = self.run_once()
@@ -169,7 +172,9 @@ class DeliveryWorker:
         log.info("webhook worker %s started", self.worker)
         while not self.stop_event.is_set():
             try:
-                busy = self.run_once().endpoints > 0
+                # Between passes that found no backlog it waits: the events of a trickle are
+                # then sent a poll interval's worth per round, not one round per event.
+                busy = self.run_once().backlog
             except Exception:
                 log.exception("webhook delivery pass failed")
                 busy = False
@@ -336,7 +341,10 @@ class DeliveryWorker:
                 session.execute(update(WebhookDelivery), updates)
             webhook_repository.add_attempts(session, attempts)
             complete = len(sent) == len(prepared.items) and all(o.ok for _, _, o in sent)
-            go_on = (complete and bool(sent)) or (prepared.more_to_queue and not sent)
+            full = len(prepared.items) >= self.config.batch_size
+            more = prepared.more_to_queue
+            go_on = (complete and (full or more)) or (more and not sent)
+            result.backlog = result.backlog or go_on
             now = self.now()
             if go_on and not self.stop_event.is_set():
                 endpoint.lease_until = now + timedelta(seconds=self.config.lease_seconds)
