@@ -34,6 +34,8 @@ class Reply:
     body: bytes = b"ok"
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    # Hang up after answering, without saying so (a receiver dropping idle connections).
+    hang_up: bool = False
 
 
 Answer = Callable[[str, bytes], Reply]
@@ -93,6 +95,7 @@ class Receiver:
                     self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
                     self.wfile.write(reply.body)
+                    self.close_connection = reply.hang_up
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True  # the sender is gone (a killed worker)
                 finally:

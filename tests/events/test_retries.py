@@ -71,7 +71,7 @@ def test_a_receiver_down_is_retried_with_growing_delays_then_gets_the_event_once
     [delivery] = deliveries(api, endpoint["id"])
     assert delivery["status"] == "PENDING"
     assert all(not a["succeeded"] and a["status_code"] is None for a in delivery["log"])
-    assert "ConnectError" in delivery["log"][0]["error"]
+    assert "ConnectionRefusedError" in delivery["log"][0]["error"]
     times = attempt_times(delivery)
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
     assert len(gaps) == 4

@@ -76,4 +76,13 @@ def test_nothing_listening_is_a_connection_failure() -> None:
     sent = Sender().post(1, f"http://127.0.0.1:{free_port()}/x", b"{}", HEADERS)
     assert (sent.ok, sent.status_code) == (False, None)
     assert sent.error is not None
-    assert "ConnectError" in sent.error
+    assert "ConnectionRefusedError" in sent.error
+
+
+def test_a_kept_alive_connection_the_receiver_dropped_is_replaced() -> None:
+    sender = Sender()
+    with receiving(lambda path, body: Reply(200, b"ok", hang_up=True)) as receiver:
+        for _ in range(3):
+            assert sender.post(1, receiver.url(), b"{}", HEADERS).ok
+        assert len(receiver.received) == 3
+    sender.close()
