@@ -1,6 +1,7 @@
 """The one-line hooks the domains call where state changes: each picks the event type and the
 ``previous`` values, then ``outbox.emit``. Kept here so that a service's hook stays a call."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +17,23 @@ def _label(status: SubscriptionStatus | WorkOrderStatus) -> dict[str, Any]:
     return {"id": int(status), "value": status.label}
 
 
-def order_decided(session: Session, *, sell: Sell, decision: str, now: datetime) -> None:
+@dataclass(frozen=True)
+class DecidedOrder:
+    sell: Sell
+    # Its work order's number when the caller has it at hand (else it is looked up).
+    work_order_id: str | None = None
+
+
+def order_decided(
+    session: Session,
+    *,
+    sell: Sell,
+    decision: str,
+    now: datetime,
+    work_order_id: str | None = None,
+) -> None:
     """``signup.accepted`` / ``held`` / ``rejected`` for an order placed through signups."""
-    outbox.emit(session, signup_event(decision), sell, at=now)
+    outbox.emit(session, signup_event(decision), DecidedOrder(sell, work_order_id), at=now)
 
 
 def line_status_changed(

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts.commercial_reads import invoice_info
 from mascustomers.auth.caller import Caller
 from mascustomers.events import repository
+from mascustomers.events.changes import DecidedOrder
 from mascustomers.events.outbox import Built
 from mascustomers.events.types import TYPES, EventType, ObjectKind
 from mascustomers.kit.clock import format_timestamp, local_date
 from mascustomers.models import (
     Invoice,
-    Sell,
     Subscription,
     SubscriptionBonus,
     SubscriptionService,
@@ -57,8 +57,10 @@ def _caller(session: Session, org_id: int, at: datetime) -> Caller:
     )
 
 
-def _sell(session: Session, sell: Sell, at: datetime) -> Built:
-    order = session.scalar(select(WorkOrder.work_order_id).where(WorkOrder.sell_id == sell.id))
+def _sell(session: Session, decided: DecidedOrder, at: datetime) -> Built:
+    sell, order = decided.sell, decided.work_order_id
+    if order is None:
+        order = session.scalar(select(WorkOrder.work_order_id).where(WorkOrder.sell_id == sell.id))
     return Built(
         org_id=sell.org_id,
         subject={

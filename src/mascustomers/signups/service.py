@@ -157,7 +157,13 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
     _add_line_users(ctx, body)
     _store_products(ctx, body)
     order = _close(ctx)
-    events.order_decided(session, sell=sell, decision=assessment.decision.value, now=caller.now)
+    events.order_decided(
+        session,
+        sell=sell,
+        decision=assessment.decision.value,
+        now=caller.now,
+        work_order_id=order.work_order_id,
+    )
     return SignupResult(
         sell_id=sell.id,
         customer_id=customer.id,
