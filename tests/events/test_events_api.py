@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.permissions import Permission
 from mascustomers.db.engine import begin_for_write
 from mascustomers.events import outbox
+from mascustomers.events.changes import DecidedOrder
 from mascustomers.events.types import EventType
 from mascustomers.models import Event, Sell
 from tests.bodies import mobile_signup, owner
@@ -157,13 +158,18 @@ def test_positions_follow_commit_order_not_emit_order(tmp_path: Path, worker_id:
         committed: list[str] = []
         first = factory()
         begin_for_write(first)
-        outbox.emit(first, EventType.SIGNUP_HELD, first.get(Sell, sells[0].id), at=_now())
+        outbox.emit(
+            first, EventType.SIGNUP_HELD, DecidedOrder(first.get(Sell, sells[0].id)), at=_now()
+        )
 
         def second() -> None:
             with factory() as other:
                 begin_for_write(other)  # SQLite: waits for the first writer
                 outbox.emit(
-                    other, EventType.SIGNUP_REJECTED, other.get(Sell, sells[1].id), at=_now()
+                    other,
+                    EventType.SIGNUP_REJECTED,
+                    DecidedOrder(other.get(Sell, sells[1].id)),
+                    at=_now(),
                 )
                 other.commit()
                 committed.append("rejected")

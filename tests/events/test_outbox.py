@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mascustomers.events import outbox
+from mascustomers.events.changes import DecidedOrder
 from mascustomers.events.types import EventType
 from mascustomers.kit.clock import default_clock
 from mascustomers.models import Event, Sell
@@ -15,9 +16,9 @@ from tests.factories import ApiCaller
 pytestmark = pytest.mark.usefixtures("catalogue")
 
 
-def a_sell(api: ApiCaller, session: Session) -> Sell:
+def a_sell(api: ApiCaller, session: Session) -> DecidedOrder:
     assert api.post("/signups", json=mobile_signup(person=owner())).status_code == 200
-    return session.scalars(select(Sell)).one()
+    return DecidedOrder(session.scalars(select(Sell)).one())
 
 
 def positions(session: Session) -> list[tuple[int, str]]:
