@@ -45,13 +45,25 @@ LINE_INCLUDES = frozenset({"origin", "selldate"})
 
 def build(session: Session, type: EventType, source: Any, at: datetime) -> Built:
     """The event's org, ids and snapshot (reads see what the transaction has written)."""
-    session.flush()
-    return BUILDERS[TYPES[type].kind](session, source, at)
+    kind = TYPES[type].kind
+    if kind in _READING:
+        # The read functions run straight on the driver: they see only what was flushed.
+        session.flush()
+    return BUILDERS[kind](session, source, at)
+
+
+def _timezone(session: Session, org_id: int) -> str:
+    """The org's time zone, read once per session (a billing run emits one event per
+    invoice)."""
+    known: dict[int, str] = session.info.setdefault("mascustomers.events.timezones", {})
+    if org_id not in known:
+        known[org_id] = repository.org_timezone(session, org_id)
+    return known[org_id]
 
 
 def _caller(session: Session, org_id: int, at: datetime) -> Caller:
     """The read functions take the caller for its org and time; events have no caller."""
-    timezone = repository.org_timezone(session, org_id)
+    timezone = _timezone(session, org_id)
     return Caller(
         org_id=org_id, org_slug="", actor="events", now=at, today=local_date(at, timezone)
     )
@@ -60,6 +72,7 @@ def _caller(session: Session, org_id: int, at: datetime) -> Caller:
 def _sell(session: Session, decided: DecidedOrder, at: datetime) -> Built:
     sell, order = decided.sell, decided.work_order_id
     if order is None:
+        session.flush()
         order = session.scalar(select(WorkOrder.work_order_id).where(WorkOrder.sell_id == sell.id))
     return Built(
         org_id=sell.org_id,
@@ -163,7 +176,7 @@ def _penalty(session: Session, stored: StoredPenalty, at: datetime) -> Built:
 def _invoice(session: Session, invoice: Invoice | Mapping[str, Any], at: datetime) -> Built:
     """An ``Invoice``, or the row a billing run inserted (a mapping with its ``id``)."""
     row: Any = SimpleNamespace(**invoice) if isinstance(invoice, Mapping) else invoice
-    timezone = repository.org_timezone(session, row.org_id)
+    timezone = _timezone(session, row.org_id)
     return Built(
         org_id=row.org_id,
         subject={"invoice_id": row.id, "account_id": row.account_id, "number": row.number},
@@ -181,6 +194,17 @@ def _endpoint(session: Session, endpoint: WebhookEndpoint, at: datetime) -> Buil
     )
 
 
+# Kinds whose snapshot is read back from the database (the others are built from the objects
+# the service holds).
+_READING = frozenset(
+    {
+        ObjectKind.SUBSCRIPTION,
+        ObjectKind.PRODUCTS,
+        ObjectKind.BONUS,
+        ObjectKind.SERVICE,
+        ObjectKind.WORK_ORDER,
+    }
+)
 BUILDERS: dict[ObjectKind, Builder] = {
     ObjectKind.SELL: _sell,
     ObjectKind.SUBSCRIPTION: _subscription,
