@@ -295,7 +295,7 @@ class DeliveryWorker:
                 "Mascustomers-Delivery-Id": str(item.delivery_id),
                 "Mascustomers-Delivery-Attempt": str(item.attempts + 1),
             }
-            sent = self.sender.post(prepared.endpoint_id, prepared.url, item.body, headers)
+            sent = self.sender.post(prepared.url, item.body, headers)
             done.append((item, attempted_at, sent))
             if not sent.ok:
                 break

@@ -3,9 +3,9 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from mascustomers.kit.clock import ensure_utc, format_timestamp
+from mascustomers.kit.clock import format_timestamp
 from mascustomers.kit.request_fields import Id
 from mascustomers.models import WebhookEndpoint
 
@@ -141,15 +141,3 @@ class RedeliveryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     event_id: Id = Field(description="The event to send again to this endpoint")
-
-
-class EventTimeRange(BaseModel):
-    """``created_from`` / ``created_to`` of GET events (UTC when no offset)."""
-
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-
-    @field_validator("created_from", "created_to")
-    @classmethod
-    def _in_utc(cls, value: datetime | None) -> datetime | None:
-        return ensure_utc(value) if value is not None else None

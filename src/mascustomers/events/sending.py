@@ -7,8 +7,9 @@
 - Success is a 2xx answer. A 307 or 308 to the same scheme, host and port is followed (the
   POST is sent again, as those codes ask), at most ``MAX_REDIRECTS`` times; any other
   redirect — to another host above all — is not followed and counts as a failure.
-- One keep-alive connection per endpoint: a worker delivers to an endpoint one event at a
-  time, back to back. An answer not read to its end closes its connection.
+- Connections are kept alive per origin (a worker delivers to an endpoint one event at a
+  time, back to back); a kept one the receiver dropped meanwhile is replaced once. An answer
+  not read to its end closes its connection.
 
 Sent with the standard library's ``http.client`` (TLS verified with the default context): the
 POST is most of the delivery worker's cost per event, and per POST to a local receiver
@@ -76,8 +77,8 @@ class Sender:
         self._idle: dict[Origin, list[http.client.HTTPConnection]] = {}
         self._tls: ssl.SSLContext | None = None
 
-    def post(self, endpoint_id: int, url: str, body: bytes, headers: dict[str, str]) -> Sent:
-        """POST ``body`` to ``url`` (``endpoint_id`` names the endpoint in logs)."""
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Sent:
+        """POST ``body`` to ``url``; never raises for what the network or receiver does."""
         started = time.perf_counter()
         try:
             return self._post(url, body, headers=headers, started=started)
