@@ -91,6 +91,10 @@ class ErrorCode(Enum):
     BILLING_CYCLE_NOT_CLOSED = ErrorSpec("0103", 400, "The billing cycle has not ended yet")
     # 0120-0129: the platform's availability (answered with Retry-After).
     DATABASE_UNAVAILABLE = ErrorSpec("0120", 503, "The database is unavailable, retry later")
+    # 0130-0139: events and webhook endpoints.
+    WEBHOOK_URL_INVALID = ErrorSpec("0130", 400, "Invalid webhook URL")
+    EVENT_TYPE_UNKNOWN = ErrorSpec("0131", 400, "Unknown event type")
+    EVENT_CURSOR_INVALID = ErrorSpec("0132", 400, "Invalid cursor")
 
     @property
     def code(self) -> str:

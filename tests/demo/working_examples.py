@@ -44,6 +44,11 @@ WRITE_ORDER = [
     ("POST", "/v2/orgs/{orgId}/signups/migration"),
     ("POST", "/v2/workorders/change-order"),
     ("POST", "/v2/orgs/{orgId}/ops/clock"),
+    # The demo's webhook endpoint is changed, sent an event again, then deleted.
+    ("POST", "/v2/orgs/{orgId}/ops/webhooks"),
+    ("PATCH", "/v2/orgs/{orgId}/ops/webhooks/{endpointId}"),
+    ("POST", "/v2/orgs/{orgId}/ops/webhooks/{endpointId}/deliveries"),
+    ("DELETE", "/v2/orgs/{orgId}/ops/webhooks/{endpointId}"),
 ]
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
@@ -63,23 +64,25 @@ def account_invoices(
     return AccountInvoices(
         account_id=account.id,
         period_date=Period(start_date=start, end_date=end),
-        invoices=[
-            InvoiceInfo(
-                value=row.value,
-                value_total=row.value_total,
-                delivery_mode=row.delivery_mode,
-                date=row.issued_at,
-                pay_date=row.paid_at,
-                number=row.number,
-                path=row.path,
-                status=ref(MasterDataList.INVOICE_STATUSES, row.status_id),
-                cycle=Cycle(
-                    start_date=start_of_day(row.cycle_start, tz),
-                    end_date=start_of_day(row.cycle_end, tz),
-                ),
-            )
-            for row in rows
-        ],
+        invoices=[invoice_info(row, tz) for row in rows],
+    )
+
+
+def invoice_info(row: Any, tz: str) -> InvoiceInfo:
+    """One invoice as GET accounts/{accountId}/invoices lists it (a row or an ``Invoice``)."""
+    return InvoiceInfo(
+        value=row.value,
+        value_total=row.value_total,
+        delivery_mode=row.delivery_mode,
+        date=row.issued_at,
+        pay_date=row.paid_at,
+        number=row.number,
+        path=row.path,
+        status=ref(MasterDataList.INVOICE_STATUSES, row.status_id),
+        cycle=Cycle(
+            start_date=start_of_day(row.cycle_start, tz),
+            end_date=start_of_day(row.cycle_end, tz),
+        ),
     )
 
 

@@ -41,6 +41,7 @@ def implemented_routers() -> list[APIRouter]:
     from mascustomers.catalog import catalogue_endpoints as catalogue
     from mascustomers.catalog import endpoints as catalog
     from mascustomers.customers import endpoints as customers
+    from mascustomers.events import endpoints as events
     from mascustomers.ops import billing_endpoints as ops_billing
     from mascustomers.ops import clock_endpoints as ops_clock
     from mascustomers.ops import endpoints as ops
@@ -59,6 +60,7 @@ def implemented_routers() -> list[APIRouter]:
         ops.router,
         ops_clock.router,
         ops_billing.router,
+        events.router,
         catalog.router,
         catalogue.router,
     ]

@@ -11,6 +11,7 @@ from mascustomers.api.error_handlers import error_body
 from mascustomers.api.operations import Operation, operations_by_key
 from mascustomers.api.registry import served_routes
 from mascustomers.errors import ErrorCode
+from mascustomers.events.documents import webhooks as event_webhooks
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorMessage"}
 _AUTH_ERRORS = {401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.PERMISSION_DENIED}
@@ -225,5 +226,6 @@ def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
         _apply_extensions(document.get("paths", {}))
         _name_extensions(app, document.get("paths", {}))
         _document_idempotency(document.get("paths", {}))
+        document["webhooks"] = event_webhooks()
         app.openapi_schema = document
     return app.openapi_schema

@@ -1,4 +1,5 @@
-"""API-key permissions: the reference's permissions table plus consumption and operations."""
+"""API-key permissions: the reference's permissions table plus consumption, operations and
+events."""
 
 from enum import StrEnum
 
@@ -21,6 +22,7 @@ class Permission(StrEnum):
     PENALTIES = "penalties"
     CONSUMPTION = "consumption"
     OPERATIONS = "operations"
+    EVENTS = "events"
 
 
 # The reference's operation tags name the permission each operation needs.

@@ -36,6 +36,8 @@ from mascustomers.billing.pricing import (
 )
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.statuses import InvoiceStatus, SubscriptionType
+from mascustomers.events import outbox
+from mascustomers.events.types import EventType
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.kit.money import ZERO
 from mascustomers.models import Org
@@ -252,6 +254,10 @@ def bill_accounts(
         result.value_total += draft.value_total
     ids_by_number = repository.insert_invoices(session, rows)
     _store_lines(session, drafts, [ids_by_number[row["number"]] for row in rows])
+    for row in rows:
+        outbox.emit(
+            session, EventType.INVOICE_ISSUED, {**row, "id": ids_by_number[row["number"]]}, at=now
+        )
     result.invoices = len(drafts)
     return result
 

@@ -96,6 +96,7 @@ def _customers(session: Session, org: Org) -> str:
         f"{sandbox.signup_time(org, now).date()} (risk {', '.join(decisions)})",
         sandbox.bill_last_month(session, org=org, now=now),
         sandbox.penalties(session, org=org, now=now),
+        sandbox.webhook_endpoint(session, org=org),
     ]
     return "\n".join(lines)
 

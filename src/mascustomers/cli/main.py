@@ -15,6 +15,7 @@ from mascustomers.cli import (
     scheduler,
     serve,
     staff,
+    webhooks,
 )
 
 app = typer.Typer(no_args_is_help=True, help="mascustomers: Customers API v2 back office.")
@@ -30,6 +31,7 @@ app.add_typer(ops.app, name="ops", help="Back office: holds, work orders, termin
 app.add_typer(
     staff.app, name="staff", help="Console staff users: create, list, unlock, password, disable."
 )
+app.add_typer(webhooks.app, name="webhooks", help="Webhook endpoints, deliveries, the worker.")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 

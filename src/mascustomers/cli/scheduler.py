@@ -1,10 +1,12 @@
-"""``mascustomers scheduler …``: run dated operations when they fall due."""
+"""``mascustomers scheduler …``: run dated operations when they fall due (and, with ``run``,
+deliver webhooks beside them)."""
 
 from typing import Annotated
 
 import typer
 
 from mascustomers.db.engine import make_engine, make_sessionmaker
+from mascustomers.events.delivery import BackgroundDelivery, DeliveryWorker
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.scheduler.config import SchedulerConfig
 from mascustomers.scheduler.loop import SchedulerLoop
@@ -58,10 +60,19 @@ def run(
     ),
     batch_size: BatchOption = defaults.batch_size,
     lease_seconds: LeaseOption = defaults.lease_seconds,
+    webhooks: Annotated[
+        bool, typer.Option(help="also run the webhook delivery worker on a thread")
+    ] = True,
 ) -> None:
     """Run passes until interrupted (Ctrl-C); safe to run as several processes."""
     loop = _loop(batch_size, lease_seconds, poll_interval)
+    delivery = BackgroundDelivery(DeliveryWorker(loop.factory)) if webhooks else None
+    if delivery is not None:
+        delivery.start()
     try:
         loop.run_forever()
     except KeyboardInterrupt:
         loop.stop()
+    finally:
+        if delivery is not None:
+            delivery.stop()

@@ -19,7 +19,9 @@ from mascustomers.billing.service import OrgRef
 from mascustomers.catalog import inventory_service
 from mascustomers.demo import repository
 from mascustomers.demo.customers import PEOPLE, SIGNUPS, Role
-from mascustomers.kit.clock import local_date
+from mascustomers.events import webhooks
+from mascustomers.events.schemas import WebhookEndpointCreate
+from mascustomers.kit.clock import default_clock, local_date
 from mascustomers.models import Org, Subscription
 from mascustomers.penalties import service as penalties_service
 from mascustomers.penalties.states import LineReason
@@ -57,6 +59,18 @@ def sign_up(session: Session, *, org: Org, now: datetime) -> list[str]:
         session.flush()
         decisions.append(result.risk_decision)
     return decisions
+
+
+def webhook_endpoint(session: Session, *, org: Org) -> str:
+    """One endpoint for the working examples, disabled: the demo sends nothing anywhere."""
+    body = WebhookEndpointCreate(
+        url="https://example.com/webhooks/telco-demo",
+        event_types=["*"],
+        description="Demo endpoint (disabled): give it a URL you serve and enable it",
+        enabled=False,
+    )
+    created = webhooks.create(session, org_id=org.id, body=body, now=default_clock().now())
+    return f"webhooks: endpoint {created.endpoint.id} created disabled"
 
 
 def bill_last_month(session: Session, *, org: Org, now: datetime) -> str:

@@ -15,6 +15,7 @@ from mascustomers.models.catalogue import (
 )
 from mascustomers.models.commercial import AppliedPromotion, Commitment, SubscriptionTerminal
 from mascustomers.models.customer import Customer, User
+from mascustomers.models.event import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from mascustomers.models.inventory import Msisdn, SimCard
 from mascustomers.models.order import Sell, WorkOrder, WorkOrderStatusChange, WorkOrderSubscription
 from mascustomers.models.org import Org
@@ -49,6 +50,7 @@ __all__ = [
     "ComputedPenalty",
     "Contract",
     "Customer",
+    "Event",
     "IdempotentRequest",
     "Invoice",
     "InvoiceLine",
@@ -73,6 +75,9 @@ __all__ = [
     "SubscriptionStatusChange",
     "SubscriptionTerminal",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WorkOrder",
     "WorkOrderStatusChange",
     "WorkOrderSubscription",

@@ -26,6 +26,8 @@ from mascustomers.auth.caller import Caller
 from mascustomers.catalog import inventory_service
 from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.errors import NotFound
+from mascustomers.events import outbox
+from mascustomers.events.types import EventType
 from mascustomers.models import ScheduledOperation, Sell, Subscription, WorkOrder
 from mascustomers.ops import repository
 from mascustomers.ops.errors import HoldNotApprovable, SellNotHeld
@@ -247,4 +249,6 @@ def _decide(
     sell.status = status
     sell.decided_at = caller.now
     session.flush()
-    return HoldDecision(sell=sell, lines=lines, orders=orders)
+    decision = HoldDecision(sell=sell, lines=lines, orders=orders)
+    outbox.emit(session, EventType.RISK_HOLD_DECIDED, decision, at=caller.now)
+    return decision

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog.statuses import InvoiceStatus
 from mascustomers.errors import NotFound, ValidationFailed
+from mascustomers.events import outbox
+from mascustomers.events.types import EventType
 from mascustomers.kit.clock import local_date
 from mascustomers.models import Invoice, Recharge
 from mascustomers.ops import repository
@@ -64,4 +66,5 @@ def pay_invoice(
     invoice.status_id = InvoiceStatus.PAGADO
     invoice.paid_at = caller.now if day == caller.today else start_of_day(day, tz)
     session.flush()
+    outbox.emit(session, EventType.INVOICE_PAID, invoice, at=caller.now)
     return invoice

@@ -35,6 +35,8 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import service as accounts_service
 from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG
 from mascustomers.errors import NotFound
+from mascustomers.events import outbox
+from mascustomers.events.types import EventType
 from mascustomers.models import Account, Commitment, ComputedPenalty, PenaltyLine, Subscription
 from mascustomers.penalties import repository
 from mascustomers.penalties.computation import (
@@ -316,7 +318,10 @@ def _store(
     ]
     session.add_all(lines)
     session.flush()
-    return StoredPenalty(penalty=penalty, lines=lines)
+    stored = StoredPenalty(penalty=penalty, lines=lines)
+    if confirmed:
+        outbox.emit(session, EventType.PENALTY_CONFIRMED, stored, at=now)
+    return stored
 
 
 def confirm(
@@ -358,7 +363,9 @@ def confirm(
     penalty.status = PenaltyStatus.CONFIRMED
     penalty.confirmed_at = now
     session.flush()
-    return StoredPenalty(penalty=penalty, lines=lines)
+    stored = StoredPenalty(penalty=penalty, lines=lines)
+    outbox.emit(session, EventType.PENALTY_CONFIRMED, stored, at=now)
+    return stored
 
 
 def delete(
@@ -378,7 +385,9 @@ def delete(
     penalty.status = PenaltyStatus.DELETED
     penalty.deleted_at = now
     session.flush()
-    return StoredPenalty(penalty=penalty, lines=lines)
+    stored = StoredPenalty(penalty=penalty, lines=lines)
+    outbox.emit(session, EventType.PENALTY_DELETED, stored, at=now)
+    return stored
 
 
 def withdrawal_refused(session: Session, *, org_id: int, computed_penalty_id: int) -> str | None:

@@ -15,6 +15,8 @@ from mascustomers.catalog import inventory_service
 from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.catalog.statuses import SubscriptionStatus
 from mascustomers.errors import NotFound
+from mascustomers.events import outbox
+from mascustomers.events.types import EventType
 from mascustomers.models import ScheduledOperation
 from mascustomers.subscriptions import service as subscriptions_service
 
@@ -45,3 +47,4 @@ def activate_ported_line(session: Session, operation: ScheduledOperation, now: d
         inventory_service.set_sim_status(
             session, org_id=line.org_id, iccid=line.iccid, status=SimStatus.ACTIVA, now=now
         )
+    outbox.emit(session, EventType.PORTABILITY_COMPLETED, line, at=now)

@@ -26,6 +26,7 @@ DEFAULT_HANDLERS: dict[str, str] = {
     "PRODUCT_CHANGE": "mascustomers.subscriptions.jobs:apply_scheduled_product_change",
     "BONUS_END": "mascustomers.subscriptions.jobs:end_scheduled_bonus",
     "DEACTIVATION": "mascustomers.ops.jobs:run_deactivation",
+    "EMIT_EVENT": "mascustomers.events.jobs:emit_due_event",
 }
 
 

@@ -4,6 +4,7 @@ from sqlalchemy.orm import Session
 
 from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.auth.caller import Caller
+from mascustomers.events import changes as events
 from mascustomers.models import CatalogueBundle
 from mascustomers.risk.policy import RiskDecision
 from mascustomers.signups.addline_schemas import AddedTv, AddLinesCreate
@@ -38,6 +39,7 @@ def add_lines(session: Session, *, caller: Caller, body: AddLinesCreate) -> Risk
         account_id=target.account.id,
     )
     if assessment.decision == RiskDecision.REJECTED:
+        events.order_decided(session, sell=sell, decision="x", now=caller.now)
         return assessment.decision
     ctx = context_for(
         session,
@@ -67,6 +69,7 @@ def add_lines(session: Session, *, caller: Caller, body: AddLinesCreate) -> Risk
             raise BundleDoesNotAllow("account.subscriptions.tv: the account already has TV")
         store_tv(ctx, target.bundle, _as_tv(wanted.tv), None, field="account.subscriptions.tv")
     _finish(ctx, tv_only=not wanted.mobile_lines)
+    events.order_decided(session, sell=sell, decision=assessment.decision.value, now=caller.now)
     return assessment.decision
 
 

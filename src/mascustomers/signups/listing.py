@@ -44,6 +44,20 @@ def _start_of(day: date, tz: str) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
+def summary(sell: Sell, work_order_id: str | None) -> SellSummary:
+    """One sell as GET signups lists it."""
+    return SellSummary(
+        sell_id=sell.id,
+        kind=sell.kind,
+        customer_id=sell.customer_id,
+        account_id=sell.account_id,
+        work_order_id=work_order_id,
+        status=sell.status,
+        risk_decision=sell.risk_decision,
+        created_date=format_timestamp(sell.created_at),
+    )
+
+
 def list_sells(
     session: Session,
     *,
@@ -67,19 +81,7 @@ def list_sells(
         query = query.where(Sell.created_at < _start_of(f.end_date + timedelta(days=1), tz))
     rows = session.execute(query.order_by(Sell.id.desc()).limit(f.limit).offset(f.offset)).all()
     return SellList(
-        signups=[
-            SellSummary(
-                sell_id=sell.id,
-                kind=sell.kind,
-                customer_id=sell.customer_id,
-                account_id=sell.account_id,
-                work_order_id=order_id,
-                status=sell.status,
-                risk_decision=sell.risk_decision,
-                created_date=format_timestamp(sell.created_at),
-            )
-            for sell, order_id in rows
-        ],
+        signups=[summary(sell, order_id) for sell, order_id in rows],
         limit=f.limit,
         offset=f.offset,
     )

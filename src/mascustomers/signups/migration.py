@@ -12,6 +12,7 @@ from mascustomers.accounts import service as accounts_service
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.errors import DomainError, ErrorCode
+from mascustomers.events import changes as events
 from mascustomers.models import CatalogueBundle, Subscription
 from mascustomers.risk.policy import RiskDecision
 from mascustomers.signups.addline_schemas import MigrationCreate
@@ -70,6 +71,7 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
     )
     if assessment.decision != RiskDecision.APPROVED:
         # Held or rejected: nothing moves until a risk review approves the sell.
+        events.order_decided(session, sell=sell, decision=assessment.decision.value, now=caller.now)
         return assessment.decision
     old_bundle = target.account_bundle
     old_bundle.ended_at = caller.now
@@ -121,6 +123,7 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
             contract_id=contract.id,
         ),
     )
+    events.order_decided(session, sell=sell, decision=assessment.decision.value, now=caller.now)
     return assessment.decision
 
 

@@ -12,6 +12,7 @@ from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
 from mascustomers.db.row_buffer import RowBuffer
 from mascustomers.db.sequences import next_values
+from mascustomers.events import changes as events
 from mascustomers.models import Account, AccountBundle, Customer, Sell, User, WorkOrder
 from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
@@ -70,6 +71,7 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
             customer_id=None,
             account_id=None,
         )
+        events.order_decided(session, sell=sell, decision="x", now=caller.now)
         return SignupResult(
             sell_id=sell.id,
             customer_id=None,
@@ -155,6 +157,13 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
     _add_line_users(ctx, body)
     _store_products(ctx, body)
     order = _close(ctx)
+    events.order_decided(
+        session,
+        sell=sell,
+        decision=assessment.decision.value,
+        now=caller.now,
+        work_order_id=order.work_order_id,
+    )
     return SignupResult(
         sell_id=sell.id,
         customer_id=customer.id,

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.errors import NotFound, ValidationFailed
+from mascustomers.events import jobs as bonus_events
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.models import ScheduledOperation, Subscription, SubscriptionBonus
 from mascustomers.subscriptions import queries, repository
@@ -127,18 +128,18 @@ def add_bonus(
             f"bonusId: bonus {bonus_id} is already active or scheduled on subscription {line.id}",
             bonus_id=bonus_id,
         )
-    session.add(
-        SubscriptionBonus(
-            subscription_id=line.id,
-            bonus_id=bonus.bonus_id,
-            start_at=start,
-            end_at=end,
-            created_at=caller.now,
-        )
+    row = SubscriptionBonus(
+        subscription_id=line.id,
+        bonus_id=bonus.bonus_id,
+        start_at=start,
+        end_at=end,
+        created_at=caller.now,
     )
+    session.add(row)
     if end is not None:
         _schedule_end(session, caller=caller, line=line, bonus_id=bonus.bonus_id, end=end)
     session.flush()
+    bonus_events.bonus_added(session, row=row, line=line, now=caller.now)
 
 
 def remove_bonus(
@@ -177,6 +178,7 @@ def _end_row(
     pending = _pending_end(session, line=line, bonus_id=row.bonus_id, end=previous)
     if state_at(row.start_at, row.end_at, caller.now) is BonusState.INACTIVE:
         row.ended_by = caller.actor
+        bonus_events.bonus_ended(session, row=row, now=caller.now)
         if pending is not None:
             pending.status = "CANCELLED"
             pending.done_at = caller.now

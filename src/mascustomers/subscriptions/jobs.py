@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from mascustomers.events import jobs as bonus_events
 from mascustomers.models import ScheduledOperation
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.bonus_periods import BONUS_END
@@ -83,4 +84,5 @@ def end_scheduled_bonus(session: Session, operation: ScheduledOperation, now: da
         operation.last_error = "no end of this bonus is due then (removed meanwhile)"
         session.flush()
         return False
+    bonus_events.bonus_ended(session, row=row, now=now)
     return True

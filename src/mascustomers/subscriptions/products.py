@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
+from mascustomers.events import outbox
+from mascustomers.events.types import EventType
 from mascustomers.models import Account, ScheduledOperation, Sell, Subscription, WorkOrder
 from mascustomers.risk.policy import RiskDecision
 from mascustomers.subscriptions import repository
@@ -105,6 +107,7 @@ def change_product(
         # Cancelling the order withdraws the operation while it is pending.
         order.undo = undo.model_copy(update={"scheduled_operation_id": operation.id}).doc()
         session.flush()
+        outbox.emit(session, EventType.SUBSCRIPTION_PRODUCT_CHANGE_SCHEDULED, line, at=caller.now)
     return decision
 
 

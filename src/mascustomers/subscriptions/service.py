@@ -20,6 +20,7 @@ from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.catalog.master_data import MasterDataList
 from mascustomers.db.row_buffer import RowBuffer
 from mascustomers.errors import NotFound, ValidationFailed
+from mascustomers.events import changes as events
 from mascustomers.models import (
     Recharge,
     Subscription,
@@ -157,8 +158,9 @@ def move_status(
     actor: str,
     now: datetime,
 ) -> None:
-    """Change status through the transition table, keeping the history."""
-    check_transition(SubscriptionStatus(subscription.status_id), target)
+    """Change status through the transition table, keeping the history (and its event)."""
+    previous, first = SubscriptionStatus(subscription.status_id), subscription.activated_at is None
+    check_transition(previous, target)
     subscription.status_id = target
     if target.is_in_service and subscription.activated_at is None:
         subscription.activated_at = now
@@ -170,12 +172,16 @@ def move_status(
         )
     )
     session.flush()
+    events.line_status_changed(
+        session, line=subscription, previous=previous, first_activation=first, now=now
+    )
 
 
 def change_product(
     session: Session, *, subscription: Subscription, product_id: int, reason: str, now: datetime
 ) -> None:
     """Close the current tariff period and open one for ``product_id``."""
+    previous = subscription.product_id
     current = repository.current_product(session, subscription_id=subscription.id)
     if current is not None:
         current.ended_at = now
@@ -186,6 +192,7 @@ def change_product(
     )
     subscription.product_id = product_id
     session.flush()
+    events.product_changed(session, line=subscription, previous=previous, now=now)
 
 
 def switch_product(

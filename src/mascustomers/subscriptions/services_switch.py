@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.errors import NotFound, ValidationFailed
+from mascustomers.events import outbox
+from mascustomers.events.types import EventType
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.errors import ServiceNotChangeable
@@ -62,3 +64,10 @@ def switch_service(
         )
     if row.active != active:
         set_service(session, line=line, row=row, active=active, actor=caller.actor, now=caller.now)
+        outbox.emit(
+            session,
+            EventType.SUBSCRIPTION_SERVICE_CHANGED,
+            row,
+            at=caller.now,
+            previous={"active": not active},
+        )

@@ -40,6 +40,8 @@ from mascustomers.auth.caller import Caller
 from mascustomers.catalog import inventory_service
 from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.errors import ValidationFailed
+from mascustomers.events import outbox
+from mascustomers.events.types import EventType
 from mascustomers.models import Account, SimCard, Subscription
 from mascustomers.risk.policy import RiskDecision
 from mascustomers.subscriptions import repository
@@ -148,6 +150,13 @@ def _swap(
         iccid=sim.iccid,
         status=SimStatus.RESERVADA if awaiting_activation else SimStatus.ACTIVA,
         now=caller.now,
+    )
+    outbox.emit(
+        session,
+        EventType.SUBSCRIPTION_SIM_REPLACED,
+        line,
+        at=caller.now,
+        previous={"iccid": old_iccid},
     )
     lifted = lift_blocks(session, line=line, actor=caller.actor, now=caller.now)
     contract = accounts_service.add_contract(

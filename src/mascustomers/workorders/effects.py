@@ -15,6 +15,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from mascustomers.events import changes as events
 from mascustomers.models import Subscription, WorkOrder, WorkOrderStatusChange
 from mascustomers.penalties import service as penalties_service
 from mascustomers.subscriptions import service as subscriptions_service
@@ -59,7 +60,8 @@ def move_status(
     reason: str | None,
     now: datetime,
 ) -> None:
-    """The order's status (possibly the same one) and its history row."""
+    """The order's status (possibly the same one) and its history row (and its event)."""
+    previous = order.status_id
     order.status_id = target
     session.add(
         WorkOrderStatusChange(
@@ -71,6 +73,7 @@ def move_status(
         )
     )
     session.flush()
+    events.work_order_status_changed(session, order=order, previous=previous, now=now)
 
 
 def apply(session: Session, *, effect: Effect, applied: Applied) -> None:

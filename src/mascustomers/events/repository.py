@@ -1,0 +1,109 @@
+"""All SQL of the event stream: numbering and writing events, reading them back in order."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mascustomers.models import Event, Org, OrgSequence
+
+EVENT_COUNTER = "event"
+_COUNTER = cast(Table, OrgSequence.__table__)
+_EVENTS = cast(Table, Event.__table__)
+# Built once: every committing transaction with events runs these two.
+_ADVANCE = (
+    update(_COUNTER)
+    .where(_COUNTER.c.org_id == bindparam("org"), _COUNTER.c.name == EVENT_COUNTER)
+    .values(last_value=_COUNTER.c.last_value + bindparam("count"))
+    .returning(_COUNTER.c.last_value)
+)
+_INSERT = insert(_EVENTS)
+
+
+def take_positions(session: Session, *, org_id: int, count: int) -> int:
+    """Advance the org's event counter by ``count`` (row-locked until commit); the new last."""
+    for _ in range(3):
+        # On the connection: the session's execute costs more than this statement.
+        connection = session.connection()
+        last = connection.execute(_ADVANCE, {"org": org_id, "count": count}).scalar_one_or_none()
+        if last is not None:
+            return int(last)
+        try:
+            with session.begin_nested():
+                session.execute(
+                    insert(_COUNTER).values(org_id=org_id, name=EVENT_COUNTER, last_value=count)
+                )
+            return count
+        except IntegrityError:
+            continue  # another transaction created the counter first: advance it
+    raise RuntimeError(f"could not number the events of org {org_id}")
+
+
+def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
+    session.connection().execute(_INSERT, rows)
+
+
+def last_position(session: Session, *, org_id: int) -> int:
+    """The position of the org's latest committed event (0 before the first)."""
+    value = session.scalar(
+        select(OrgSequence.last_value).where(
+            OrgSequence.org_id == org_id, OrgSequence.name == EVENT_COUNTER
+        )
+    )
+    return int(value or 0)
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    org_id: int
+    types: Sequence[str] | None
+    created_from: datetime | None
+    created_before: datetime | None
+    after: int | None
+    before: int | None
+    newest_first: bool
+    limit: int
+
+
+def list_events(session: Session, query: EventQuery) -> list[Event]:
+    """A page of the org's events by position; ``after``/``before`` are positions."""
+    statement = select(Event).where(Event.org_id == query.org_id)
+    if query.types is not None:
+        statement = statement.where(Event.type.in_(query.types))
+    if query.created_from is not None:
+        statement = statement.where(Event.created_at >= query.created_from)
+    if query.created_before is not None:
+        statement = statement.where(Event.created_at < query.created_before)
+    if query.after is not None:
+        statement = statement.where(Event.position > query.after)
+    if query.before is not None:
+        statement = statement.where(Event.position < query.before)
+    order = Event.position.desc() if query.newest_first else Event.position
+    return list(session.scalars(statement.order_by(order).limit(query.limit)).all())
+
+
+def get_event(session: Session, *, org_id: int, event_id: int) -> Event | None:
+    return session.scalars(
+        select(Event).where(Event.id == event_id, Event.org_id == org_id)
+    ).one_or_none()
+
+
+def org_slug(session: Session, org_id: int) -> str:
+    org = session.get(Org, org_id)
+    return org.slug if org is not None else str(org_id)
+
+
+def org_timezone(session: Session, org_id: int) -> str:
+    org = session.get(Org, org_id)
+    return org.timezone if org is not None else "Europe/Madrid"
+
+
+def latest_event_id(session: Session, *, org_id: int) -> int | None:
+    """The org's last event (by position), or None before the first."""
+    return session.scalar(
+        select(Event.id).where(Event.org_id == org_id).order_by(Event.position.desc()).limit(1)
+    )
