@@ -16,6 +16,7 @@ from mascustomers.models.catalogue import (
 from mascustomers.models.commercial import AppliedPromotion, Commitment, SubscriptionTerminal
 from mascustomers.models.customer import Customer, User
 from mascustomers.models.inventory import Msisdn, SimCard
+from mascustomers.models.invoicing import BillingRecord, BillingRecordSubmission, InvoiceIssuer
 from mascustomers.models.order import Sell, WorkOrder, WorkOrderStatusChange, WorkOrderSubscription
 from mascustomers.models.org import Org
 from mascustomers.models.penalty import ComputedPenalty, PenaltyLine
@@ -37,6 +38,8 @@ __all__ = [
     "AccountTax",
     "ApiKey",
     "AppliedPromotion",
+    "BillingRecord",
+    "BillingRecordSubmission",
     "CatalogueBonus",
     "CatalogueBundle",
     "CatalogueDevice",
@@ -50,6 +53,7 @@ __all__ = [
     "Customer",
     "IdempotentRequest",
     "Invoice",
+    "InvoiceIssuer",
     "InvoiceLine",
     "Msisdn",
     "Org",
