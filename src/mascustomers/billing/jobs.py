@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mascustomers.billing import issuer as issuer_service
 from mascustomers.billing import repository, service
 from mascustomers.billing.cycles import Cycle, InvalidCycle
 from mascustomers.db.engine import begin_for_write
@@ -78,6 +79,8 @@ def run_cycle(
     """Bill ``cycle`` for every billable account of ``org``; commits once per batch."""
     service.require_closed(cycle, tz=org.timezone, now=now)
     prices = service.load_prices(session, org_id=org.id)
+    # Read once; required only when the run has an invoice to issue.
+    issuer = issuer_service.find(session, org_id=org.id)
     run = BillingRun(cycle=cycle, start_date=cycle.start, end_date=cycle.last_day, issued_at=now)
     closes_at = cycle.closes_at(org.timezone)
     after_id = 0
@@ -95,7 +98,13 @@ def run_cycle(
                 return run
             try:
                 batch = service.bill_accounts(
-                    session, org=org, cycle=cycle, accounts=accounts, prices=prices, now=now
+                    session,
+                    org=org,
+                    cycle=cycle,
+                    accounts=accounts,
+                    prices=prices,
+                    now=now,
+                    issuer=issuer,
                 )
                 commit_batch(session)
                 break

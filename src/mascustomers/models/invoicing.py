@@ -11,7 +11,15 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mascustomers.db.base import Base, BigIntId, IdMixin, JsonDoc, Money, OrgScopedMixin, UtcDateTime
+from mascustomers.db.base import (
+    Base,
+    BigIntId,
+    IdMixin,
+    JsonDoc,
+    Money,
+    OrgScopedMixin,
+    UtcDateTime,
+)
 
 
 class InvoiceIssuer(Base):
