@@ -5,7 +5,8 @@ digits; a batch takes its block of numbers at once) in the same transaction that
 numbers have no gaps: a rolled-back batch gives its numbers back. The invoice freezes its
 parties and gets its VERI*FACTU record in that transaction too (``issuing``).
 ``(account_id, cycle)`` is unique, and accounts already invoiced for the cycle are not
-selected, so re-running a cycle never bills twice. An account with nothing to charge in the cycle gets no invoice.
+selected, so re-running a cycle never bills twice. An account with nothing to charge in the
+cycle gets no invoice.
 """
 
 from collections import defaultdict
