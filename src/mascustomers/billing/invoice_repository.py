@@ -6,11 +6,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
 
 from mascustomers.billing.repository import Window
-from mascustomers.models import Account, Customer, Invoice, InvoiceIssuer, InvoiceLine, User
+from mascustomers.catalog.statuses import InvoiceStatus
+from mascustomers.models import (
+    Account,
+    Customer,
+    Invoice,
+    InvoiceIssuer,
+    InvoiceLine,
+    PenaltyLine,
+    User,
+)
 
 
 def issuer(session: Session, *, org_id: int) -> InvoiceIssuer | None:
@@ -98,7 +107,11 @@ def credited(session: Session, *, line_ids: Sequence[int]) -> dict[int, tuple[De
             func.sum(InvoiceLine.net_amount),
             func.sum(InvoiceLine.tax_amount),
         )
-        .where(InvoiceLine.credited_line_id.in_(line_ids))
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(
+            InvoiceLine.credited_line_id.in_(line_ids),
+            Invoice.status_id != InvoiceStatus.ANULADO,  # a cancelled credit credits nothing
+        )
         .group_by(InvoiceLine.credited_line_id)
     ).all()
     return {int(line or 0): (-Decimal(net), -Decimal(tax)) for line, net, tax in rows}
@@ -108,6 +121,13 @@ def rectifications(session: Session, *, invoice_id: int) -> Sequence[Invoice]:
     return session.scalars(
         select(Invoice).where(Invoice.rectified_invoice_id == invoice_id).order_by(Invoice.id)
     ).all()
+
+
+def uncharge_penalties(session: Session, *, invoice_id: int) -> None:
+    """Penalty lines charged on a cancelled invoice may be charged again (or withdrawn)."""
+    session.execute(
+        update(PenaltyLine).where(PenaltyLine.invoice_id == invoice_id).values(invoice_id=None)
+    )
 
 
 def insert_invoice(session: Session, invoice: Invoice, lines: list[InvoiceLine]) -> Invoice:
