@@ -42,6 +42,7 @@ def implemented_routers() -> list[APIRouter]:
     from mascustomers.ops import billing_endpoints as ops_billing
     from mascustomers.ops import clock_endpoints as ops_clock
     from mascustomers.ops import endpoints as ops
+    from mascustomers.ops import invoice_endpoints as ops_invoices
     from mascustomers.penalties import endpoints as penalties
     from mascustomers.signups import endpoints as signups
     from mascustomers.subscriptions import endpoints as subscriptions
@@ -57,6 +58,7 @@ def implemented_routers() -> list[APIRouter]:
         ops.router,
         ops_clock.router,
         ops_billing.router,
+        ops_invoices.router,
         catalog.router,
         catalogue.router,
     ]

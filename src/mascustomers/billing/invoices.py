@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from mascustomers.billing import invoice_repository, repository
 from mascustomers.billing.document import DocumentLine, InvoiceDocument, Party, render_pdf
+from mascustomers.billing.invoice_schemas import IssuedInvoice
 from mascustomers.billing.issuing import SIMPLIFIED
 from mascustomers.billing.parties import payment_label
 from mascustomers.billing.rectifying import RectificationReason
+from mascustomers.billing.verifactu import repository as verifactu_repository
 from mascustomers.billing.verifactu.qr import verification_url
 from mascustomers.catalog.statuses import InvoiceStatus
 from mascustomers.errors import NotFound
@@ -110,6 +112,29 @@ def invoice_document(session: Session, *, org: Org, number: str) -> InvoiceDocum
         qr_url=qr_url(invoice, org=org),
         rectifies=rectifies,
         rectification=rectification,
+    )
+
+
+def issued(session: Session, *, org: Org, number: str) -> IssuedInvoice:
+    """The invoice as issued, with its lines, records and rectifications."""
+    invoice = find(session, org=org, number=number)
+    rectifies = None
+    if invoice.rectified_invoice_id is not None:
+        original = invoice_repository.invoice_by_id(
+            session, invoice_id=invoice.rectified_invoice_id
+        )
+        rectifies = original.number if original is not None else None
+    return IssuedInvoice.of(
+        invoice,
+        lines=list(repository.invoice_lines(session, invoice_id=invoice.id)),
+        records=list(verifactu_repository.records_of_invoice(session, invoice_id=invoice.id)),
+        rectifies=rectifies,
+        rectified_by=[
+            item.number
+            for item in invoice_repository.rectifications(session, invoice_id=invoice.id)
+        ],
+        qr_url=qr_url(invoice, org=org),
+        tz=org.timezone,
     )
 
 

@@ -22,7 +22,10 @@ from mascustomers.models import BillingRecordSubmission
 
 
 class Submitter(Protocol):
-    channel: str
+    @property
+    def channel(self) -> str:
+        """The kind of hand-off, as recorded (``file-drop``)."""
+        ...
 
     def submit(self, *, issuer_tax_id: str, first_seq: int, last_seq: int, content: bytes) -> str:
         """Hand the document over; where it went (a path, a receipt id)."""
@@ -51,11 +54,11 @@ def export(
     *,
     org_id: int,
     issuer_tax_id: str,
-    issuer_name: str,
     first_seq: int,
     last_seq: int,
 ) -> bytes:
-    """The XML of records ``first_seq``…``last_seq`` of the chain (at most 1,000)."""
+    """The XML of records ``first_seq``…``last_seq`` of the chain (at most 1,000 from
+    ``first_seq``); the header names the issuer as its records do."""
     records = repository.records_between(
         session,
         org_id=org_id,
@@ -70,6 +73,8 @@ def export(
         if first_seq > 1
         else None
     )
+    named = records[0] if records else previous
+    issuer_name = str(named.details["issuer_name"]) if named is not None else issuer_tax_id
     return xml.document(
         records, previous=previous, issuer_name=issuer_name, issuer_tax_id=issuer_tax_id
     )
@@ -80,7 +85,6 @@ def submit_pending(
     *,
     org_id: int,
     issuer_tax_id: str,
-    issuer_name: str,
     submitter: Submitter,
     now: datetime,
 ) -> list[BillingRecordSubmission]:
@@ -94,7 +98,6 @@ def submit_pending(
             session,
             org_id=org_id,
             issuer_tax_id=issuer_tax_id,
-            issuer_name=issuer_name,
             first_seq=first,
             last_seq=upto,
         )
