@@ -65,12 +65,18 @@ class Registry:
 
 
 def _builders() -> dict[Key, Builder]:
-    from mascustomers.demo import extension_examples, line_examples, reference_examples
+    from mascustomers.demo import (
+        extension_examples,
+        invoice_examples,
+        line_examples,
+        reference_examples,
+    )
 
     return {
         **reference_examples.example.builders,
         **line_examples.example.builders,
         **extension_examples.example.builders,
+        **invoice_examples.example.builders,
     }
 
 
