@@ -21,8 +21,8 @@ from mascustomers.billing.verifactu.fingerprint import (
     record_date,
     record_instant,
 )
-from mascustomers.billing.verifactu.records import InvoiceRecordFacts
 from mascustomers.billing.verifactu.records import Chain as RecordChain
+from mascustomers.billing.verifactu.records import InvoiceRecordFacts
 
 AEAT_FIRST_TEXT = (
     "IDEmisorFactura=89890001K&NumSerieFactura=12345678/G33&FechaExpedicionFactura=01-01-2024"

@@ -22,7 +22,6 @@ from mascustomers.billing.cycles import Cycle
 from mascustomers.catalog.statuses import InvoiceStatus
 from mascustomers.models import BillingRecord, Customer, Invoice, InvoiceIssuer, Org, User
 from tests.billing.issued import (
-    CLOSED,
     SUM1,
     alta_text,
     customer_account,
