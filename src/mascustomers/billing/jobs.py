@@ -5,9 +5,9 @@ batch is priced and stored, and the batch's transaction is committed before the 
 read, so memory and transaction size follow the batch size, never the customer base. A run
 that stops half-way (crash, error) keeps the batches it committed; running the cycle again
 bills only the accounts still without an invoice for it. Two runs of one cycle at once are
-safe: the invoice-number counter row serialises their inserts and the unique
-``(account_id, cycle)`` makes the later one retry its batch, which then skips the accounts
-the other run billed.
+safe: each batch locks the series' counter row before choosing its accounts, so the runs
+take turns batch by batch and each skips what the others billed; the unique
+``(account_id, cycle)`` stays the backstop (a batch that loses a race is retried).
 """
 
 import logging
@@ -86,6 +86,8 @@ def run_cycle(
     after_id = 0
     while True:
         for attempt in range(1, _ATTEMPTS_PER_BATCH + 1):
+            if issuer is not None:
+                repository.lock_counter(session, org_id=org.id, name=issuer.counter())
             accounts = repository.billable_accounts(
                 session,
                 org_id=org.id,

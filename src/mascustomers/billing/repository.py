@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mascustomers.catalog.statuses import AccountStatus, BillingType, SubscriptionType
@@ -326,6 +327,34 @@ def catalogue_devices(session: Session, *, org_id: int) -> Sequence[Row[int, str
         )
         .all()
     )
+
+
+def lock_counter(session: Session, *, org_id: int, name: str) -> None:
+    """Hold the org's counter ``name`` (made at 0 if new) until the transaction ends.
+
+    A billing batch takes it before choosing its accounts: concurrent runs of a cycle then
+    bill one batch after the other, each seeing what the one before committed, instead of
+    pricing the same accounts and losing the race on ``(account_id, cycle)``. SQLite's writer
+    holds the whole database already.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    found = session.execute(
+        select(OrgSequence.last_value)
+        .where(OrgSequence.org_id == org_id, OrgSequence.name == name)
+        .with_for_update()
+    ).first()
+    if found is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(OrgSequence).values(org_id=org_id, name=name, last_value=0))
+        except IntegrityError:
+            pass  # another run made it first
+        session.execute(
+            select(OrgSequence.last_value)
+            .where(OrgSequence.org_id == org_id, OrgSequence.name == name)
+            .with_for_update()
+        )
 
 
 def reserve_numbers(session: Session, *, org_id: int, name: str, count: int) -> int:
