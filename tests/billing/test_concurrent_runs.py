@@ -5,6 +5,7 @@ before and after one record is tampered with."""
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def test_concurrent_runs_number_without_gaps_and_keep_one_chain(
         assert [record.chain_seq for record in chain] == list(range(1, ACCOUNTS + 1))
         assert sorted(record.number for record in chain) == numbers
         assert chain[0].previous_hash is None
-        for before, record in zip(chain, chain[1:], strict=False):
+        for before, record in pairwise(chain):
             assert record.previous_hash == before.hash
             assert record.generated_at >= before.generated_at
         assert len({record.hash for record in chain}) == ACCOUNTS
