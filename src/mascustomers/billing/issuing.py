@@ -9,6 +9,7 @@ its VERI*FACTU record, chained in the same transaction.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -43,6 +44,12 @@ def recipient_block(party: Recipient, kind: str) -> dict[str, Any] | None:
 
 def period_text(start: date, end: date) -> str:
     return f"del {start:%d/%m/%Y} al {end:%d/%m/%Y}"
+
+
+@cache
+def describe(cycle: Cycle) -> str:
+    """DescripcionOperacion of a cycle's invoices (the same for the whole run)."""
+    return "Servicios de telecomunicaciones " + period_text(cycle.start, cycle.last_day)
 
 
 @dataclass
@@ -102,6 +109,7 @@ class BatchParties:
         self, row: dict[str, Any], draft: DraftInvoice, *, invoice_id: int, cycle: Cycle
     ) -> InvoiceRecordFacts:
         party = self.recipients[draft.account_id]
+        last_day = cycle.last_day
         return InvoiceRecordFacts(
             invoice_id=invoice_id,
             number=row["number"],
@@ -109,15 +117,13 @@ class BatchParties:
             invoice_type=row["invoice_type"],
             tax_total=draft.value_total - draft.value,
             total=draft.value_total,
-            description=(
-                "Servicios de telecomunicaciones " + period_text(cycle.start, cycle.last_day)
-            ),
+            description=describe(cycle),
             breakdown=tax_breakdown(
                 row["tax_name"],
                 ((line.tax_rate, line.net_amount, line.tax_amount) for line in draft.lines),
             ),
             recipient=recipient_block(party, row["invoice_type"]),
-            operation_date=cycle.last_day if cycle.last_day != self.issue_date else None,
+            operation_date=last_day if last_day != self.issue_date else None,
         )
 
 

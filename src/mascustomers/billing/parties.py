@@ -7,6 +7,7 @@ document, and the owner's address as the billing address.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from mascustomers.catalog import master_data
 from mascustomers.kit.identity_documents import DocumentType
@@ -69,13 +70,20 @@ def billing_address(  # noqa: PLR0917 - the address's parts, in the order it is 
     parts = [" ".join(p for p in (street, number) if p)]
     if supplement:
         parts.append(supplement)
-    province = master_data.province(state_id) if state_id is not None else None
+    province = _province_name(state_id) if state_id is not None else None
     place = " ".join(p for p in (postal_code, locality) if p)
-    if province is not None and province.value != locality:
-        place = f"{place} ({province.value})" if place else province.value
+    if province is not None and province != locality:
+        place = f"{place} ({province})" if place else province
     if place:
         parts.append(place)
     return ", ".join(parts)[:300]
+
+
+@cache
+def _province_name(state_id: int) -> str | None:
+    """Master data's province name (read once per id: a billing run asks per invoice)."""
+    item = master_data.province(state_id)
+    return item.value if item is not None else None
 
 
 def payment_reference(

@@ -43,6 +43,9 @@ def record_date(day: date) -> str:
 
 def record_amount(amount: Decimal) -> str:
     """An amount as the records write it: a point and two decimals (``-12.10``)."""
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2:  # cents already (stored money): no rounding
+        return f"{amount:.2f}"
     return f"{to_cents_decimal(amount):.2f}"
 
 
