@@ -179,6 +179,8 @@ def test_rectifying_invoices_reference_the_original_and_net(
         f"/ops/invoices/{number}/rectify", json={"reason": "WRONG_CHARGE", "note": "x"}
     )
     assert (again.status_code, again.json()["code"]) == (400, "0105")
+    credit_note = api.post("/ops/invoices/MMR00000001/cancel", json={"note": "x"})
+    assert (credit_note.status_code, credit_note.json()["code"]) == (400, "0107")
     listed = api.get(f"/accounts/{account.id}/invoices").json()["invoices"]
     assert sum(D(str(item["value_total"])) for item in listed) == D("0.00")
 

@@ -19,7 +19,7 @@ charged less what earlier rectifications credited; crediting all that is left al
 all its tax, so the invoices net exactly. When nothing is left to charge, an unpaid original
 (PENDIENTE, DEVUELTO) is marked ANULADO (its collection status; its contents stay as issued).
 
-A cancellation (anulación) is for an invoice that should never have been issued: unpaid
+A cancellation (anulación) is for a cycle invoice that should never have been issued: unpaid
 (PENDIENTE), never rectified. It becomes ANULADO and gets a cancellation record; penalty lines
 it charged may be charged again. The cycle stays billed for that account.
 """
@@ -327,6 +327,8 @@ def cancel(session: Session, *, org_id: int, timezone: str, number: str, now: da
     invoice = _original(session, org_id=org_id, number=number)
     if invoice.issuer_tax_id is None:
         raise InvoiceNotCancellable(f"{number} was issued before invoices had records")
+    if invoice.rectified_invoice_id is not None:
+        raise InvoiceNotCancellable(f"{number} is a rectifying invoice")
     if invoice.status_id != InvoiceStatus.PENDIENTE:
         raise InvoiceNotCancellable(
             f"{number} is {InvoiceStatus(invoice.status_id).label}: only an unpaid invoice is "

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mascustomers.catalog.statuses import AccountStatus, BillingType, SubscriptionType
+from mascustomers.db.ids import reserve_ids
 from mascustomers.db.sequences import next_value
 from mascustomers.models import (
     Account,
@@ -381,13 +382,17 @@ def reserve_numbers(session: Session, *, org_id: int, name: str, count: int) -> 
 
 
 def insert_invoices(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Insert invoices in as few statements as the driver allows; their ids by number."""
-    # Matching ids by the (unique) number spares the per-row statements that an ordered
-    # RETURNING costs on SQLite.
-    result = session.connection().execute(
-        insert(Invoice).returning(Invoice.id, Invoice.number), rows
-    )
-    return {number: invoice_id for invoice_id, number in result.all()}
+    """Insert invoices with ids reserved first (``db.ids``); their ids by number.
+
+    Without RETURNING the rows go through the driver's executemany (a pipeline on psycopg,
+    the statement parsed once): one multi-row INSERT … RETURNING of a batch's invoices has
+    thousands of placeholders, and psycopg parses each such statement anew.
+    """
+    ids = reserve_ids(session, {Invoice: len(rows)})[Invoice]
+    for row, invoice_id in zip(rows, ids, strict=True):
+        row["id"] = invoice_id
+    session.connection().execute(insert(Invoice), rows)
+    return {row["number"]: row["id"] for row in rows}
 
 
 def insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:
