@@ -1,7 +1,7 @@
 """Billing-run benchmark: accounts billed per second and peak memory.
 
     .venv/bin/python bench/bench_billing.py [--accounts 100000] [--batch-size 500]
-        [--tracemalloc] [--keep]
+        [--tracemalloc] [--keep] [--records on|off|both] [--skip-sqlite]
 
 Generates N postpaid accounts with 1-3 lines each into a fresh SQLite file with bulk Core
 inserts (tariff changes, bonuses, financed terminals, promotions, penalties, Canarias
@@ -10,6 +10,11 @@ invoices, lines and that process's peak resident memory (VmHWM; with ``--tracema
 the Python heap peak, slower). With ``MASCUSTOMERS_BENCH_DATABASE_URL`` set to a PostgreSQL
 URL, the same runs on a fresh database named ``<its name>_bench_billing`` (dropped and
 created). Never part of CI.
+
+Every invoice gets its frozen parties and its VERI*FACTU record with its chained fingerprint
+(``--records on``, the default). ``--records off`` bills without appending the records (the
+record step replaced by a no-op: a comparison, never a production setting); ``both`` runs each
+on a freshly generated database and prints the ratio.
 """
 
 import argparse
@@ -38,6 +43,7 @@ from mascustomers.models import (
     Account,
     AccountTax,
     AppliedPromotion,
+    BillingRecord,
     CatalogueBonus,
     CatalogueDevice,
     CatalogueProduct,
@@ -46,6 +52,7 @@ from mascustomers.models import (
     ComputedPenalty,
     Customer,
     Invoice,
+    InvoiceIssuer,
     InvoiceLine,
     Org,
     PenaltyLine,
@@ -71,6 +78,8 @@ def madrid(day: int, month: int = 10) -> datetime:
 
 def fresh_url(base: str | None, tmp: Path) -> str:
     if not base:
+        for stale in tmp.glob("bench_billing.db*"):
+            stale.unlink()
         return f"sqlite:///{tmp / 'bench_billing.db'}"
     url = make_url(base)
     name = f"{url.database}_bench_billing"
@@ -173,6 +182,23 @@ def seed_catalogue(conn: Connection) -> int:
             },
         ],
     )
+    conn.execute(
+        insert(InvoiceIssuer).values(
+            org_id=org_id,
+            legal_name="Bench Telecom, S.A.",
+            tax_id="A39200019",
+            street="Paseo de la Castellana 100",
+            postal_code="28046",
+            locality="Madrid",
+            province="Madrid",
+            country_code="ES",
+            series="MM",
+            rectifying_series="MMR",
+            simplified_invoices=False,
+            payment_days=10,
+            updated_at=OPENED,
+        )
+    )
     return int(org_id)
 
 
@@ -180,9 +206,10 @@ def seed_catalogue(conn: Connection) -> int:
 COLUMNS = {
     Customer: "id org_id uuid type_id sector_id document_type_id document_value login_blocked "
     "created_at",
-    User: "id org_id customer_id role created_at",
+    User: "id org_id customer_id role first_name last_name street_name street_number "
+    "postal_code locality state_id created_at",
     Account: "id org_id customer_id owner_user_id account_number billing_type_id status_id "
-    "state_id activated_at payment_method delivery_mode created_at",
+    "state_id activated_at payment_method iban delivery_mode created_at",
     AccountTax: "id account_id state_id description tax_value tax_terminal_value start_at end_at",
     Subscription: "id org_id uuid account_id sell_id type_id status_id origin_id "
     "identification_nr user_id product_id sell_at activated_at ended_at",
@@ -226,10 +253,13 @@ class Generator:
         rows[Customer].append(
             (customer, org, str(uuid.uuid4()), 1, 1, 1, f"{n:08d}X", False, OPENED)
         )
-        rows[User].append((user, org, customer, "owner", OPENED))
+        rows[User].append(
+            (user, org, customer, "owner", "Ana", f"García {n}", "Calle Mayor", str(n % 200),
+             "28013", "Madrid", state, OPENED)
+        )  # fmt: skip
         rows[Account].append(
             (account, org, customer, user, f"MM-{n:07d}", 1, 3, state, OPENED, "BANK_ACCOUNT",
-             "email", OPENED)
+             "ES9121000418450200051332", "email", OPENED)
         )  # fmt: skip
         rows[AccountTax].append(
             (self.id(AccountTax), account, state, tax, rate, rate, OPENED, None)
@@ -330,11 +360,15 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def bill(url: str, batch_size: int, trace: bool) -> dict[str, Any]:
+def bill(url: str, batch_size: int, trace: bool, records: bool) -> dict[str, Any]:
     """Run in a fresh process so that its peak memory is the billing run's own."""
-    from mascustomers.billing import jobs
+    from mascustomers.billing import issuing, jobs
     from mascustomers.billing.cycles import Cycle
     from mascustomers.billing.service import OrgRef
+
+    if not records:
+        # The comparison run: everything but the records and their fingerprints.
+        issuing.append_records = lambda *args, **kwargs: None  # type: ignore[assignment]
 
     engine = make_engine(url)
     session = make_sessionmaker(engine)()
@@ -343,6 +377,7 @@ def bill(url: str, batch_size: int, trace: bool) -> dict[str, Any]:
     baseline = peak_rss_mb()
     if trace:
         tracemalloc.start()
+    cpu_started = time.process_time()
     started = time.perf_counter()
     run = jobs.run_cycle(
         session,
@@ -353,9 +388,11 @@ def bill(url: str, batch_size: int, trace: bool) -> dict[str, Any]:
     )
     session.commit()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     heap_peak = tracemalloc.get_traced_memory()[1] if trace else None
     lines = session.scalar(select(func.count()).select_from(InvoiceLine))
     invoices = session.scalar(select(func.count()).select_from(Invoice))
+    stored_records = session.scalar(select(func.count()).select_from(BillingRecord))
     session.close()
     engine.dispose()
     return {
@@ -363,9 +400,13 @@ def bill(url: str, batch_size: int, trace: bool) -> dict[str, Any]:
         "invoices": run.invoices,
         "invoices_stored": invoices,
         "lines": lines,
+        "records": stored_records,
         "batches": run.batches,
         "seconds": round(elapsed, 2),
         "accounts_per_second": round(run.accounts / elapsed),
+        # The billing process's own CPU (the machine is shared: wall time varies with load).
+        "cpu_seconds": round(cpu, 2),
+        "accounts_per_cpu_second": round(run.accounts / cpu),
         "value_total": str(run.value_total),
         "peak_rss_mb_before_run": baseline,
         "peak_rss_mb": peak_rss_mb(),
@@ -379,24 +420,42 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--records", choices=("on", "off", "both"), default="on")
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--bill", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bill:
-        print(json.dumps(bill(args.bill, args.batch_size, args.tracemalloc)))
+        print(json.dumps(bill(args.bill, args.batch_size, args.tracemalloc, args.records != "off")))
         return
     tmp = Path(tempfile.mkdtemp(prefix="bench_billing_"))
-    targets = [fresh_url(None, tmp)]
+    bases: list[str | None] = [] if args.skip_sqlite else [None]
     if os.environ.get("MASCUSTOMERS_BENCH_DATABASE_URL"):
-        targets.append(fresh_url(os.environ["MASCUSTOMERS_BENCH_DATABASE_URL"], tmp))
-    for url in targets:
-        populate(url, args.accounts)
-        command = [sys.executable, __file__, "--bill", url, "--batch-size", str(args.batch_size)]
-        if args.tracemalloc:
-            command.append("--tracemalloc")
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-        result = json.loads(output.strip().splitlines()[-1])
-        result["database"] = url.split(":")[0].split("+")[0]
-        print(json.dumps(result, indent=2), flush=True)
+        bases.append(os.environ["MASCUSTOMERS_BENCH_DATABASE_URL"])
+    variants = ("on", "off") if args.records == "both" else (args.records,)
+    for base in bases:
+        rates = {}
+        for variant in variants:
+            url = fresh_url(base, tmp)
+            populate(url, args.accounts)
+            command = [
+                sys.executable,
+                __file__,
+                "--bill",
+                url,
+                "--batch-size",
+                str(args.batch_size),
+            ]
+            command += ["--records", variant]
+            if args.tracemalloc:
+                command.append("--tracemalloc")
+            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            result = json.loads(output.strip().splitlines()[-1])
+            result["database"] = url.split(":")[0].split("+")[0]
+            result["records_on"] = variant == "on"
+            rates[variant] = result["accounts_per_second"]
+            print(json.dumps(result, indent=2), flush=True)
+        if len(rates) == 2:
+            print(f"records on / off: {rates['on'] / rates['off']:.2f}", flush=True)
     if not args.keep:
         for path in tmp.iterdir():
             path.unlink()

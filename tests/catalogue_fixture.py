@@ -16,6 +16,7 @@ from mascustomers.models import (
     CataloguePromotion,
     CatalogueService,
     CatalogueTaxRule,
+    InvoiceIssuer,
     Msisdn,
     Org,
     OrgCatalogue,
@@ -31,6 +32,9 @@ BONUS_3GB = 10
 BONUS_CALLS, BONUS_DAY = 11, 12
 PROMO_LINE_50, PROMO_BUNDLE, PROMO_ACCOUNT = 50, 51, 52
 IPHONE = 7001
+# The invoice issuer of the test org: a valid CIF of no real company.
+ISSUER_TAX_ID = "A39200019"
+ISSUER_NAME = "Telco Pruebas, S.A."
 RISK_POLICY = {
     "scoring_reject_below": 200,
     "scoring_review_below": 400,
@@ -264,6 +268,21 @@ def load_test_catalogue(session: Session, org: Org, *, numbers: int = 100, sims:
                 tax_name="IPSI",
                 tax_rate=Decimal("4"),
                 terminal_tax_rate=Decimal("4"),
+            ),
+            InvoiceIssuer(
+                org_id=o,
+                legal_name=ISSUER_NAME,
+                tax_id=ISSUER_TAX_ID,
+                street="Paseo de la Castellana 100",
+                postal_code="28046",
+                locality="Madrid",
+                province="Madrid",
+                country_code="ES",
+                series="MM",
+                rectifying_series="MMR",
+                simplified_invoices=False,
+                payment_days=10,
+                updated_at=NOW,
             ),
             OrgCatalogue(
                 org_id=o, content_hash="test", document={"risk_policy": RISK_POLICY}, loaded_at=NOW

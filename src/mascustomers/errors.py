@@ -89,6 +89,10 @@ class ErrorCode(Enum):
     CLOCK_ONLY_MOVES_FORWARD = ErrorSpec("0101", 400, "A test clock only moves forward")
     CLOCK_ADVANCE_TOO_FAR = ErrorSpec("0102", 400, "Test clock advance too far in one call")
     BILLING_CYCLE_NOT_CLOSED = ErrorSpec("0103", 400, "The billing cycle has not ended yet")
+    BILLING_ISSUER_NOT_SET = ErrorSpec("0104", 400, "The org has no invoice issuer settings")
+    INVOICE_NOT_RECTIFIABLE = ErrorSpec("0105", 400, "The invoice cannot be rectified this way")
+    CREDIT_EXCEEDS_INVOICED = ErrorSpec("0106", 400, "Credit exceeds what is left to credit")
+    INVOICE_NOT_CANCELLABLE = ErrorSpec("0107", 400, "The invoice cannot be cancelled")
     # 0120-0129: the platform's availability (answered with Retry-After).
     DATABASE_UNAVAILABLE = ErrorSpec("0120", 503, "The database is unavailable, retry later")
     # 0130-0139: events and webhook endpoints.

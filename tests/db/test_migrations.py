@@ -1,13 +1,13 @@
 """Migrations are the only source of the schema, and they agree with the models."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from mascustomers import models  # noqa: F401
@@ -16,7 +16,7 @@ from mascustomers.db.base import Base
 from mascustomers.db.engine import make_engine
 from mascustomers.db.migrate import alembic_config
 from mascustomers.models import ScheduledOperation, SubscriptionBonus
-from tests.billing.world import MADRID, madrid, make_account, make_line
+from tests.billing.world import MADRID, add_penalty, madrid, make_account, make_line
 from tests.catalogue_fixture import (
     BONUS_3GB,
     BONUS_CALLS,
@@ -84,4 +84,51 @@ def test_upgrade_gives_limited_bonuses_stored_without_end_their_end(
             {"bonus_id": BONUS_3GB},
         )
         assert operation.due_at == rows[1].end_at
+    engine.dispose()
+
+
+def test_invoices_upgrade_with_rows_pointing_at_them(tmp_path: Path, worker_id: str) -> None:
+    """Revision 4e8b1c6a9d27 rebuilds ``invoice`` on SQLite while penalty lines point at its
+    rows (foreign keys are off around the rebuild, checked after); the invoice counter becomes
+    the series' counter ``invoice:MM``; old invoices read as F1 without frozen parties."""
+    url = fresh_database_url(f"invoices_upgrade_{worker_id}", tmp_path)
+    command.upgrade(alembic_config(url), "7c3e9a1d5f20")
+    engine = make_engine(url)
+    with Session(engine) as session:
+        org = make_org(session, slug="migrated")
+        account = make_account(session, org=org)
+        penalty = add_penalty(session, account=account, value="75.00")
+        invoice_id = session.execute(
+            text(
+                "INSERT INTO invoice (org_id, account_id, number, cycle, cycle_start, cycle_end,"
+                " issued_at, value, value_total, status_id, delivery_mode, path) VALUES (:org,"
+                " :account, 'MM00000001', '2026-11', :start, :end, :at, 75, 90.75, 1, 'email',"
+                " '/x.pdf') RETURNING id"
+            ),
+            {
+                "org": org.id,
+                "account": account.id,
+                "start": date(2026, 11, 1),
+                "end": date(2026, 11, 30),
+                "at": datetime(2026, 12, 1, tzinfo=UTC),
+            },
+        ).scalar_one()
+        session.execute(
+            text("UPDATE penalty_line SET invoice_id = :invoice WHERE id = :line"),
+            {"invoice": invoice_id, "line": penalty.id},
+        )
+        session.execute(
+            text("INSERT INTO org_sequence (org_id, name, last_value) VALUES (:org, 'invoice', 1)"),
+            {"org": org.id},
+        )
+        session.commit()
+    migrate.upgrade(url)
+    with Session(engine) as session:
+        row = session.execute(
+            text("SELECT number, cycle, invoice_type, issuer_tax_id FROM invoice")
+        ).one()
+        assert tuple(row) == ("MM00000001", "2026-11", "F1", None)
+        assert session.execute(text("SELECT invoice_id FROM penalty_line")).scalar() == invoice_id
+        names = session.execute(text("SELECT name FROM org_sequence")).scalars().all()
+        assert names == ["invoice:MM"]
     engine.dispose()

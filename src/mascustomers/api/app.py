@@ -45,6 +45,7 @@ def implemented_routers() -> list[APIRouter]:
     from mascustomers.ops import billing_endpoints as ops_billing
     from mascustomers.ops import clock_endpoints as ops_clock
     from mascustomers.ops import endpoints as ops
+    from mascustomers.ops import invoice_endpoints as ops_invoices
     from mascustomers.penalties import endpoints as penalties
     from mascustomers.signups import endpoints as signups
     from mascustomers.subscriptions import endpoints as subscriptions
@@ -61,6 +62,7 @@ def implemented_routers() -> list[APIRouter]:
         ops_clock.router,
         ops_billing.router,
         events.router,
+        ops_invoices.router,
         catalog.router,
         catalogue.router,
     ]

@@ -5,9 +5,9 @@ batch is priced and stored, and the batch's transaction is committed before the 
 read, so memory and transaction size follow the batch size, never the customer base. A run
 that stops half-way (crash, error) keeps the batches it committed; running the cycle again
 bills only the accounts still without an invoice for it. Two runs of one cycle at once are
-safe: the invoice-number counter row serialises their inserts and the unique
-``(account_id, cycle)`` makes the later one retry its batch, which then skips the accounts
-the other run billed.
+safe: each batch locks the series' counter row before choosing its accounts, so the runs
+take turns batch by batch and each skips what the others billed; the unique
+``(account_id, cycle)`` stays the backstop (a batch that loses a race is retried).
 """
 
 import logging
@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mascustomers.billing import issuer as issuer_service
 from mascustomers.billing import repository, service
 from mascustomers.billing.cycles import Cycle, InvalidCycle
 from mascustomers.db.engine import begin_for_write
@@ -78,11 +79,15 @@ def run_cycle(
     """Bill ``cycle`` for every billable account of ``org``; commits once per batch."""
     service.require_closed(cycle, tz=org.timezone, now=now)
     prices = service.load_prices(session, org_id=org.id)
+    # Read once; required only when the run has an invoice to issue.
+    issuer = issuer_service.find(session, org_id=org.id)
     run = BillingRun(cycle=cycle, start_date=cycle.start, end_date=cycle.last_day, issued_at=now)
     closes_at = cycle.closes_at(org.timezone)
     after_id = 0
     while True:
         for attempt in range(1, _ATTEMPTS_PER_BATCH + 1):
+            if issuer is not None:
+                repository.lock_counter(session, org_id=org.id, name=issuer.counter())
             accounts = repository.billable_accounts(
                 session,
                 org_id=org.id,
@@ -95,7 +100,13 @@ def run_cycle(
                 return run
             try:
                 batch = service.bill_accounts(
-                    session, org=org, cycle=cycle, accounts=accounts, prices=prices, now=now
+                    session,
+                    org=org,
+                    cycle=cycle,
+                    accounts=accounts,
+                    prices=prices,
+                    now=now,
+                    issuer=issuer,
                 )
                 commit_batch(session)
                 break

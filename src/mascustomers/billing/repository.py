@@ -15,9 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mascustomers.catalog.statuses import AccountStatus, BillingType, SubscriptionType
+from mascustomers.db.ids import reserve_ids
 from mascustomers.db.sequences import next_value
 from mascustomers.models import (
     Account,
@@ -328,6 +330,34 @@ def catalogue_devices(session: Session, *, org_id: int) -> Sequence[Row[int, str
     )
 
 
+def lock_counter(session: Session, *, org_id: int, name: str) -> None:
+    """Hold the org's counter ``name`` (made at 0 if new) until the transaction ends.
+
+    A billing batch takes it before choosing its accounts: concurrent runs of a cycle then
+    bill one batch after the other, each seeing what the one before committed, instead of
+    pricing the same accounts and losing the race on ``(account_id, cycle)``. SQLite's writer
+    holds the whole database already.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    found = session.execute(
+        select(OrgSequence.last_value)
+        .where(OrgSequence.org_id == org_id, OrgSequence.name == name)
+        .with_for_update()
+    ).first()
+    if found is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(OrgSequence).values(org_id=org_id, name=name, last_value=0))
+        except IntegrityError:
+            pass  # another run made it first
+        session.execute(
+            select(OrgSequence.last_value)
+            .where(OrgSequence.org_id == org_id, OrgSequence.name == name)
+            .with_for_update()
+        )
+
+
 def reserve_numbers(session: Session, *, org_id: int, name: str, count: int) -> int:
     """Take ``count`` consecutive values of the org's counter; the first of them.
 
@@ -352,13 +382,17 @@ def reserve_numbers(session: Session, *, org_id: int, name: str, count: int) -> 
 
 
 def insert_invoices(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Insert invoices in as few statements as the driver allows; their ids by number."""
-    # Matching ids by the (unique) number spares the per-row statements that an ordered
-    # RETURNING costs on SQLite.
-    result = session.connection().execute(
-        insert(Invoice).returning(Invoice.id, Invoice.number), rows
-    )
-    return {number: invoice_id for invoice_id, number in result.all()}
+    """Insert invoices with ids reserved first (``db.ids``); their ids by number.
+
+    Without RETURNING the rows go through the driver's executemany (a pipeline on psycopg,
+    the statement parsed once): one multi-row INSERT … RETURNING of a batch's invoices has
+    thousands of placeholders, and psycopg parses each such statement anew.
+    """
+    ids = reserve_ids(session, {Invoice: len(rows)})[Invoice]
+    for row, invoice_id in zip(rows, ids, strict=True):
+        row["id"] = invoice_id
+    session.connection().execute(insert(Invoice), rows)
+    return {row["number"]: row["id"] for row in rows}
 
 
 def insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:

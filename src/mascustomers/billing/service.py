@@ -1,10 +1,12 @@
 """Billing one batch of accounts for a cycle: load facts, price, store invoices and lines.
 
-Each invoice takes the org's next number (``db.sequences``, ``MM`` + 8 digits; a batch takes
-its block of numbers at once) in the same transaction that stores it, so numbers have no
-gaps: a rolled-back batch gives its numbers back. ``(account_id, cycle)`` is unique, and
-accounts already invoiced for the cycle are not selected, so re-running a cycle never bills
-twice. An account with nothing to charge in the cycle gets no invoice.
+Each invoice takes the next number of the issuer's series (``db.sequences``, ``MM`` + 8
+digits; a batch takes its block of numbers at once) in the same transaction that stores it, so
+numbers have no gaps: a rolled-back batch gives its numbers back. The invoice freezes its
+parties and gets its VERI*FACTU record in that transaction too (``issuing``).
+``(account_id, cycle)`` is unique, and accounts already invoiced for the cycle are not
+selected, so re-running a cycle never bills twice. An account with nothing to charge in the
+cycle gets no invoice.
 """
 
 from collections import defaultdict
@@ -17,7 +19,8 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from mascustomers.billing import repository
+from mascustomers.billing import issuer as issuer_service
+from mascustomers.billing import issuing, repository
 from mascustomers.billing.cycles import Cycle, Period, start_of_day
 from mascustomers.billing.errors import BillingCycleNotClosed
 from mascustomers.billing.pricing import (
@@ -42,8 +45,6 @@ from mascustomers.kit.clock import format_timestamp
 from mascustomers.kit.money import ZERO
 from mascustomers.models import Org
 
-INVOICE_SEQUENCE = "invoice"
-
 
 @dataclass(frozen=True)
 class OrgRef:
@@ -56,10 +57,6 @@ class OrgRef:
     @classmethod
     def of(cls, org: Org) -> "OrgRef":
         return cls(org.id, org.slug, org.timezone)
-
-
-def invoice_number(value: int) -> str:
-    return f"MM{value:08d}"
 
 
 def document_path(org_slug: str, number: str) -> str:
@@ -221,8 +218,11 @@ def bill_accounts(
     accounts: Sequence[Row[int, str, str, int]],
     prices: Prices,
     now: datetime,
+    issuer: issuer_service.Issuer | None = None,
 ) -> BatchResult:
-    """Price and store the invoices of a batch of accounts (id-ordered); flushes only."""
+    """Price and store the invoices of a batch of accounts (id-ordered); flushes only.
+
+    ``issuer`` is the run's snapshot of the org's issuer (read here when not given)."""
     result = BatchResult(accounts=len(accounts))
     if not accounts:
         return result
@@ -237,27 +237,38 @@ def bill_accounts(
     drafts = [draft for draft in drafts if draft.lines]
     if not drafts:
         return result
+    issuer = issuer or issuer_service.require(session, org_id=org.id)
+    parties = issuing.BatchParties.load(
+        session, window=window, issuer=issuer, now=now, tz=org.timezone
+    )
     delivery = {account.id: account.delivery_mode for account in accounts}
     first = repository.reserve_numbers(
-        session, org_id=org.id, name=INVOICE_SEQUENCE, count=len(drafts)
+        session, org_id=org.id, name=issuer.counter(), count=len(drafts)
     )
     rows = []
     for offset, draft in enumerate(drafts):
-        number = invoice_number(first + offset)
-        rows.append(
-            _invoice_row(
-                org, cycle, draft, number=number, delivery=delivery[draft.account_id], now=now
-            )
+        number = issuer.number(first + offset)
+        row = _invoice_row(
+            org, cycle, draft, number=number, delivery=delivery[draft.account_id], now=now
         )
+        row.update(parties.columns(draft, tax_name=facts[draft.account_id].tax.name))
+        rows.append(row)
         result.numbers.append(number)
         result.value += draft.value
         result.value_total += draft.value_total
     ids_by_number = repository.insert_invoices(session, rows)
-    _store_lines(session, drafts, [ids_by_number[row["number"]] for row in rows])
-    for row in rows:
-        outbox.emit(
-            session, EventType.INVOICE_ISSUED, {**row, "id": ids_by_number[row["number"]]}, at=now
-        )
+    invoice_ids = [ids_by_number[row["number"]] for row in rows]
+    _store_lines(session, drafts, invoice_ids)
+    issuing.append_records(
+        session,
+        parties=parties,
+        issued=list(zip(rows, drafts, invoice_ids, strict=True)),
+        cycle=cycle,
+        tz=org.timezone,
+        now=now,
+    )
+    for row, invoice_id in zip(rows, invoice_ids, strict=True):
+        outbox.emit(session, EventType.INVOICE_ISSUED, {**row, "id": invoice_id}, at=now)
     result.invoices = len(drafts)
     return result
 

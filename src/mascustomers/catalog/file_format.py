@@ -42,6 +42,7 @@ from mascustomers.catalog.file_checks import (
     find_problems,
     problems_from_validation_error,
 )
+from mascustomers.catalog.issuer_section import IssuerSection
 from mascustomers.catalog.statuses import BillingType, MobileLineType, SubscriptionType
 from mascustomers.kit.money import CENT, parse_money
 
@@ -267,6 +268,8 @@ class CatalogueDocument(_Entry):
     risk_policy: RiskPolicy
     # Without an entry a dealer may sell everything.
     dealers: tuple[Dealer, ...] = ()
+    # Who issues the org's invoices (legal name, NIF, fiscal address, series).
+    issuer: IssuerSection | None = None
 
     _products: dict[int, Product] = PrivateAttr(default_factory=dict)
     _bundles: dict[int, Bundle] = PrivateAttr(default_factory=dict)

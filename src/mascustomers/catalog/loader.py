@@ -13,6 +13,7 @@ refuses an invalid file whole, listing every problem, before anything here runs)
   removed item is still in use the whole load is refused with ``CatalogueInUse`` listing every
   such item, and nothing is written.
 - The default tax rule is stored with ``state_id`` 0.
+- An ``issuer`` section replaces the org's invoice issuer settings (``invoice_issuer``).
 
 Loads of one org are serialised (a lock on its org row on PostgreSQL; SQLite writers are
 serialised anyway). The loader flushes and never commits: the caller's transaction decides.
@@ -136,6 +137,8 @@ def load_catalogue(
     changes = tuple(plan.changes() for plan in plans)
     for plan, change in zip(plans, changes, strict=True):
         _apply(session, org_id=org_id, plan=plan, change=change)
+    if document.issuer is not None:
+        repository.save_issuer(session, org_id=org_id, values=document.issuer.model_dump(), now=now)
     repository.save_catalogue_row(
         session, org_id=org_id, content_hash=digest, document=document_json(document), now=now
     )

@@ -19,6 +19,7 @@ from mascustomers.models import (
     CataloguePromotion,
     CatalogueService,
     CatalogueTaxRule,
+    InvoiceIssuer,
     Org,
     OrgCatalogue,
     Subscription,
@@ -103,6 +104,17 @@ def lock_org_catalogue(session: Session, org_id: int) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(Org.id).where(Org.id == org_id).with_for_update())
+
+
+def save_issuer(session: Session, *, org_id: int, values: dict[str, Any], now: datetime) -> None:
+    """Write the org's invoice issuer settings (one row per org)."""
+    row = session.get(InvoiceIssuer, org_id)
+    if row is None:
+        session.add(InvoiceIssuer(org_id=org_id, updated_at=now, **values))
+        return
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_at = now
 
 
 def save_catalogue_row(

@@ -10,10 +10,17 @@ from mascustomers.billing import invoices
 from mascustomers.billing import jobs as billing_jobs
 from mascustomers.billing.schemas import BillingRunResult
 from mascustomers.billing.service import OrgRef
+from mascustomers.cli import invoicing
 from mascustomers.cli.context import command_session
 from mascustomers.scheduler import clocks
 
 app = typer.Typer(no_args_is_help=True)
+app.command("issuer")(invoicing.issuer)
+app.command("rectify")(invoicing.rectify)
+app.command("cancel")(invoicing.cancel)
+app.command("records-xml")(invoicing.records_xml)
+app.command("verify-chain")(invoicing.verify_chain)
+app.command("submit")(invoicing.submit)
 
 
 @app.command("run")

@@ -68,6 +68,7 @@ def _builders() -> dict[Key, Builder]:
     from mascustomers.demo import (
         event_examples,
         extension_examples,
+        invoice_examples,
         line_examples,
         reference_examples,
     )
@@ -77,6 +78,7 @@ def _builders() -> dict[Key, Builder]:
         **line_examples.example.builders,
         **extension_examples.example.builders,
         **event_examples.example.builders,
+        **invoice_examples.example.builders,
     }
 
 

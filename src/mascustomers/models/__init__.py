@@ -17,6 +17,7 @@ from mascustomers.models.commercial import AppliedPromotion, Commitment, Subscri
 from mascustomers.models.customer import Customer, User
 from mascustomers.models.event import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from mascustomers.models.inventory import Msisdn, SimCard
+from mascustomers.models.invoicing import BillingRecord, BillingRecordSubmission, InvoiceIssuer
 from mascustomers.models.order import Sell, WorkOrder, WorkOrderStatusChange, WorkOrderSubscription
 from mascustomers.models.org import Org
 from mascustomers.models.penalty import ComputedPenalty, PenaltyLine
@@ -39,6 +40,8 @@ __all__ = [
     "AccountTax",
     "ApiKey",
     "AppliedPromotion",
+    "BillingRecord",
+    "BillingRecordSubmission",
     "CatalogueBonus",
     "CatalogueBundle",
     "CatalogueDevice",
@@ -53,6 +56,7 @@ __all__ = [
     "Event",
     "IdempotentRequest",
     "Invoice",
+    "InvoiceIssuer",
     "InvoiceLine",
     "Msisdn",
     "Org",
