@@ -203,8 +203,11 @@ def main() -> int:
             "--log-level",
             "warning",
             "--no-access-log",
+            # served as `mascustomers serve` serves (api/serving.py)
             "--loop",
-            "asyncio",  # the loop `mascustomers serve` runs (cli/serve.py)
+            "asyncio",
+            "--http",
+            "mascustomers.api.serving:NoDelayHttpToolsProtocol",
         ],
         {**env, "PYTHONPATH": str(ROOT)},
         8302,

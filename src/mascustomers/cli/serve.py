@@ -5,11 +5,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-# asyncio's own loop, not uvloop: with one saturated worker uvloop served about 3 % of the
-# requests 10 to 20 times later than the median (read mix: p50 116 ms, p99 1,203 ms; a
-# three-statement toy app alike: p99 735 ms), asyncio's loop did not (p99 213 ms and 55 ms),
-# at the same throughput (docs/performance.md).
-EVENT_LOOP = "asyncio"
+from mascustomers.api.serving import EVENT_LOOP, HTTP_PROTOCOL
 
 
 def serve(
@@ -33,4 +29,5 @@ def serve(
         access_log=False,
         log_level="warning",
         loop=EVENT_LOOP,
+        http=HTTP_PROTOCOL,
     )
