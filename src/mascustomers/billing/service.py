@@ -1,6 +1,6 @@
 """Billing one batch of accounts for a cycle: load facts, price, store invoices and lines.
 
-Each invoice takes the org's next number (``db.sequences``, ``MM`` + 8 digits; a batch takes
+Each invoice takes the org's next number (``sequences``, ``MM`` + 8 digits; a batch takes
 its block of numbers at once) in the same transaction that stores it, so numbers have no
 gaps: a rolled-back batch gives its numbers back. ``(account_id, cycle)`` is unique, and
 accounts already invoiced for the cycle are not selected, so re-running a cycle never bills

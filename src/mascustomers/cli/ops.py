@@ -18,7 +18,7 @@ from mascustomers.auth.caller import Caller
 from mascustomers.cli.context import command_session
 from mascustomers.kit.clock import local_date
 from mascustomers.kit.money import CENT, InvalidMoney, parse_money
-from mascustomers.ops import holds, payments, terminations
+from mascustomers.ops import payments
 from mascustomers.ops.schemas import (
     HeldOrder,
     HeldOrders,
@@ -27,6 +27,8 @@ from mascustomers.ops.schemas import (
     TerminationResult,
     WorkOrderView,
 )
+from mascustomers.orders import holds, terminations
+from mascustomers.orders import service as orders_service
 from mascustomers.scheduler import clocks
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.change_types import ChangeType
@@ -94,7 +96,7 @@ def show_work_order(work_order_id: str, org: Org, actor: Actor = "cli") -> None:
 
 def _change(work_order_id: str, org: str, actor: str, change: ChangeType, reason: str) -> None:
     with back_office(org, actor) as (session, caller, _):
-        order = workorders_service.change_work_order(
+        order = orders_service.change_work_order(
             session,
             org_id=caller.org_id,
             work_order_id=work_order_id,

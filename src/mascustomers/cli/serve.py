@@ -20,7 +20,9 @@ def serve(
 ) -> None:
     """Serve the API with uvicorn."""
     uvicorn.run(
-        "mascustomers.scheduler.asgi:app" if with_scheduler else "mascustomers.api.asgi:app",
+        "mascustomers.api.asgi_with_scheduler:app"
+        if with_scheduler
+        else "mascustomers.api.asgi:app",
         host=host,
         port=port,
         workers=workers,

@@ -19,7 +19,6 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from mascustomers.catalog.statuses import SubscriptionStatus, SubscriptionType
-from mascustomers.db.sequences import advance_to, current_value
 from mascustomers.kit.identity_documents import make_nif
 from mascustomers.kit.line_numbers import iccid_with_check_digit
 from mascustomers.models import (
@@ -46,6 +45,7 @@ from mascustomers.models import (
     User,
     WorkOrder,
 )
+from mascustomers.sequences import advance_to, current_value
 
 FIRST_NAMES = [
     "Lucía",

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id, Limit, Offset
-from mascustomers.ops import accounts, holds, payments, terminations
+from mascustomers.ops import accounts, payments
 from mascustomers.ops.schemas import (
     HeldOrder,
     HeldOrders,
@@ -24,6 +24,8 @@ from mascustomers.ops.schemas import (
     TerminationResult,
     WorkOrderView,
 )
+from mascustomers.orders import holds, terminations
+from mascustomers.orders import service as orders_service
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.change_types import ChangeType
 
@@ -95,7 +97,7 @@ def get_work_order(
 def _change(
     session: SessionDep, caller: CallerDep, work_order_id: str, change: ChangeType, note: Note
 ) -> WorkOrderView:
-    order = workorders_service.change_work_order(
+    order = orders_service.change_work_order(
         session,
         org_id=caller.org_id,
         work_order_id=work_order_id,

@@ -12,7 +12,7 @@ from mascustomers.kit.clock import local_date
 from mascustomers.models import Invoice, Recharge
 from mascustomers.ops import repository
 from mascustomers.ops.errors import InvoiceNotPayable
-from mascustomers.ops.terminations import start_of_day
+from mascustomers.orders.terminations import start_of_day
 from mascustomers.subscriptions import service as subscriptions_service
 
 # A returned direct debit (DEVUELTO) is paid later by other means, like a pending invoice.

@@ -13,8 +13,8 @@ from mascustomers.kit.clock import format_timestamp, local_date
 from mascustomers.kit.money import parse_money
 from mascustomers.kit.request_fields import PositiveId
 from mascustomers.models import Invoice, Recharge, Sell, Subscription, WorkOrder
-from mascustomers.ops.holds import HoldDecision
-from mascustomers.ops.terminations import Termination
+from mascustomers.orders.holds import HoldDecision
+from mascustomers.orders.terminations import Termination
 from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType

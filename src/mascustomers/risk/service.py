@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from mascustomers.catalog import service as catalog_service
 from mascustomers.db.loaded_rows import insert_loaded
 from mascustomers.models import Account, Invoice, Sell
-from mascustomers.risk.policy import Assessment, RiskDecision, RiskInput, assess
+from mascustomers.risk.policy import Assessment, RiskDecision, RiskInput, RiskThresholds, assess
 
 INVOICE_PENDING = 1
 
@@ -36,7 +36,7 @@ def decide(
             session, subscription_id=sim_replacement_subscription_id, now=now
         ),
     )
-    return assess(facts, catalog_service.risk_thresholds(session, org_id=org_id))
+    return assess(facts, RiskThresholds.of(catalog_service.risk_policy(session, org_id=org_id)))
 
 
 def _overdue_invoices(session: Session, *, customer_id: int | None, now: datetime) -> int:

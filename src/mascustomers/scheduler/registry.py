@@ -25,7 +25,7 @@ DEFAULT_HANDLERS: dict[str, str] = {
     "PORTABILITY_WINDOW": "mascustomers.scheduler.portability:activate_ported_line",
     "PRODUCT_CHANGE": "mascustomers.subscriptions.jobs:apply_scheduled_product_change",
     "BONUS_END": "mascustomers.subscriptions.jobs:end_scheduled_bonus",
-    "DEACTIVATION": "mascustomers.ops.jobs:run_deactivation",
+    "DEACTIVATION": "mascustomers.orders.jobs:run_deactivation",
 }
 
 

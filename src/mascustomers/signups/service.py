@@ -11,10 +11,10 @@ from mascustomers.customers import service as customers_service
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
 from mascustomers.db.row_buffer import RowBuffer
-from mascustomers.db.sequences import next_values
 from mascustomers.models import Account, AccountBundle, Customer, Sell, User, WorkOrder
 from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
+from mascustomers.sequences import next_values
 from mascustomers.signups import order_parts
 from mascustomers.signups.bundle_lines import store_bundle
 from mascustomers.signups.context import OrderContext

@@ -1,7 +1,7 @@
 """Subscription lifecycle: creating lines, moving status (with history), changing product.
 
 Also what cancelling a work order does to a line it changed: ``switch_product`` back,
-``restore_sim`` and ``restore_blocks`` (called by ``workorders.effects``).
+``restore_sim`` and ``restore_blocks`` (called by ``orders.effects``).
 """
 
 import uuid

@@ -1,9 +1,9 @@
 """The API with the scheduler loop in-process: ``mascustomers serve --with-scheduler``.
 
-``uvicorn mascustomers.scheduler.asgi:app`` serves the same app as ``mascustomers.api.asgi``
-and runs the scheduler on a background thread for the app's lifetime (started and stopped
-in the lifespan). With several workers each runs a loop; leases keep them from running an
-operation twice.
+``uvicorn mascustomers.api.asgi_with_scheduler:app`` serves the same app as
+``mascustomers.api.asgi`` and runs the scheduler on a background thread for the app's lifetime
+(started and stopped in the lifespan). With several workers each runs a loop; leases keep them
+from running an operation twice.
 """
 
 import asyncio

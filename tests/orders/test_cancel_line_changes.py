@@ -26,6 +26,7 @@ from mascustomers.models import (
 from mascustomers.subscriptions.jobs import apply_scheduled_product_change
 from tests.catalogue_fixture import MOBILE_ONLY_20GB, MOBILE_ONLY_30GB, sim_iccid
 from tests.factories import ApiCaller
+from tests.orders.test_change_order import change, history
 from tests.penalties.support import line, sim
 from tests.signups.test_signup import row_counts
 from tests.subscriptions.conftest import mobile
@@ -33,7 +34,6 @@ from tests.subscriptions.test_devices import post as post_device
 from tests.subscriptions.test_devices import sale
 from tests.subscriptions.test_sim_replacement import body as sim_body
 from tests.subscriptions.test_sim_replacement import replace
-from tests.workorders.test_change_order import change, history
 
 pytestmark = pytest.mark.usefixtures("catalogue", "clock")
 

@@ -30,8 +30,9 @@ from mascustomers.catalog.errors import UnknownMasterData
 from mascustomers.catalog.master_data import MasterDataItem, MasterDataList
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.models import ScheduledOperation, Subscription, WorkOrder
-from mascustomers.ops import repository
-from mascustomers.ops.errors import (
+from mascustomers.orders import lines as order_lines
+from mascustomers.orders import repository
+from mascustomers.orders.errors import (
     MotiveNotApplicable,
     TerminationDateNotFuture,
     TerminationNotAllowed,
@@ -153,8 +154,8 @@ def terminate(
     if kind is MotiveKind.CANCELLATION:
         _cancel(session, caller=caller, line=line, motive=item)
     elif on is None:
-        workorders_service.end_line(session, line=line, actor=caller.actor, now=caller.now)
-        workorders_service.settle_account(
+        order_lines.end_line(session, line=line, actor=caller.actor, now=caller.now)
+        order_lines.settle_account(
             session, org_id=caller.org_id, account_id=line.account_id, now=caller.now
         )
         order = _baja_order(session, caller=caller, line=line, undo=None)
@@ -197,9 +198,7 @@ def _baja_order(
 def _cancel(
     session: Session, *, caller: Caller, line: Subscription, motive: MasterDataItem
 ) -> None:
-    workorders_service.cancel_lines(
-        session, lines_to_cancel=[line], actor=caller.actor, now=caller.now
-    )
+    order_lines.cancel_lines(session, lines=[line], actor=caller.actor, now=caller.now)
     workorders_service.cancel_emptied_orders(
         session,
         line_ids=[line.id],
@@ -207,7 +206,7 @@ def _cancel(
         actor=caller.actor,
         now=caller.now,
     )
-    workorders_service.settle_account(
+    order_lines.settle_account(
         session, org_id=caller.org_id, account_id=line.account_id, now=caller.now
     )
 

@@ -27,8 +27,9 @@ from mascustomers.catalog import inventory_service
 from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.errors import NotFound
 from mascustomers.models import ScheduledOperation, Sell, Subscription, WorkOrder
-from mascustomers.ops import repository
-from mascustomers.ops.errors import HoldNotApprovable, SellNotHeld
+from mascustomers.orders import lines as order_lines
+from mascustomers.orders import repository
+from mascustomers.orders.errors import HoldNotApprovable, SellNotHeld
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.devices import TERMINAL_ACTIVE, TERMINAL_PENDING_RISK
 from mascustomers.subscriptions.states import Origin, SubscriptionStatus, SubscriptionType
@@ -183,9 +184,7 @@ def reject(session: Session, *, caller: Caller, sell_id: int) -> HoldDecision:
     """Cancel everything a held order stored and release its inventory."""
     sell = _held(session, org_id=caller.org_id, sell_id=sell_id)
     lines = list(repository.lines_of_sells(session, sell_ids=[sell.id]))
-    workorders_service.cancel_lines(
-        session, lines_to_cancel=lines, actor=caller.actor, now=caller.now
-    )
+    order_lines.cancel_lines(session, lines=lines, actor=caller.actor, now=caller.now)
     terminals = repository.terminals_of_sell(
         session, sell_id=sell.id, status_id=TERMINAL_PENDING_RISK
     )
@@ -198,7 +197,7 @@ def reject(session: Session, *, caller: Caller, sell_id: int) -> HoldDecision:
     orders = list(workorders_service.orders_of_sell(session, sell_id=sell.id))
     _move_orders(session, caller, orders, WorkOrderStatus.CANCELADA, "RIESGO RECHAZADO")
     if sell.account_id is not None:
-        workorders_service.settle_account(
+        order_lines.settle_account(
             session, org_id=caller.org_id, account_id=sell.account_id, now=caller.now
         )
     return _decide(session, caller=caller, sell=sell, status="REJECTED", lines=lines, orders=orders)

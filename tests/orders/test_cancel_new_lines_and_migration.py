@@ -24,9 +24,9 @@ from mascustomers.models import (
 from tests.bodies import convergent_signup, sales_info
 from tests.catalogue_fixture import ADDITIONAL_5GB, BUNDLE, BUNDLE_BIG, MAIN_10GB, MAIN_30GB
 from tests.factories import ApiCaller
+from tests.orders.test_change_order import change, history
 from tests.penalties.support import OrgTime, line, number, post_signup, sim, work_order
 from tests.signups.test_signup import row_counts
-from tests.workorders.test_change_order import change, history
 
 pytestmark = pytest.mark.usefixtures("catalogue", "clock")
 

@@ -13,11 +13,11 @@ from mascustomers.accounts.states import AccountStatus
 from mascustomers.catalog import inventory_service
 from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.models import Subscription
+from mascustomers.orders import repository
 from mascustomers.penalties import service as penalties_service
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.devices import TERMINAL_ACTIVE, TERMINAL_PENDING_RISK
 from mascustomers.subscriptions.states import SubscriptionStatus, SubscriptionType
-from mascustomers.workorders import repository
 
 # Terminal statuses mirror the line's (3 active, 5 pending risk): 6 is a cancelled sale.
 TERMINAL_CANCELLED = 6

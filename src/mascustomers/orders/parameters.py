@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from mascustomers.orders.errors import ChangeParametersInvalid, ChangeTypeUnknown
+from mascustomers.orders.schemas import InstallationAddress, InstallationContact
 from mascustomers.workorders.change_types import ChangeType, parse_change_type
-from mascustomers.workorders.errors import ChangeParametersInvalid, ChangeTypeUnknown
-from mascustomers.workorders.schemas import InstallationAddress, InstallationContact
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from tests.bodies import convergent_signup
 from tests.catalogue_fixture import BUNDLE_BIG, MOBILE_ONLY_30GB, TV_FUTBOL
 from tests.factories import ApiCaller
 from tests.ops.test_terminations import PETICION_CLIENTE, in_shop, terminate
+from tests.orders.test_change_order import change, history
 from tests.penalties.support import post_signup
 from tests.signups.test_account_operations import add_lines_body
 from tests.signups.test_signup import row_counts
@@ -27,7 +28,6 @@ from tests.subscriptions.test_devices import post as post_device
 from tests.subscriptions.test_devices import sale
 from tests.subscriptions.test_sim_replacement import body as sim_body
 from tests.subscriptions.test_sim_replacement import replace
-from tests.workorders.test_change_order import change, history
 
 pytestmark = pytest.mark.usefixtures("catalogue", "clock")
 

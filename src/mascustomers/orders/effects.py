@@ -15,15 +15,16 @@ from typing import TypeVar
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from mascustomers.models import Subscription, WorkOrder, WorkOrderStatusChange
+from mascustomers.models import Subscription, WorkOrder
+from mascustomers.orders import lines, repository
+from mascustomers.orders.parameters import Change
 from mascustomers.penalties import service as penalties_service
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.devices import TERMINAL_ACTIVE
 from mascustomers.subscriptions.states import SubscriptionStatus
-from mascustomers.workorders import lines, repository
+from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.change_types import Effect
 from mascustomers.workorders.errors import ChangeNotAllowed
-from mascustomers.workorders.parameters import Change
 from mascustomers.workorders.states import WorkOrderStatus
 from mascustomers.workorders.undo import (
     DeviceSaleUndo,
@@ -50,29 +51,6 @@ class Applied:
     now: datetime
 
 
-def move_status(
-    session: Session,
-    *,
-    order: WorkOrder,
-    target: WorkOrderStatus,
-    actor: str,
-    reason: str | None,
-    now: datetime,
-) -> None:
-    """The order's status (possibly the same one) and its history row."""
-    order.status_id = target
-    session.add(
-        WorkOrderStatusChange(
-            work_order_id=order.id,
-            status_id=target,
-            changed_at=now,
-            modified_by=actor,
-            reason=reason,
-        )
-    )
-    session.flush()
-
-
 def apply(session: Session, *, effect: Effect, applied: Applied) -> None:
     _APPLY[effect](session, applied)
 
@@ -93,7 +71,7 @@ def _undo(applied: Applied, model: type[U]) -> U:
 
 
 def _lines(session: Session, applied: Applied) -> Sequence[Subscription]:
-    return repository.subscriptions_of(session, work_order_pk=applied.order.id)
+    return workorders_service.lines_of(session, order=applied.order)
 
 
 def _only_line(session: Session, applied: Applied) -> Subscription:
@@ -111,7 +89,7 @@ def _live(applied: Applied, line: Subscription) -> None:
 
 def _finish(session: Session, applied: Applied, target: WorkOrderStatus) -> None:
     order = applied.order
-    move_status(
+    workorders_service.move_status(
         session,
         order=order,
         target=target,
@@ -120,7 +98,7 @@ def _finish(session: Session, applied: Applied, target: WorkOrderStatus) -> None
         now=applied.now,
     )
     if target is WorkOrderStatus.CANCELADA and order.sell_id is not None:
-        sell = repository.get_sell(session, sell_id=order.sell_id)
+        sell = repository.get_sell(session, org_id=order.org_id, sell_id=order.sell_id)
         # A cancelled sell no longer counts (e.g. towards the SIM replacements of 30 days).
         if sell is not None and sell.status == "COMPLETED":
             sell.status = SELL_CANCELLED

@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from mascustomers.models import ScheduledOperation
-from mascustomers.ops import repository
-from mascustomers.ops.terminations import DEACTIVATION
+from mascustomers.orders import lines as order_lines
+from mascustomers.orders import repository
+from mascustomers.orders.terminations import DEACTIVATION
 from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus
@@ -51,10 +52,8 @@ def run_deactivation(session: Session, operation: ScheduledOperation, now: datet
             )
         session.flush()
         return False
-    workorders_service.end_line(session, line=line, actor=SCHEDULER_ACTOR, now=now)
-    workorders_service.settle_account(
-        session, org_id=line.org_id, account_id=line.account_id, now=now
-    )
+    order_lines.end_line(session, line=line, actor=SCHEDULER_ACTOR, now=now)
+    order_lines.settle_account(session, org_id=line.org_id, account_id=line.account_id, now=now)
     if isinstance(order_pk, int):
         workorders_service.close_order(
             session,

@@ -4,9 +4,9 @@ from fastapi import APIRouter
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
-from mascustomers.workorders import service
+from mascustomers.orders import service
+from mascustomers.orders.schemas import ChangeOrderCreate, ChangeOrderResult
 from mascustomers.workorders.change_docs import render_effects, render_rules, render_table
-from mascustomers.workorders.schemas import ChangeOrderCreate, ChangeOrderResult
 
 router = APIRouter()
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mascustomers.models import Account, ComputedPenalty, Invoice, PenaltyLine, ScheduledOperation
-from mascustomers.ops.jobs import run_deactivation
+from mascustomers.orders.jobs import run_deactivation
 from tests.factories import ApiCaller
 from tests.ops.test_terminations import PETICION_CLIENTE, in_shop, terminate
+from tests.orders.test_change_order import change, history
 from tests.penalties.support import OrgTime, convergent_with_device, line, main_line, work_order
 from tests.signups.test_signup import row_counts
-from tests.workorders.test_change_order import change, history
 
 pytestmark = pytest.mark.usefixtures("catalogue", "clock")
 
