@@ -9,13 +9,12 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import repository
 from mascustomers.accounts.states import AccountStatus
 from mascustomers.catalog import service as catalog_service
-from mascustomers.db.loaded_rows import insert_loaded, update_loaded
-from mascustomers.db.row_buffer import RowBuffer
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, AccountBundle, AccountTax, Contract
 
 
 def open_account(
-    session: Session,
+    uow: UnitOfWork,
     *,
     org_id: int,
     customer_id: int,
@@ -27,13 +26,10 @@ def open_account(
     card: dict[str, Any] | None,
     status: AccountStatus,
     now: datetime,
-    rows: RowBuffer,
-    reserved_id: int | None = None,
 ) -> Account:
-    """A new account with its first tax period (in ``rows``); ``number_account`` numbers it.
+    """A new account with its first tax period; ``number_account`` numbers it.
 
     Until then it carries a unique provisional number that no other transaction ever sees.
-    With a ``reserved_id`` (``db.ids``) it is written without a flush.
     """
     method = "BANK_ACCOUNT" if iban else ("CREDIT_CARD" if card else "BANK_TRANSFER")
     account = Account(
@@ -55,9 +51,9 @@ def open_account(
         delivery_mode="email",
         created_at=now,
     )
-    _write(session, account, reserved_id)
-    rule = catalog_service.tax_rule(session, org_id=org_id, state_id=state_id)
-    rows.add(
+    uow.insert(account)
+    rule = catalog_service.tax_rule(uow.session, org_id=org_id, state_id=state_id)
+    uow.append(
         AccountTax,
         account_id=account.id,
         state_id=state_id,
@@ -70,7 +66,7 @@ def open_account(
     return account
 
 
-def number_account(session: Session, *, account: Account, number: int) -> None:
+def number_account(uow: UnitOfWork, *, account: Account, number: int) -> None:
     """Give a new, written account its ``MM-nnnnnnn`` number (``number``: the value the caller
     took from the org's ``account_number`` counter) and contract document path, written now.
 
@@ -83,11 +79,11 @@ def number_account(session: Session, *, account: Account, number: int) -> None:
         "contract_path": f"/contracts/{account.org_id}/{account_number}",
         "contract_filename": f"{account_number}.pdf",
     }
-    update_loaded(session, [(account, values)])
+    uow.update([(account, values)])
 
 
 def open_bundle(
-    session: Session,
+    uow: UnitOfWork,
     *,
     account: Account,
     bundle_id: int,
@@ -95,7 +91,6 @@ def open_bundle(
     installation: dict[str, Any] | None,
     status_id: int,
     now: datetime,
-    reserved_id: int | None = None,
 ) -> AccountBundle:
     account_bundle = AccountBundle(
         org_id=account.org_id,
@@ -106,18 +101,8 @@ def open_bundle(
         status_id=status_id,
         created_at=now,
     )
-    _write(session, account_bundle, reserved_id)
+    uow.insert(account_bundle)
     return account_bundle
-
-
-def _write(session: Session, row: Account | AccountBundle, reserved_id: int | None) -> None:
-    """Flushed for its id, or written directly with the id reserved for it."""
-    if reserved_id is None:
-        session.add(row)
-        session.flush()
-        return
-    row.id = reserved_id
-    insert_loaded(session, row)
 
 
 def add_contract(

@@ -28,6 +28,7 @@ from mascustomers.auth.caller import Caller
 from mascustomers.catalog import master_data
 from mascustomers.catalog.errors import UnknownMasterData
 from mascustomers.catalog.master_data import MasterDataItem, MasterDataList
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.models import ScheduledOperation, Subscription, WorkOrder
 from mascustomers.orders import lines as order_lines
@@ -181,7 +182,7 @@ def _baja_order(
 ) -> WorkOrder:
     """The BAJA work order: open while the line waits for its date, else done at once."""
     return workorders_service.open_work_order(
-        session,
+        UnitOfWork(session),
         org_id=caller.org_id,
         account_id=line.account_id,
         sell_id=None,

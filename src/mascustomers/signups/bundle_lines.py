@@ -5,7 +5,7 @@ from typing import Any
 from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.catalog import service as catalog_service
-from mascustomers.models import AccountBundle, CatalogueBundle, Subscription
+from mascustomers.models import CatalogueBundle, Subscription
 from mascustomers.signups.context import OrderContext, PendingFixedNumber
 from mascustomers.signups.lines import add_bonuses, add_promotions, record, store_mobile_line
 from mascustomers.signups.schemas import BundleOrder, Ott, Tv
@@ -35,7 +35,7 @@ def store_bundle(ctx: OrderContext, order: BundleOrder, *, field: str) -> None:
         order.installation_info.model_dump(mode="json") if order.installation_info else None
     )
     ctx.account_bundle = accounts_service.open_bundle(
-        ctx.session,
+        ctx.uow,
         account=ctx.account,
         bundle_id=bundle.bundle_id,
         territory_owner=order.territory_owner,
@@ -44,7 +44,6 @@ def store_bundle(ctx: OrderContext, order: BundleOrder, *, field: str) -> None:
         if ctx.held
         else SubscriptionStatus.PENDIENTE_INSTALACION,
         now=ctx.now,
-        reserved_id=ctx.reserved_id(AccountBundle),
     )
     fixed_number = _store_fixed_access(ctx, bundle, order, field=field)
     max_additional = int(bundle.components.get("max_additional_lines", 0))
@@ -69,8 +68,8 @@ def store_bundle(ctx: OrderContext, order: BundleOrder, *, field: str) -> None:
     )
     ctx.add_contract(
         signature_config="CONVERGENTE",
-        signature_type=ctx.signature_type,
-        process_id=ctx.signature_process_id,
+        signature_type=ctx.sale.signature_type,
+        process_id=ctx.sale.signature_process_id,
         account_bundle_id=ctx.account_bundle.id,
     )
 
@@ -229,7 +228,7 @@ def _store_simple(
     details: dict[str, Any] | None = None,
 ) -> Subscription:
     return subscriptions_service.create(
-        ctx.session,
+        ctx.uow,
         org_id=ctx.org_id,
         account_id=ctx.account.id,
         account_bundle_id=ctx.account_bundle.id if ctx.account_bundle else None,
@@ -246,10 +245,8 @@ def _store_simple(
             service_ids=service_ids,
             details=details,
         ),
-        dealer_id=ctx.dealer_id,
-        shop_id=ctx.shop_id,
+        dealer_id=ctx.sale.dealer_id,
+        shop_id=ctx.sale.shop_id,
         actor=ctx.actor,
         now=ctx.now,
-        rows=ctx.rows,
-        reserved_id=ctx.reserved_id(Subscription),
     )

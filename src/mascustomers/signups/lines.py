@@ -10,11 +10,9 @@ from mascustomers.catalog import inventory_service
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.models import (
-    AppliedPromotion,
     ScheduledOperation,
     Subscription,
     SubscriptionBonus,
-    SubscriptionTerminal,
 )
 from mascustomers.signups.context import OrderContext
 from mascustomers.signups.schemas import MobileLine, PromotionRef, SubscriptionInfo
@@ -90,7 +88,7 @@ def store_mobile_line(
     if line.delivery_info is not None:
         details["delivery"] = line.delivery_info.model_dump(mode="json")
     subscription = subscriptions_service.create(
-        ctx.session,
+        ctx.uow,
         org_id=ctx.org_id,
         account_id=ctx.account.id,
         account_bundle_id=ctx.account_bundle.id if ctx.account_bundle else None,
@@ -108,12 +106,10 @@ def store_mobile_line(
             service_ids=tuple(product.service_ids),
             details=details or None,
         ),
-        dealer_id=ctx.dealer_id,
-        shop_id=ctx.shop_id,
+        dealer_id=ctx.sale.dealer_id,
+        shop_id=ctx.sale.shop_id,
         actor=ctx.actor,
         now=ctx.now,
-        rows=ctx.rows,
-        reserved_id=ctx.reserved_id(Subscription),
     )
     # Bound when the order writes its lines (the line may not be written yet).
     ctx.line_numbers.append((msisdn, subscription.id))
@@ -132,21 +128,19 @@ def store_mobile_line(
     for index, device in enumerate(line.devices):
         sale = device_sale(ctx, device, f"{field}.devices[{index}].device_details", "captacion")
         terminal = sell_device(
-            ctx.session,
+            ctx.uow,
             subscription=subscription,
             sale=sale,
             sell_id=ctx.sell.id,
             status_id=TERMINAL_PENDING_RISK if ctx.held else TERMINAL_ACTIVE,
             now=ctx.now,
             today=ctx.today,
-            rows=ctx.rows,
-            reserved_id=ctx.reserved_id(SubscriptionTerminal),
         )
         terminal_id = terminal.id
         ctx.add_contract(
             signature_config="TERMINAL",
-            signature_type=device.signature_type or ctx.signature_type,
-            process_id=device.signature_process_id or ctx.signature_process_id,
+            signature_type=device.signature_type or ctx.sale.signature_type,
+            process_id=device.signature_process_id or ctx.sale.signature_process_id,
             subscription_id=subscription.id,
             subscription_terminal_id=terminal.id,
         )
@@ -189,7 +183,7 @@ def add_bonuses(
             field=f"{field}[{index}].id",
         )
         end = end_after(ctx.now, bonus.duration_days, ctx.tz)
-        ctx.rows.add(
+        ctx.uow.append(
             SubscriptionBonus,
             subscription_id=subscription.id,
             bonus_id=bonus.bonus_id,
@@ -198,7 +192,7 @@ def add_bonuses(
             created_at=ctx.now,
         )
         if end is not None:
-            ctx.rows.add(
+            ctx.uow.append(
                 ScheduledOperation,
                 **end_operation(
                     org_id=ctx.org_id,
@@ -231,7 +225,7 @@ def add_promotions(
             field=f"{field}[{index}].id",
         )
         apply_promotion(
-            ctx.session,
+            ctx.uow,
             org_id=ctx.org_id,
             promotion=promotion,
             account_id=ctx.account.id,
@@ -244,8 +238,6 @@ def add_promotions(
             value=ref.value,
             start=ctx.now,
             start_date=ctx.today,
-            rows=ctx.rows,
-            reserved_id=ctx.reserved_id(AppliedPromotion),
         )
 
 
@@ -254,7 +246,7 @@ def schedule(
 ) -> None:
     """A dated operation for the scheduler; dates run at the start of the org's day."""
     due = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(ctx.tz)).astimezone(UTC)
-    ctx.rows.add(
+    ctx.uow.append(
         ScheduledOperation,
         org_id=ctx.org_id,
         kind=kind,

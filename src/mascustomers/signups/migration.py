@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import service as accounts_service
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import DomainError, ErrorCode
 from mascustomers.models import CatalogueBundle, Subscription
+from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
 from mascustomers.signups.addline_schemas import MigrationCreate
 from mascustomers.signups.bundle_lines import allowed
-from mascustomers.signups.orders import assess, load_convergent_account, record_sell
+from mascustomers.signups.orders import load_convergent_account
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.states import SubscriptionType
 from mascustomers.workorders import service as workorders_service
@@ -57,9 +59,10 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
         if s.ended_at is None and s.account_bundle_id == target.account_bundle.id
     ]
     plan = {s.id: _destination(session, caller.org_id, s, new_bundle, body) for s in live}
-    assessment = assess(session, caller=caller, customer_id=target.customer.id, financed=0)  # type: ignore[arg-type]
-    sell = record_sell(
-        session,
+    assessment = risk_service.decide(session, caller=caller, customer_id=target.customer.id)
+    uow = UnitOfWork(session)
+    sell = risk_service.record_sell(
+        uow,
         caller=caller,
         kind="MIGRATION",
         request=body.model_dump(mode="json"),
@@ -74,7 +77,7 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
     old_bundle = target.account_bundle
     old_bundle.ended_at = caller.now
     account_bundle = accounts_service.open_bundle(
-        session,
+        uow,
         account=target.account,
         bundle_id=new_bundle.bundle_id,
         territory_owner=old_bundle.territory_owner,
@@ -104,7 +107,7 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
         now=caller.now,
     )
     workorders_service.open_work_order(
-        session,
+        uow,
         org_id=caller.org_id,
         account_id=target.account.id,
         sell_id=sell.id,

@@ -1,7 +1,7 @@
-"""What every selling operation on an existing account shares: loading it and deciding risk."""
+"""What every selling operation on an existing convergent account shares: loading it and the
+order's context."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,11 +12,10 @@ from mascustomers.accounts.states import AccountStatus
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.customers import service as customers_service
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound
 from mascustomers.models import Account, AccountBundle, CatalogueBundle, Customer, Sell, User
-from mascustomers.risk import service as risk_service
-from mascustomers.risk.policy import Assessment
-from mascustomers.signups.context import OrderContext
+from mascustomers.signups.context import OrderContext, SaleTerms
 
 
 @dataclass(frozen=True)
@@ -59,52 +58,8 @@ def load_convergent_account(
     return ConvergentAccount(account, account_bundle, bundle, customer, owner)
 
 
-def assess(session: Session, *, caller: Caller, customer_id: int, financed: Decimal) -> Assessment:
-    return risk_service.decide(
-        session,
-        org_id=caller.org_id,
-        customer_id=customer_id,
-        scoring_value=None,
-        credit_limit_available=None,
-        financed_amount=financed,
-        now=caller.now,
-    )
-
-
-def record_sell(
-    session: Session,
-    *,
-    caller: Caller,
-    kind: str,
-    request: dict[str, Any],
-    assessment: Assessment,
-    sales: Any,
-    customer_id: int | None,
-    account_id: int | None,
-    reserved_id: int | None = None,
-) -> Sell:
-    """The order as the channel placed it (``sales``: its sales_info), with its decision."""
-    return risk_service.record_sell(
-        session,
-        org_id=caller.org_id,
-        kind=kind,
-        request=request,
-        assessment=assessment,
-        customer_id=customer_id,
-        account_id=account_id,
-        actor=caller.actor,
-        now=caller.now,
-        origin_ip=caller.origin_ip,
-        channel=getattr(sales, "channel", None),
-        dealer_id=getattr(sales, "dealer_id", None),
-        shop_id=getattr(sales, "shop_id", None),
-        agent_id=getattr(sales, "agent_id", None),
-        reserved_id=reserved_id,
-    )
-
-
 def context_for(
-    session: Session,
+    uow: UnitOfWork,
     *,
     caller: Caller,
     target: ConvergentAccount,
@@ -112,21 +67,16 @@ def context_for(
     held: bool,
     sales: Any,
 ) -> OrderContext:
+    """The order of lines added to ``target``'s bundle."""
     return OrderContext(
-        session=session,
-        org_id=caller.org_id,
-        actor=caller.actor,
-        now=caller.now,
-        today=caller.today,
+        uow=uow,
+        caller=caller,
         held=held,
         billing_type_id=target.account.billing_type_id,
         customer=target.customer,
         owner=target.owner,
         account=target.account,
         sell=sell,
-        dealer_id=getattr(sales, "dealer_id", None),
-        shop_id=getattr(sales, "shop_id", None),
-        signature_type=getattr(sales, "signature_type", None),
-        signature_process_id=getattr(sales, "signature_process_id", None),
+        sale=SaleTerms.of(sales),
         account_bundle=target.account_bundle,
     )

@@ -23,7 +23,9 @@ from mascustomers.accounts import service as accounts_service
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.customers.errors import CustomerMismatch
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, CatalogueDevice, Sell, Subscription
+from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
 from mascustomers.subscriptions import device_repository
 from mascustomers.subscriptions.device_schemas import DeviceClient, DeviceOrder, DeviceSaleCreate
@@ -35,11 +37,9 @@ from mascustomers.subscriptions.devices import (
 )
 from mascustomers.subscriptions.errors import TerminalNotOfLine
 from mascustomers.subscriptions.operations import (
-    assess,
     line_account,
     load_line,
     open_order,
-    record_sell,
     require_changeable,
 )
 from mascustomers.workorders.states import WorkOrderType
@@ -55,29 +55,30 @@ def add_device(
     line = load_line(session, caller=caller, subscription_id=subscription_id, lock=True)
     account, sale = _check(session, caller=caller, line=line, body=body)
     scoring = body.sell.payment.scoring if body.sell.payment else None
-    assessment = assess(
+    assessment = risk_service.decide(
         session,
         caller=caller,
-        account=account,
+        customer_id=account.customer_id,
         scoring_value=scoring.scoring_value if scoring else None,
         credit_limit_available=scoring.credit_limit_available if scoring else None,
-        financed=sale.financed_amount,
+        financed_amount=sale.financed_amount,
     )
-    sell = record_sell(
-        session,
+    uow = UnitOfWork(session)
+    sell = risk_service.record_sell(
+        uow,
         caller=caller,
         kind=DEVICE,
-        account=account,
+        customer_id=account.customer_id,
+        account_id=account.id,
         assessment=assessment,
         request={"subscription_id": line.id, **body.model_dump(mode="json")},
-        dealer_id=body.sell.dealer_id,
-        shop_id=body.sell.shop_id,
+        sales=body.sell,
     )
     if assessment.decision == RiskDecision.REJECTED:
         return assessment.decision, None
     held = assessment.decision != RiskDecision.APPROVED
     terminal_id = _store(
-        session,
+        uow,
         caller=caller,
         line=line,
         account=account,
@@ -107,7 +108,7 @@ def _check(
 
 
 def _store(
-    session: Session,
+    uow: UnitOfWork,
     *,
     caller: Caller,
     line: Subscription,
@@ -119,7 +120,7 @@ def _store(
 ) -> int:
     """The terminal (with its commitment), its TERMINAL contract and work order."""
     terminal = sell_device(
-        session,
+        uow,
         subscription=line,
         sale=sale,
         sell_id=sell.id,
@@ -128,7 +129,7 @@ def _store(
         today=caller.today,
     )
     contract = accounts_service.add_contract(
-        session,
+        uow.session,
         account=account,
         signature_config="TERMINAL",
         signature_type=order.signature_type,
@@ -138,7 +139,7 @@ def _store(
         now=caller.now,
     )
     open_order(
-        session,
+        uow,
         caller=caller,
         subscription=line,
         sell=sell,

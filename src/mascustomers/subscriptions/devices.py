@@ -3,12 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
-
-from sqlalchemy.orm import Session
 
 from mascustomers.accounts.terms import commitment_values
-from mascustomers.db.row_buffer import RowBuffer
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import CatalogueDevice, Commitment, Subscription, SubscriptionTerminal
 
 TERMINAL_ACTIVE = 3
@@ -50,7 +47,7 @@ def financed_amount(
 
 
 def sell_device(
-    session: Session,
+    uow: UnitOfWork,
     *,
     subscription: Subscription,
     sale: DeviceSale,
@@ -58,14 +55,10 @@ def sell_device(
     status_id: int,
     now: datetime,
     today: date,
-    rows: RowBuffer | None = None,
-    reserved_id: int | None = None,
 ) -> SubscriptionTerminal:
-    """The terminal, flushed for its id; with ``rows`` and a ``reserved_id`` (``db.ids``) it
-    goes to ``rows`` instead (the returned object is then not in the session). Its commitment
-    goes to ``rows`` if given."""
+    """The terminal with its commitment (an order's terminal is not a session object: only
+    its id is used)."""
     terminal = SubscriptionTerminal(
-        id=reserved_id,
         org_id=subscription.org_id,
         subscription_id=subscription.id,
         catalogue_id=sale.device.catalogue_id,
@@ -86,13 +79,7 @@ def sell_device(
         sell_id=sell_id,
         created_at=now,
     )
-    if reserved_id is not None and rows is not None:
-        # Written with the rows, after the line it belongs to: the unit of work would not
-        # know to insert the line first (the models declare no relationships).
-        rows.add(SubscriptionTerminal, **_columns(terminal))
-    else:
-        session.add(terminal)
-        session.flush()
+    uow.add_row(terminal)
     if sale.commitment_months:
         commitment = commitment_values(
             org_id=subscription.org_id,
@@ -105,13 +92,5 @@ def sell_device(
             start=today,
             subscription_terminal_id=terminal.id,
         )
-        if rows is not None:
-            rows.add(Commitment, **commitment)
-        else:
-            session.add(Commitment(**commitment))
-            session.flush()
+        uow.append(Commitment, **commitment)
     return terminal
-
-
-def _columns(row: SubscriptionTerminal) -> dict[str, Any]:
-    return {column.key: getattr(row, column.key) for column in SubscriptionTerminal.__table__.c}

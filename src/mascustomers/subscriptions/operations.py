@@ -1,4 +1,4 @@
-"""What the operations on one line share: loading it, its state checks, dates, sells and risk.
+"""What the operations on one line share: loading it, its state checks, dates, its work order.
 
 A line can be *read* in any status. It can be *changed* only while it is live and decided:
 not ended (CANCELADO, BAJA) and not held by risk (PENDIENTE RIESGO) — ``SubscriptionNotLive``.
@@ -8,8 +8,6 @@ operation scheduled for a day is due at the start of that day there. They must b
 """
 
 from datetime import UTC, date, datetime, time
-from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -17,10 +15,9 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import service as accounts_service
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog.master_data import MasterDataList, entry
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound
 from mascustomers.models import Account, Sell, Subscription, WorkOrder
-from mascustomers.risk import service as risk_service
-from mascustomers.risk.policy import Assessment
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.errors import (
     NotAMobileLine,
@@ -91,58 +88,8 @@ def label(kind: MasterDataList, item_id: int) -> str | None:
     return item.value if item is not None else None
 
 
-def assess(
-    session: Session,
-    *,
-    caller: Caller,
-    account: Account,
-    scoring_value: int | None = None,
-    credit_limit_available: Decimal | None = None,
-    financed: Decimal = Decimal("0"),
-    sim_replacement_subscription_id: int | None = None,
-) -> Assessment:
-    return risk_service.decide(
-        session,
-        org_id=caller.org_id,
-        customer_id=account.customer_id,
-        scoring_value=scoring_value,
-        credit_limit_available=credit_limit_available,
-        financed_amount=financed,
-        sim_replacement_subscription_id=sim_replacement_subscription_id,
-        now=caller.now,
-    )
-
-
-def record_sell(
-    session: Session,
-    *,
-    caller: Caller,
-    kind: str,
-    account: Account,
-    assessment: Assessment,
-    request: dict[str, Any],
-    dealer_id: str | None = None,
-    shop_id: str | None = None,
-) -> Sell:
-    """The operation on this account as asked, with its decision (see risk.service)."""
-    return risk_service.record_sell(
-        session,
-        org_id=caller.org_id,
-        kind=kind,
-        request=request,
-        assessment=assessment,
-        customer_id=account.customer_id,
-        account_id=account.id,
-        actor=caller.actor,
-        now=caller.now,
-        origin_ip=caller.origin_ip,
-        dealer_id=dealer_id,
-        shop_id=shop_id,
-    )
-
-
 def open_order(
-    session: Session,
+    uow: UnitOfWork,
     *,
     caller: Caller,
     subscription: Subscription,
@@ -157,7 +104,7 @@ def open_order(
     ``undo``: what the change did, so that cancelling the order can restore it.
     """
     order = workorders_service.open_work_order(
-        session,
+        uow,
         org_id=caller.org_id,
         account_id=subscription.account_id,
         sell_id=sell.id,
@@ -171,7 +118,7 @@ def open_order(
     )
     if scheduled_date is not None:
         order.scheduled_date = scheduled_date
-        session.flush()
+        uow.session.flush()
     return order
 
 

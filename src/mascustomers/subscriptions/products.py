@@ -27,18 +27,18 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, ScheduledOperation, Sell, Subscription, WorkOrder
+from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.errors import BundledMainLine, ProductNotCompatible
 from mascustomers.subscriptions.operations import (
-    assess,
     cancel_order,
     line_account,
     load_line,
     open_order,
-    record_sell,
     require_changeable,
     require_future,
     start_of_day,
@@ -56,12 +56,14 @@ def change_product(
     """Check the change, decide risk, then apply, schedule or hold it."""
     line = load_line(session, caller=caller, subscription_id=subscription_id, lock=True)
     account = _check_change(session, caller=caller, line=line, body=body)
-    assessment = assess(session, caller=caller, account=account)
-    sell = record_sell(
-        session,
+    assessment = risk_service.decide(session, caller=caller, customer_id=account.customer_id)
+    uow = UnitOfWork(session)
+    sell = risk_service.record_sell(
+        uow,
         caller=caller,
         kind=PRODUCT_CHANGE,
-        account=account,
+        customer_id=account.customer_id,
+        account_id=account.id,
         assessment=assessment,
         request={
             "subscription_id": line.id,
@@ -82,7 +84,7 @@ def change_product(
         },
     )
     order = open_order(
-        session,
+        uow,
         caller=caller,
         subscription=line,
         sell=sell,

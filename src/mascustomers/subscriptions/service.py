@@ -18,7 +18,7 @@ from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.errors import ProductNotSellable
 from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.catalog.master_data import MasterDataList
-from mascustomers.db.row_buffer import RowBuffer
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.models import (
     Recharge,
@@ -59,7 +59,7 @@ class NewLine:
 
 
 def create(
-    session: Session,
+    uow: UnitOfWork,
     *,
     org_id: int,
     account_id: int,
@@ -70,18 +70,9 @@ def create(
     shop_id: str | None,
     actor: str,
     now: datetime,
-    rows: RowBuffer | None = None,
-    reserved_id: int | None = None,
 ) -> Subscription:
-    """Store a line with its first status, product and services.
-
-    With ``reserved_id`` (``db.ids``) the line stays pending for the caller's flush; without
-    it the line is flushed now for its id (and then the caller, if it gathers ``rows``, calls
-    ``name_contract``). Its history and service rows go to ``rows`` for the caller to write
-    after that flush, or are written now.
-    """
+    """Store a line with its first status, product and services."""
     subscription = Subscription(
-        id=reserved_id,
         org_id=org_id,
         uuid=str(uuid.uuid4()),
         account_id=account_id,
@@ -105,20 +96,16 @@ def create(
         sell_at=now,
         activated_at=now if line.status.is_in_service else None,
     )
-    session.add(subscription)
-    if reserved_id is None:
-        session.flush()
-    else:
-        name_contract(subscription)
-    buffer = rows if rows is not None else RowBuffer()
-    buffer.add(
+    uow.add(subscription)
+    name_contract(subscription)
+    uow.append(
         SubscriptionStatusChange,
         subscription_id=subscription.id,
         status_id=line.status,
         changed_at=now,
         modified_by=actor,
     )
-    buffer.add(
+    uow.append(
         SubscriptionProduct,
         subscription_id=subscription.id,
         product_id=line.product_id,
@@ -126,25 +113,18 @@ def create(
         reason="ALTA",
     )
     for service_id in line.service_ids:
-        buffer.add(
+        uow.append(
             SubscriptionService,
             subscription_id=subscription.id,
             service_id=service_id,
             active=True,
             modified_at=now,
         )
-    if rows is None:
-        name_contract(subscription)
-        session.flush()
-        buffer.write(session)
     return subscription
 
 
 def name_contract(subscription: Subscription) -> None:
-    """Where the line's contract document is stored (named after its id).
-
-    Callers that gather rows name their lines last, so one UPDATE covers them all.
-    """
+    """Where the line's contract document is stored (named after its id)."""
     subscription.contract_path = f"/contracts/{subscription.org_id}/subscriptions/{subscription.id}"
     subscription.contract_filename = f"subscription_{subscription.id}.pdf"
 

@@ -39,18 +39,18 @@ from mascustomers.accounts import service as accounts_service
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import inventory_service
 from mascustomers.catalog.inventory_states import SimStatus
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import ValidationFailed
 from mascustomers.models import Account, SimCard, Subscription
+from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.blocks import lift_blocks, require_shop_if_blocked
 from mascustomers.subscriptions.errors import SimReplacementConflict, SimReplacementPending
 from mascustomers.subscriptions.operations import (
-    assess,
     line_account,
     load_line,
     open_order,
-    record_sell,
     require_changeable,
     require_mobile,
 )
@@ -68,8 +68,11 @@ def replace_sim(
     line = load_line(session, caller=caller, subscription_id=subscription_id)
     _check(session, caller=caller, line=line, body=body)
     account = line_account(session, subscription=line)
-    assessment = assess(
-        session, caller=caller, account=account, sim_replacement_subscription_id=line.id
+    assessment = risk_service.decide(
+        session,
+        caller=caller,
+        customer_id=account.customer_id,
+        sim_replacement_subscription_id=line.id,
     )
     decision = assessment.decision
     request = {"subscription_id": line.id, "old_icc": line.iccid, **body.model_dump(mode="json")}
@@ -79,22 +82,23 @@ def replace_sim(
             session, org_id=caller.org_id, iccid=body.new_icc, now=caller.now, field="new_icc"
         )
         request["new_icc"] = sim.iccid
-    sell = record_sell(
-        session,
+    uow = UnitOfWork(session)
+    sell = risk_service.record_sell(
+        uow,
         caller=caller,
         kind=SIM_REPLACEMENT,
-        account=account,
+        customer_id=account.customer_id,
+        account_id=account.id,
         assessment=assessment,
         request=request,
-        dealer_id=body.dealer_id,
-        shop_id=body.shop_id,
+        sales=body,
     )
     if sim is None:
         return decision
     held = decision != RiskDecision.APPROVED
     undo = None if held else _swap(session, caller=caller, line=line, account=account, sim=sim)
     open_order(
-        session,
+        uow,
         caller=caller,
         subscription=line,
         sell=sell,

@@ -11,8 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mascustomers.db.loaded_rows import insert_loaded
-from mascustomers.db.row_buffer import RowBuffer
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound
 from mascustomers.models import (
     Subscription,
@@ -27,7 +26,7 @@ from mascustomers.workorders.undo import Undo
 
 
 def open_work_order(
-    session: Session,
+    uow: UnitOfWork,
     *,
     org_id: int,
     account_id: int | None,
@@ -38,19 +37,16 @@ def open_work_order(
     installation: dict[str, Any] | None,
     actor: str,
     now: datetime,
-    rows: RowBuffer | None = None,
-    reserved_id: int | None = None,
     number: int | None = None,
     undo: Undo | None = None,
 ) -> WorkOrder:
-    """A numbered work order; its first status and its lines go to ``rows`` if given.
+    """A numbered work order with its first status and its lines.
 
-    With a ``reserved_id`` (``db.ids``) it is written without a flush. ``number``: the
-    ``work_order`` counter's value when the caller advanced it already. ``undo``: what the
-    order changed, for CANCEL (``workorders.undo``).
+    ``number``: the ``work_order`` counter's value when the caller advanced it already.
+    ``undo``: what the order changed, for CANCEL (``workorders.undo``).
     """
     if number is None:
-        number = next_value(session, org_id=org_id, name="work_order")
+        number = next_value(uow.session, org_id=org_id, name="work_order")
     order = WorkOrder(
         org_id=org_id,
         work_order_id=f"OT{number:010d}",
@@ -62,14 +58,8 @@ def open_work_order(
         undo=undo.doc() if undo is not None else None,
         created_at=now,
     )
-    if reserved_id is None:
-        session.add(order)
-        session.flush()
-    else:
-        order.id = reserved_id
-        insert_loaded(session, order)
-    buffer = rows if rows is not None else RowBuffer()
-    buffer.add(
+    uow.insert(order)
+    uow.append(
         WorkOrderStatusChange,
         work_order_id=order.id,
         status_id=status,
@@ -78,9 +68,7 @@ def open_work_order(
         reason=None,
     )
     for subscription_id in subscription_ids:
-        buffer.add(WorkOrderSubscription, work_order_id=order.id, subscription_id=subscription_id)
-    if rows is None:
-        buffer.write(session)
+        uow.append(WorkOrderSubscription, work_order_id=order.id, subscription_id=subscription_id)
     return order
 
 
