@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from mascustomers.accounts import queries
-from mascustomers.accounts.labels import ref, start_of_day
+from mascustomers.accounts.labels import ref
 from mascustomers.accounts.read_schemas import (
     AccountInvoices,
     AccountPromotion,
@@ -28,6 +28,7 @@ from mascustomers.accounts.reads import account_row
 from mascustomers.catalog.master_data import MasterDataList
 from mascustomers.db.prepared import AnyRow
 from mascustomers.errors import ValidationFailed
+from mascustomers.kit.clock import start_of_day
 
 _BENEFIT_TYPE_IDS = {"percentage": 1, "amount": 2}
 _PLAIN_DISCOUNT = AccountRef(id=1, value="DESCUENTO")

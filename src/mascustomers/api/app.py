@@ -20,13 +20,13 @@ from mascustomers.api.registry import mount_v2
 from mascustomers.auth.dependencies import KeyCache
 from mascustomers.catalog import catalogue_endpoints as catalogue
 from mascustomers.catalog import endpoints as catalog
+from mascustomers.clocks import endpoints as clocks
 from mascustomers.customers import endpoints as customers
 from mascustomers.db.availability import Outage
 from mascustomers.db.checkpoints import Checkpointer
 from mascustomers.db.database import Database
 from mascustomers.idempotency.keys import RunningKeys
 from mascustomers.ops import billing_endpoints as ops_billing
-from mascustomers.ops import clock_endpoints as ops_clock
 from mascustomers.ops import endpoints as ops
 from mascustomers.orders import endpoints as orders
 from mascustomers.penalties import endpoints as penalties
@@ -54,7 +54,7 @@ def implemented_routers() -> list[APIRouter]:
         penalties.router,
         orders.router,
         ops.router,
-        ops_clock.router,
+        clocks.router,
         ops_billing.router,
         catalog.router,
         catalogue.router,

@@ -18,7 +18,7 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from mascustomers.billing import repository
-from mascustomers.billing.cycles import Cycle, Period, start_of_day
+from mascustomers.billing.cycles import Cycle, Period
 from mascustomers.billing.errors import BillingCycleNotClosed
 from mascustomers.billing.pricing import (
     AccountFacts,
@@ -36,7 +36,7 @@ from mascustomers.billing.pricing import (
 )
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.statuses import InvoiceStatus, SubscriptionType
-from mascustomers.kit.clock import format_timestamp
+from mascustomers.kit.clock import format_timestamp, start_of_day
 from mascustomers.kit.money import ZERO
 from mascustomers.models import Org
 

@@ -8,11 +8,10 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog.statuses import InvoiceStatus
 from mascustomers.errors import NotFound, ValidationFailed
-from mascustomers.kit.clock import local_date
+from mascustomers.kit.clock import local_date, start_of_day
 from mascustomers.models import Invoice, Recharge
 from mascustomers.ops import repository
 from mascustomers.ops.errors import InvoiceNotPayable
-from mascustomers.orders.terminations import start_of_day
 from mascustomers.subscriptions import service as subscriptions_service
 
 # A returned direct debit (DEVUELTO) is paid later by other means, like a pending invoice.

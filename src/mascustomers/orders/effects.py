@@ -19,6 +19,8 @@ from mascustomers.models import Subscription, WorkOrder
 from mascustomers.orders import lines, repository
 from mascustomers.orders.parameters import Change
 from mascustomers.penalties import service as penalties_service
+from mascustomers.scheduler import queue
+from mascustomers.scheduler.states import OperationStatus
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.devices import TERMINAL_ACTIVE
 from mascustomers.subscriptions.states import SubscriptionStatus
@@ -171,16 +173,14 @@ def _restore_tariff(session: Session, applied: Applied) -> None:
     undo = _undo(applied, TariffUndo)
     line = _only_line(session, applied)
     operation_id = undo.scheduled_operation_id
-    operation = (
-        repository.get_operation(session, operation_id=operation_id) if operation_id else None
-    )
+    operation = queue.get(session, operation_id=operation_id) if operation_id else None
     if operation is not None:
-        withdrawn = repository.withdraw_operation(
+        withdrawn = queue.withdraw(
             session, operation_id=operation.id, reason=applied.reason, now=applied.now
         )
         if not withdrawn:
             session.refresh(operation)
-        if withdrawn or operation.status != "DONE":
+        if withdrawn or operation.status != OperationStatus.DONE:
             # Withdrawn before it ran, or it never ran: the tariff was not changed.
             _finish(session, applied, WorkOrderStatus.CANCELADA)
             return
@@ -245,7 +245,7 @@ def _keep_line_live(session: Session, applied: Applied) -> None:
         )
         if refused is not None:
             raise _refuse(applied, refused)
-    if not repository.withdraw_operation(
+    if not queue.withdraw(
         session, operation_id=undo.scheduled_operation_id, reason=applied.reason, now=applied.now
     ):
         raise _refuse(applied, f"the deactivation of line {line.id} has run already")

@@ -14,9 +14,8 @@ held order can be rejected. No cancellation cost is charged: the operator refuse
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -26,10 +25,12 @@ from mascustomers.auth.caller import Caller
 from mascustomers.catalog import inventory_service
 from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.errors import NotFound
-from mascustomers.models import ScheduledOperation, Sell, Subscription, WorkOrder
+from mascustomers.kit.clock import start_of_day
+from mascustomers.models import Sell, Subscription, WorkOrder
 from mascustomers.orders import lines as order_lines
 from mascustomers.orders import repository
 from mascustomers.orders.errors import HoldNotApprovable, SellNotHeld
+from mascustomers.scheduler import queue
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.devices import TERMINAL_ACTIVE, TERMINAL_PENDING_RISK
 from mascustomers.subscriptions.states import Origin, SubscriptionStatus, SubscriptionType
@@ -163,20 +164,16 @@ def _release_line(
     portability = (line.details or {}).get("portability") or {}
     if kind.is_mobile and ported and portability.get("scheduled_date"):
         window = date.fromisoformat(str(portability["scheduled_date"]))
-        due = datetime.combine(window, time(0, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
-        session.add(
-            ScheduledOperation(
-                org_id=line.org_id,
-                kind=PORTABILITY_WINDOW,
-                subscription_id=line.id,
-                account_id=line.account_id,
-                payload={},
-                due_at=due,
-                status="PENDING",
-                attempts=0,
-                created_at=caller.now,
-                requested_by=caller.actor,
-            )
+        queue.schedule(
+            session,
+            org_id=line.org_id,
+            kind=PORTABILITY_WINDOW,
+            subscription_id=line.id,
+            account_id=line.account_id,
+            payload={},
+            due_at=start_of_day(window, tz),
+            now=caller.now,
+            actor=caller.actor,
         )
 
 

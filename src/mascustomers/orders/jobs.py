@@ -17,6 +17,7 @@ from mascustomers.models import ScheduledOperation
 from mascustomers.orders import lines as order_lines
 from mascustomers.orders import repository
 from mascustomers.orders.terminations import DEACTIVATION
+from mascustomers.scheduler import queue
 from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus
@@ -35,18 +36,18 @@ def run_deactivation(session: Session, operation: ScheduledOperation, now: datet
     line = repository.lock_line(
         session, org_id=operation.org_id, subscription_id=operation.subscription_id
     )
-    if not repository.claim_operation(session, operation_id=operation.id, now=now):
+    if not queue.claim(session, operation_id=operation.id, now=now):
         return False
     order_pk = operation.payload.get("work_order_id")
     if line is None or line.status_id != SubscriptionStatus.PENDIENTE_A_DESACTIVAR:
-        operation.status = "CANCELLED"
-        operation.last_error = "the line is no longer pending deactivation"
+        reason = "the line is no longer pending deactivation"
+        queue.cancel(operation, reason=reason, now=now)
         if isinstance(order_pk, int):
             workorders_service.close_order(
                 session,
                 order_pk=order_pk,
                 target=WorkOrderStatus.CANCELADA,
-                reason=operation.last_error,
+                reason=reason,
                 actor=SCHEDULER_ACTOR,
                 now=now,
             )

@@ -12,7 +12,6 @@ from mascustomers.models import (
     AccountBundle,
     Commitment,
     Contract,
-    ScheduledOperation,
     Sell,
     SimCard,
     Subscription,
@@ -94,20 +93,6 @@ def get_sim(session: Session, *, org_id: int, iccid: str) -> SimCard | None:
     ).one_or_none()
 
 
-def claim_operation(session: Session, *, operation_id: int, now: datetime) -> bool:
-    """PENDING or RUNNING (leased) → DONE in one guarded UPDATE; False if already taken."""
-    result = session.execute(
-        update(ScheduledOperation)
-        .where(
-            ScheduledOperation.id == operation_id,
-            ScheduledOperation.status.in_(("PENDING", "RUNNING")),
-        )
-        .values(status="DONE", done_at=now, lease_until=None)
-        .execution_options(synchronize_session="fetch")
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
 def set_terminal_status(
     session: Session, *, subscription_ids: Collection[int], from_ids: Collection[int], to_id: int
 ) -> None:
@@ -130,24 +115,3 @@ def get_contract(session: Session, *, contract_pk: int) -> Contract | None:
 
 def get_terminal(session: Session, *, terminal_id: int) -> SubscriptionTerminal | None:
     return session.get(SubscriptionTerminal, terminal_id)
-
-
-def get_operation(session: Session, *, operation_id: int) -> ScheduledOperation | None:
-    return session.get(ScheduledOperation, operation_id)
-
-
-def withdraw_operation(session: Session, *, operation_id: int, reason: str, now: datetime) -> bool:
-    """PENDING or RUNNING (leased) → CANCELLED in one guarded UPDATE; False if it ran already.
-
-    The scheduler claims a row with the same guard, so exactly one of the two wins.
-    """
-    result = session.execute(
-        update(ScheduledOperation)
-        .where(
-            ScheduledOperation.id == operation_id,
-            ScheduledOperation.status.in_(("PENDING", "RUNNING")),
-        )
-        .values(status="CANCELLED", done_at=now, lease_until=None, last_error=reason)
-        .execution_options(synchronize_session="fetch")
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]

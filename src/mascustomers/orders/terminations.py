@@ -18,9 +18,8 @@ to keep the line live (``workorders.change_types``).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +29,7 @@ from mascustomers.catalog.errors import UnknownMasterData
 from mascustomers.catalog.master_data import MasterDataItem, MasterDataList
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound, ValidationFailed
+from mascustomers.kit.clock import start_of_day
 from mascustomers.models import ScheduledOperation, Subscription, WorkOrder
 from mascustomers.orders import lines as order_lines
 from mascustomers.orders import repository
@@ -39,6 +39,7 @@ from mascustomers.orders.errors import (
     TerminationNotAllowed,
 )
 from mascustomers.penalties import service as penalties_service
+from mascustomers.scheduler import queue
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders import service as workorders_service
@@ -228,23 +229,14 @@ def _schedule(
         actor=caller.actor,
         now=caller.now,
     )
-    operation = ScheduledOperation(
+    return queue.schedule(
+        session,
         org_id=line.org_id,
         kind=DEACTIVATION,
         subscription_id=line.id,
         account_id=line.account_id,
         payload={"motive_id": motive.id, "motive": motive.value, "date": on.isoformat()},
         due_at=start_of_day(on, tz),
-        status="PENDING",
-        attempts=0,
-        created_at=caller.now,
-        requested_by=caller.actor,
+        now=caller.now,
+        actor=caller.actor,
     )
-    session.add(operation)
-    session.flush()
-    return operation
-
-
-def start_of_day(day: date, tz: str) -> datetime:
-    """The instant a calendar day of the org starts, in UTC."""
-    return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)

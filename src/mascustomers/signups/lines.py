@@ -1,19 +1,19 @@
 """Storing the lines of an order: numbers, SIMs, products, bonuses, promotions, devices."""
 
 from dataclasses import replace
-from datetime import UTC, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from mascustomers.accounts.promotions import apply_promotion
 from mascustomers.catalog import inventory_service
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.inventory_states import SimStatus
+from mascustomers.kit.clock import start_of_day
 from mascustomers.models import (
     ScheduledOperation,
     Subscription,
     SubscriptionBonus,
 )
+from mascustomers.scheduler import queue
 from mascustomers.signups.context import OrderContext
 from mascustomers.signups.schemas import MobileLine, PromotionRef, SubscriptionInfo
 from mascustomers.subscriptions import service as subscriptions_service
@@ -245,17 +245,16 @@ def schedule(
     ctx: OrderContext, kind: str, subscription: Subscription, day: Any, payload: dict[str, Any]
 ) -> None:
     """A dated operation for the scheduler; dates run at the start of the org's day."""
-    due = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(ctx.tz)).astimezone(UTC)
     ctx.uow.append(
         ScheduledOperation,
-        org_id=ctx.org_id,
-        kind=kind,
-        subscription_id=subscription.id,
-        account_id=subscription.account_id,
-        payload=payload,
-        due_at=due,
-        status="PENDING",
-        attempts=0,
-        created_at=ctx.now,
-        requested_by=ctx.actor,
+        **queue.operation_values(
+            org_id=ctx.org_id,
+            kind=kind,
+            subscription_id=subscription.id,
+            account_id=subscription.account_id,
+            payload=payload,
+            due_at=start_of_day(day, ctx.tz),
+            now=ctx.now,
+            actor=ctx.actor,
+        ),
     )

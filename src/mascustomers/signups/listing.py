@@ -1,13 +1,12 @@
 """GET signups (changelog 2.29.0): the org's sells, newest first, with their work order."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.kit.clock import format_timestamp
+from mascustomers.kit.clock import format_timestamp, start_of_day
 from mascustomers.kit.request_fields import Id, Limit, Offset
 from mascustomers.models import Sell, WorkOrder
 
@@ -40,10 +39,6 @@ class SellList(BaseModel):
     offset: int
 
 
-def _start_of(day: date, tz: str) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
-
-
 def list_sells(
     session: Session,
     *,
@@ -62,9 +57,9 @@ def list_sells(
     if f.customer_id is not None:
         query = query.where(Sell.customer_id == f.customer_id)
     if f.start_date is not None:
-        query = query.where(Sell.created_at >= _start_of(f.start_date, tz))
+        query = query.where(Sell.created_at >= start_of_day(f.start_date, tz))
     if f.end_date is not None:
-        query = query.where(Sell.created_at < _start_of(f.end_date + timedelta(days=1), tz))
+        query = query.where(Sell.created_at < start_of_day(f.end_date + timedelta(days=1), tz))
     rows = session.execute(query.order_by(Sell.id.desc()).limit(f.limit).offset(f.offset)).all()
     return SellList(
         signups=[

@@ -37,8 +37,9 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.errors import NotFound, ValidationFailed
-from mascustomers.kit.clock import format_timestamp
+from mascustomers.kit.clock import format_timestamp, start_of_day
 from mascustomers.models import ScheduledOperation, Subscription, SubscriptionBonus
+from mascustomers.scheduler import queue
 from mascustomers.subscriptions import queries, repository
 from mascustomers.subscriptions.bonus_periods import (
     BONUS_END,
@@ -52,7 +53,6 @@ from mascustomers.subscriptions.operations import (
     load_line,
     require_changeable,
     require_future,
-    start_of_day,
 )
 from mascustomers.subscriptions.schemas import BonusItem, SubscriptionBonuses
 
@@ -178,9 +178,7 @@ def _end_row(
     if state_at(row.start_at, row.end_at, caller.now) is BonusState.INACTIVE:
         row.ended_by = caller.actor
         if pending is not None:
-            pending.status = "CANCELLED"
-            pending.done_at = caller.now
-            pending.last_error = f"the bonus was removed by {caller.actor}"
+            queue.cancel(pending, reason=f"the bonus was removed by {caller.actor}", now=caller.now)
     elif pending is not None:
         pending.due_at = row.end_at
     else:
@@ -193,9 +191,7 @@ def _pending_end(
     """The PENDING ``BONUS_END`` that carries out this bonus's end at ``end``."""
     if end is None:
         return None
-    for operation in repository.pending_operations(
-        session, subscription_id=line.id, kind=BONUS_END
-    ):
+    for operation in queue.pending(session, subscription_id=line.id, kind=BONUS_END):
         if operation.payload.get("bonus_id") == bonus_id and operation.due_at == end:
             return operation
     return None

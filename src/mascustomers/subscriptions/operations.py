@@ -7,8 +7,7 @@ Dates a channel asks for (``scheduled_date``) are calendar days in the org's tim
 operation scheduled for a day is due at the start of that day there. They must be after today.
 """
 
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -68,11 +67,6 @@ def line_account(session: Session, *, subscription: Subscription) -> Account:
     )
     assert account is not None  # a foreign key
     return account
-
-
-def start_of_day(day: date, tz: str) -> datetime:
-    """The instant a calendar day of the org starts, in UTC."""
-    return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def require_future(day: date, *, today: date, field: str) -> None:

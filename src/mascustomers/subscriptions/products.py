@@ -28,9 +28,11 @@ from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.db.unit_of_work import UnitOfWork
+from mascustomers.kit.clock import start_of_day
 from mascustomers.models import Account, ScheduledOperation, Sell, Subscription, WorkOrder
 from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
+from mascustomers.scheduler import queue
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.errors import BundledMainLine, ProductNotCompatible
@@ -41,7 +43,6 @@ from mascustomers.subscriptions.operations import (
     open_order,
     require_changeable,
     require_future,
-    start_of_day,
 )
 from mascustomers.subscriptions.product_reads import PRODUCT_CHANGE, catalogue_product
 from mascustomers.subscriptions.schemas import ProductChange
@@ -138,21 +139,17 @@ def _schedule(
     order: WorkOrder,
 ) -> ScheduledOperation:
     assert body.scheduled_date is not None
-    operation = ScheduledOperation(
+    return queue.schedule(
+        session,
         org_id=line.org_id,
         kind=PRODUCT_CHANGE,
         subscription_id=line.id,
         account_id=line.account_id,
         payload={"product_id": body.product_id, "sell_id": sell.id, "work_order_id": order.id},
         due_at=start_of_day(body.scheduled_date, tz),
-        status="PENDING",
-        attempts=0,
-        created_at=caller.now,
-        requested_by=caller.actor,
+        now=caller.now,
+        actor=caller.actor,
     )
-    session.add(operation)
-    session.flush()
-    return operation
 
 
 def _check_target(
@@ -219,12 +216,8 @@ def _check_bundle_role(session: Session, *, line: Subscription, product_id: int)
 
 def cancel_pending(session: Session, *, caller: Caller, line: Subscription, reason: str) -> None:
     """A newer change supersedes the pending scheduled one: CANCELLED, its work order too."""
-    for operation in repository.pending_operations(
-        session, subscription_id=line.id, kind=PRODUCT_CHANGE
-    ):
-        operation.status = "CANCELLED"
-        operation.done_at = caller.now
-        operation.last_error = reason
+    for operation in queue.pending(session, subscription_id=line.id, kind=PRODUCT_CHANGE):
+        queue.cancel(operation, reason=reason, now=caller.now)
         order_id = operation.payload.get("work_order_id")
         if isinstance(order_id, int):
             cancel_order(

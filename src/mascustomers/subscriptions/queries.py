@@ -29,6 +29,7 @@ from mascustomers.models import (
     SubscriptionProduct,
     SubscriptionStatusChange,
 )
+from mascustomers.scheduler.states import OperationStatus
 
 _THIS_LINE = and_(
     Subscription.id == bindparam("subscription_id"), Subscription.org_id == bindparam("org_id")
@@ -122,7 +123,7 @@ _first_pending_change = (
         ScheduledOperation.kind == bindparam("change_kind"),
         # An expression, not the bare column: SQLite (no statistics) would otherwise walk
         # ix_scheduled_operation_due over every pending operation of every line.
-        ScheduledOperation.status.concat("") == "PENDING",
+        ScheduledOperation.status.concat("") == OperationStatus.PENDING.value,
     )
     .order_by(ScheduledOperation.due_at, ScheduledOperation.id)
     .limit(1)

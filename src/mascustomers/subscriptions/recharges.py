@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import Caller
 from mascustomers.errors import ValidationFailed
-from mascustomers.kit.clock import format_timestamp
+from mascustomers.kit.clock import format_timestamp, start_of_day
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.details import number
 from mascustomers.subscriptions.errors import NotPrepaid
-from mascustomers.subscriptions.operations import load_line, start_of_day
+from mascustomers.subscriptions.operations import load_line
 from mascustomers.subscriptions.schemas import PeriodDate, RechargeDetail, RechargeItem
 from mascustomers.subscriptions.states import SubscriptionType
 

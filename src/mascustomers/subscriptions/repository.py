@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from mascustomers.models import (
     AccountBundle,
     Recharge,
-    ScheduledOperation,
     Sell,
     Subscription,
     SubscriptionBlock,
@@ -61,34 +60,6 @@ def lock_line(session: Session, *, org_id: int, subscription_id: int) -> Subscri
 
 def account_bundle(session: Session, *, account_bundle_id: int) -> AccountBundle | None:
     return session.get(AccountBundle, account_bundle_id)
-
-
-def pending_operations(
-    session: Session, *, subscription_id: int, kind: str
-) -> Sequence[ScheduledOperation]:
-    return session.scalars(
-        select(ScheduledOperation)
-        .where(
-            ScheduledOperation.subscription_id == subscription_id,
-            ScheduledOperation.kind == kind,
-            ScheduledOperation.status == "PENDING",
-        )
-        .order_by(ScheduledOperation.due_at, ScheduledOperation.id)
-    ).all()
-
-
-def claim_operation(session: Session, *, operation_id: int, now: datetime) -> bool:
-    """PENDING or RUNNING (leased) → DONE in one guarded UPDATE; False if already taken."""
-    result = session.execute(
-        update(ScheduledOperation)
-        .where(
-            ScheduledOperation.id == operation_id,
-            ScheduledOperation.status.in_(("PENDING", "RUNNING")),
-        )
-        .values(status="DONE", done_at=now, lease_until=None)
-        .execution_options(synchronize_session="fetch")
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def services_of(session: Session, *, subscription_id: int) -> Sequence[SubscriptionService]:

@@ -1,4 +1,3 @@
-# ruff: noqa: N803 -- path parameters keep the reference's camelCase (orgId).
 """Test clocks of sandbox orgs: ``GET`` / ``POST /v2/orgs/{orgId}/ops/clock`` (permission
 ``operations``). Not in the reference: the sandbox counterpart of Stripe's or Kill Bill's
 test clocks (DESIGN §7)."""
@@ -9,9 +8,9 @@ from fastapi import APIRouter
 
 from mascustomers.auth import service as auth_service
 from mascustomers.auth.caller import CallerDep
+from mascustomers.clocks import service as clocks_service
+from mascustomers.clocks.schemas import ClockAdvance, ClockAdvanced, OrgClockView
 from mascustomers.db.dependencies import SessionDep
-from mascustomers.scheduler import service as scheduler_service
-from mascustomers.scheduler.schemas import ClockAdvance, ClockAdvanced, OrgClockView
 
 router = APIRouter()
 OPS = "/v2/orgs/{orgId}/ops"
@@ -23,7 +22,7 @@ TAGS: list[str | Any] = ["Operations"]
 def get_clock(orgId: str, session: SessionDep, caller: CallerDep) -> OrgClockView:
     """The org's current time: its test clock when it has one, else the real time."""
     org = auth_service.get_org(session, slug=caller.org_slug)
-    return scheduler_service.clock_view(session, org=org)
+    return clocks_service.clock_view(session, org=org)
 
 
 @router.post(f"{OPS}/clock", response_model=ClockAdvanced, tags=TAGS, openapi_extra=EXTRA)
@@ -40,4 +39,4 @@ def advance_clock(
     the time only moves forward (400 ``0101``), at most 3660 days per call (400 ``0102``).
     """
     org = auth_service.get_org(session, slug=caller.org_slug)
-    return scheduler_service.advance_clock(session, org=org, to=body.advance_to)
+    return clocks_service.advance_clock(session, org=org, to=body.advance_to)

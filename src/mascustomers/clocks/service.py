@@ -4,13 +4,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from mascustomers.clocks import advance as advance_module
+from mascustomers.clocks.schemas import ClockAdvanced, OrgClockView, RanOperation
 from mascustomers.kit.clock import format_date, format_timestamp, local_date
 from mascustomers.models import Org
-from mascustomers.scheduler import advance as advance_module
 from mascustomers.scheduler import clocks
 from mascustomers.scheduler.config import SchedulerConfig
 from mascustomers.scheduler.registry import Registry, default_registry
-from mascustomers.scheduler.schemas import ClockAdvanced, OrgClockView, RanOperation
 
 
 def clock_view(session: Session, *, org: Org) -> OrgClockView:

@@ -22,16 +22,16 @@ from sqlalchemy.orm import Session
 from mascustomers.billing import jobs as billing_jobs
 from mascustomers.billing import service as billing_service
 from mascustomers.billing.cycles import Cycle, closed_cycles_between
+from mascustomers.clocks.errors import (
+    ClockAdvanceTooFar,
+    ClockNeedsSandbox,
+    ClockOnlyMovesForward,
+)
 from mascustomers.db.engine import begin_for_write
 from mascustomers.kit.clock import ensure_utc, format_timestamp
 from mascustomers.models import Org, ScheduledOperation
 from mascustomers.scheduler import clocks, repository, runner
 from mascustomers.scheduler.config import SchedulerConfig, worker_name
-from mascustomers.scheduler.errors import (
-    ClockAdvanceTooFar,
-    ClockNeedsSandbox,
-    ClockOnlyMovesForward,
-)
 from mascustomers.scheduler.registry import Registry
 
 MAX_ADVANCE = timedelta(days=3660)
