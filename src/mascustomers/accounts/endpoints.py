@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from mascustomers.accounts import commercial_reads, reads
-from mascustomers.accounts.read_schemas import (
+from mascustomers.accounts import reads
+from mascustomers.accounts.schemas import (
     Account,
     AccountContracts,
     AccountInvoices,
@@ -131,7 +131,7 @@ def get_account_invoices(
     Invoices issued between ``start_date`` and ``end_date`` (both included, org time zone;
     default: the year up to today), newest first. Amounts are JSON numbers.
     """
-    return commercial_reads.account_invoices(
+    return reads.account_invoices(
         session,
         org_id=caller.org_id,
         account_id=accountId,
@@ -154,9 +154,7 @@ def get_account_terms(
     Every permanence of the account not cancelled: those of promotions and of financed
     terminals, with their penalty amount.
     """
-    return commercial_reads.account_terms(
-        session, org_id=key.org_id, account_id=accountId, tz=_tz(request)
-    )
+    return reads.account_terms(session, org_id=key.org_id, account_id=accountId, tz=_tz(request))
 
 
 @router.get("/v2/orgs/{orgId}/accounts/{accountId}/paymentinfo", response_model=PaymentInfo)
@@ -189,7 +187,7 @@ def get_account_promotions(
     """Returns an array of promotions grouped in three levels (subscription, account, account
     bundle). Default response includes active and scheduled promotions.
     """
-    return commercial_reads.account_promotions(
+    return reads.account_promotions(
         session,
         org_id=caller.org_id,
         account_id=accountId,

@@ -181,7 +181,7 @@ def move_tax_province(
     session: Session, *, account: Account, state_id: int, now: datetime
 ) -> AccountTax:
     """The customer moved: close the current tax period and open one for the new province."""
-    current = repository.current_tax(session, account_id=account.id)
+    current = repository.open_tax_period(session, account_id=account.id)
     if current is not None:
         if current.state_id == state_id:
             return current

@@ -16,13 +16,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
 from mascustomers.catalog.master_data import MasterDataList
 from mascustomers.catalog.statuses import AccountStatus, SubscriptionType
-from mascustomers.customers import queries
+from mascustomers.customers import repository
 from mascustomers.customers.documents import DocumentTypeId
 from mascustomers.customers.labels import as_number, ref
 from mascustomers.customers.read_schemas import (
@@ -37,8 +37,8 @@ from mascustomers.customers.read_schemas import (
     UserTree,
     UserTreeFull,
 )
+from mascustomers.customers.repository import CustomerLineRow, DocumentMatch, UserMatch
 from mascustomers.customers.search_documents import typed_document, untyped_document
-from mascustomers.db.prepared import AnyRow
 from mascustomers.errors import LoginNotAllowed, NotFound, ValidationFailed
 from mascustomers.kit.emails import InvalidEmail, validate_email_address
 
@@ -56,12 +56,48 @@ class Match:
     is_owner: bool
 
 
+class AccountLine(NamedTuple):
+    """A line of one of the customer's accounts (the row of ``customer_lines`` that has one)."""
+
+    subscription_id: int
+    type_id: int
+    status_id: int
+    user_id: int
+    identification_nr: str | None
+    associated_number: str | None
+    expedition_user_id: int | None
+    mobile_line_type: str | None
+    product_id: int
+    bundle_id: int | None
+
+
+def _account_line(row: CustomerLineRow) -> AccountLine:
+    # A line's own columns are not null: only an account without lines has them all null.
+    assert row.subscription_id is not None
+    assert row.type_id is not None
+    assert row.status_id is not None
+    assert row.user_id is not None
+    assert row.product_id is not None
+    return AccountLine(
+        subscription_id=row.subscription_id,
+        type_id=row.type_id,
+        status_id=row.status_id,
+        user_id=row.user_id,
+        identification_nr=row.identification_nr,
+        associated_number=row.associated_number,
+        expedition_user_id=row.expedition_user_id,
+        mobile_line_type=row.mobile_line_type,
+        product_id=row.product_id,
+        bundle_id=row.bundle_id,
+    )
+
+
 @dataclass(frozen=True)
 class Found:
     customer_id: int
     customer_uuid: str
     user_id: int
-    lines: Sequence[AnyRow]
+    lines: Sequence[CustomerLineRow]
 
 
 def find_tree(session: Session, *, org_id: int, search: TreeSearch) -> UserTree:
@@ -83,26 +119,32 @@ def find_full_tree(
 ) -> UserTreeFull:
     """The tree with each line's current product, services and bonuses in force."""
     found = _find(session, org_id=org_id, search=search)
-    lines = [row for row in found.lines if row.subscription_id is not None]
-    ids = [row.subscription_id for row in lines]
-    products = queries.product_names(
-        session, org_id=org_id, product_ids={row.product_id for row in lines}
+    by_account = _by_account(found.lines)
+    lines = [line for _, _, account_lines in by_account for line in account_lines]
+    ids = [line.subscription_id for line in lines]
+    products = repository.product_names(
+        session, org_id=org_id, product_ids={line.product_id for line in lines}
     )
     services: dict[int, list[ServiceState]] = {}
     bonuses: dict[int, list[ActiveBonus]] = {}
     if ids:
-        for row in queries.line_services(session, org_id=org_id, subscription_ids=ids):
-            services.setdefault(row.subscription_id, []).append(
-                ServiceState(id=row.service_id, value=row.name, active=row.active)
+        for service in repository.line_services(session, org_id=org_id, subscription_ids=ids):
+            services.setdefault(service.subscription_id, []).append(
+                ServiceState(id=service.service_id, value=service.name, active=service.active)
             )
-        for row in queries.active_bonuses(session, org_id=org_id, subscription_ids=ids, now=now):
-            bonuses.setdefault(row.subscription_id, []).append(
+        for bonus in repository.active_bonuses(
+            session, org_id=org_id, subscription_ids=ids, now=now
+        ):
+            bonuses.setdefault(bonus.subscription_id, []).append(
                 ActiveBonus(
-                    id=row.bonus_id, value=row.name, start_date=row.start_at, end_date=row.end_at
+                    id=bonus.bonus_id,
+                    value=bonus.name,
+                    start_date=bonus.start_at,
+                    end_date=bonus.end_at,
                 )
             )
     accounts = []
-    for account_id, owner_id, rows in _by_account(found.lines):
+    for account_id, owner_id, rows in by_account:
         full = [
             FullSubscription(
                 **_line_fields(row),
@@ -126,10 +168,10 @@ def _find(session: Session, *, org_id: int, search: TreeSearch) -> Found:
     match = _choose(criteria)
     if match is None:
         raise NotFound("no customer matches the search")
-    head = queries.customer_head(session, org_id=org_id, customer_id=match.customer_id)
+    head = repository.customer_head(session, org_id=org_id, customer_id=match.customer_id)
     if head is None:
         raise NotFound("no customer matches the search")
-    lines = queries.customer_lines(session, customer_id=head.id)
+    lines = repository.customer_lines(session, customer_id=head.id)
     if head.login_blocked or not _may_log_in(lines):
         raise LoginNotAllowed("The state does not allow login")
     return Found(customer_id=head.id, customer_uuid=head.uuid, user_id=match.user_id, lines=lines)
@@ -139,15 +181,15 @@ def _criteria_matches(session: Session, *, org_id: int, search: TreeSearch) -> l
     """One list of matches per criterion given, most specific criterion first."""
     matches: list[list[Match]] = []
     for kind, value in _criteria(search):
+        found: Sequence[UserMatch | DocumentMatch]
         if kind == "number":
-            row = queries.line_user_by_number(session, org_id=org_id, number=value)
-            matches.append([] if row is None else [_match(row)])
+            row = repository.line_user_by_number(session, org_id=org_id, number=value)
+            found = [] if row is None else [row]
         elif kind == "email":
-            rows = queries.users_by_email(session, org_id=org_id, email=value)
-            matches.append([_match(row) for row in rows])
+            found = repository.users_by_email(session, org_id=org_id, email=value)
         else:
-            rows = queries.users_by_document(session, org_id=org_id, documents=value)
-            matches.append([_match(row) for row in rows])
+            found = repository.users_by_document(session, org_id=org_id, documents=value)
+        matches.append([_match(row) for row in found])
     return matches
 
 
@@ -175,7 +217,7 @@ def _criteria(search: TreeSearch) -> list[tuple[str, Any]]:
     return criteria
 
 
-def _match(row: AnyRow) -> Match:
+def _match(row: UserMatch | DocumentMatch) -> Match:
     return Match(customer_id=row.customer_id, user_id=row.user_id, is_owner=row.role == "owner")
 
 
@@ -194,21 +236,21 @@ def _number(value: str) -> str:
     return number
 
 
-def _by_account(rows: Sequence[AnyRow]) -> list[tuple[int, int, list[AnyRow]]]:
-    """Rows grouped by account, in account order; an account without lines has no rows."""
-    grouped: dict[int, tuple[int, int, list[AnyRow]]] = {}
+def _by_account(rows: Sequence[CustomerLineRow]) -> list[tuple[int, int, list[AccountLine]]]:
+    """Lines grouped by account, in account order; an account without lines has none."""
+    grouped: dict[int, tuple[int, int, list[AccountLine]]] = {}
     for row in rows:
         entry = grouped.setdefault(row.account_id, (row.account_id, row.owner_user_id, []))
         if row.subscription_id is not None:
-            entry[2].append(row)
+            entry[2].append(_account_line(row))
     return list(grouped.values())
 
 
-def _lines(rows: list[AnyRow]) -> list[TreeSubscription]:
+def _lines(rows: list[AccountLine]) -> list[TreeSubscription]:
     return [TreeSubscription(**_line_fields(row)) for row in rows]
 
 
-def _line_fields(row: AnyRow) -> dict[str, Any]:
+def _line_fields(row: AccountLine) -> dict[str, Any]:
     return {
         "id": row.subscription_id,
         "subscription_type": ref(MasterDataList.SUBSCRIPTION_TYPES, row.type_id),
@@ -224,7 +266,7 @@ def _line_fields(row: AnyRow) -> dict[str, Any]:
     }
 
 
-def _may_log_in(rows: Sequence[AnyRow]) -> bool:
+def _may_log_in(rows: Sequence[CustomerLineRow]) -> bool:
     """Whether some account is not terminated (a customer without accounts may log in)."""
     accounts: dict[int, bool] = {}
     for row in rows:

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 from mascustomers.catalog import master_data
 from mascustomers.catalog.master_data import DescribedItem, IsoItem, MasterDataList
 from mascustomers.catalog.statuses import CustomerType
-from mascustomers.customers import queries
+from mascustomers.customers import repository
 from mascustomers.customers.labels import as_number, label, ref, value_only
 from mascustomers.customers.read_schemas import (
     AddressInfo,
@@ -15,13 +15,13 @@ from mascustomers.customers.read_schemas import (
     Responsable,
     UserDocument,
 )
-from mascustomers.db.prepared import AnyRow
+from mascustomers.customers.repository import UserDocumentRow
 from mascustomers.errors import NotFound
 
 
 def user_document(session: Session, *, org_id: int, user_id: int) -> UserDocument:
     """The user document; ``NotFound`` for an unknown user or one of another org."""
-    row = queries.user_document_row(session, org_id=org_id, user_id=user_id)
+    row = repository.user_document_row(session, org_id=org_id, user_id=user_id)
     if row is None:
         raise NotFound(f"user {user_id} not found")
     is_company = row.customer_type_id == CustomerType.EMPRESA and row.role == "owner"
@@ -56,7 +56,7 @@ def _document_type(type_id: int | None) -> Ref:
     return Ref(id=type_id, value=value)
 
 
-def _personal(row: AnyRow) -> Personal:
+def _personal(row: UserDocumentRow) -> Personal:
     return Personal(
         first_name=row.first_name,
         middle_name=row.middle_name,
@@ -68,7 +68,7 @@ def _personal(row: AnyRow) -> Personal:
     )
 
 
-def _business(row: AnyRow) -> Business:
+def _business(row: UserDocumentRow) -> Business:
     responsable = None
     if row.r_id is not None:
         nationality = (
@@ -96,7 +96,7 @@ def _business(row: AnyRow) -> Business:
     )
 
 
-def _address(row: AnyRow) -> AddressInfo | None:
+def _address(row: UserDocumentRow) -> AddressInfo | None:
     parts = [row.street_name, row.street_number, row.supplement]
     address = " ".join(str(part) for part in parts if part) or None
     state = label(MasterDataList.STATES, row.state_id)

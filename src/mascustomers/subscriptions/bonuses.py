@@ -40,7 +40,7 @@ from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.clock import format_timestamp, start_of_day
 from mascustomers.models import ScheduledOperation, Subscription, SubscriptionBonus
 from mascustomers.scheduler import queue
-from mascustomers.subscriptions import queries, repository
+from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.bonus_periods import (
     BONUS_END,
     BonusState,
@@ -79,21 +79,24 @@ _SHOWN = {
 def bonuses_view(
     session: Session, *, caller: Caller, subscription_id: int, filters: frozenset[str]
 ) -> SubscriptionBonuses:
-    rows = queries.line_bonuses(session, org_id=caller.org_id, subscription_id=subscription_id)
+    rows = repository.line_bonuses(session, org_id=caller.org_id, subscription_id=subscription_id)
     if not rows:
         raise NotFound(f"subscription {subscription_id} not found")
     shown: set[BonusState] = set().union(*(_SHOWN[name] for name in filters))
-    items = [
-        BonusItem(
-            id=row.bonus_id,
-            value=row.name,
-            start_date=format_timestamp(row.start_at),
-            end_date=format_timestamp(row.end_at) if row.end_at else None,
-        )
+    items = []
+    for row in rows:
         # A line without bonuses comes back as one row without a bonus.
-        for row in rows
-        if row.bonus_id is not None and state_at(row.start_at, row.end_at, caller.now) in shown
-    ]
+        if row.bonus_id is None or row.start_at is None:
+            continue
+        if state_at(row.start_at, row.end_at, caller.now) in shown:
+            items.append(
+                BonusItem(
+                    id=row.bonus_id,
+                    value=row.name,
+                    start_date=format_timestamp(row.start_at),
+                    end_date=format_timestamp(row.end_at) if row.end_at else None,
+                )
+            )
     return SubscriptionBonuses(id=rows[0].id, items=items)
 
 

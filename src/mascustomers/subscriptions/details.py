@@ -19,7 +19,7 @@ from mascustomers.auth.caller import Caller
 from mascustomers.catalog.master_data import MasterDataList
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.clock import format_timestamp
-from mascustomers.subscriptions import queries
+from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.operations import label
 from mascustomers.subscriptions.schemas import (
     SubscriptionDetail,
@@ -74,7 +74,7 @@ def number(value: str | None) -> int | None:
 def subscription_detail(
     session: Session, *, caller: Caller, subscription_id: int, include: frozenset[str]
 ) -> SubscriptionDetail:
-    line = queries.line(session, org_id=caller.org_id, subscription_id=subscription_id)
+    line = repository.line(session, org_id=caller.org_id, subscription_id=subscription_id)
     if line is None:
         raise NotFound(f"subscription {subscription_id} not found")
     extra: dict[str, Any] = {}
@@ -118,7 +118,7 @@ def _history(session: Session, subscription_id: int) -> list[SubscriptionStatusE
             date=format_timestamp(change.changed_at),
             modified_by=change.modified_by,
         )
-        for change in queries.status_history(session, subscription_id=subscription_id)
+        for change in repository.status_history(session, subscription_id=subscription_id)
     ]
 
 

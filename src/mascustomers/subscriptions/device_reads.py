@@ -25,7 +25,7 @@ from mascustomers.auth.caller import Caller
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.kit.money import ZERO, prorate
 from mascustomers.models import CatalogueDevice, Commitment, Sell, SubscriptionTerminal
-from mascustomers.subscriptions import device_repository
+from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.details import number, status_value
 from mascustomers.subscriptions.device_schemas import (
     DeviceInfo,
@@ -41,12 +41,12 @@ from mascustomers.subscriptions.operations import load_line
 
 def devices_view(session: Session, *, caller: Caller, subscription_id: int) -> SubscriptionDevices:
     line = load_line(session, caller=caller, subscription_id=subscription_id)
-    terminals = device_repository.terminals_of(session, subscription_id=line.id)
-    catalogue = device_repository.catalogue_devices(
+    terminals = repository.terminals_of(session, subscription_id=line.id)
+    catalogue = repository.catalogue_devices(
         session, org_id=line.org_id, catalogue_ids={t.catalogue_id for t in terminals}
     )
-    commitments = device_repository.terminal_commitments(session, subscription_id=line.id)
-    sells = device_repository.sells(
+    commitments = repository.terminal_commitments(session, subscription_id=line.id)
+    sells = repository.sells(
         session, sell_ids={t.sell_id for t in terminals if t.sell_id is not None}
     )
     return SubscriptionDevices(

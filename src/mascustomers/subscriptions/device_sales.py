@@ -27,7 +27,7 @@ from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, CatalogueDevice, Sell, Subscription
 from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
-from mascustomers.subscriptions import device_repository
+from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.device_schemas import DeviceClient, DeviceOrder, DeviceSaleCreate
 from mascustomers.subscriptions.devices import (
     TERMINAL_ACTIVE,
@@ -187,7 +187,7 @@ def _check_renewal(session: Session, *, line: Subscription, order: DeviceOrder) 
     old = order.old_subscription_terminal_id
     if old is None:
         return
-    if device_repository.terminal_of(session, subscription_id=line.id, terminal_id=old) is None:
+    if repository.terminal_of(session, subscription_id=line.id, terminal_id=old) is None:
         raise TerminalNotOfLine(
             f"device.old_subscription_terminal_id: terminal {old} is not a terminal of "
             f"subscription {line.id}",

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.errors import ProductNotSellable
-from mascustomers.db.prepared import AnyRow
 from mascustomers.errors import NotFound
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.models import CatalogueProduct
-from mascustomers.subscriptions import queries
+from mascustomers.subscriptions import repository
+from mascustomers.subscriptions.repository import CatalogueProductRow, LineProductRow
 from mascustomers.subscriptions.schemas import (
     HistoricProduct,
     ProductInfo,
@@ -43,19 +43,20 @@ def catalogue_product(session: Session, *, org_id: int, product_id: int) -> Cata
 def products_view(
     session: Session, *, caller: Caller, subscription_id: int, include: frozenset[str]
 ) -> SubscriptionProducts:
-    line = queries.line_product(
+    line = repository.line_product(
         session, org_id=caller.org_id, subscription_id=subscription_id, change_kind=PRODUCT_CHANGE
     )
     if line is None:
         raise NotFound(f"subscription {subscription_id} not found")
     compatible = "compatibilities" in include and line.product_name is not None
     # One catalogue read for the compatible targets and the pending change's destination.
-    wanted = list(line.compatible_product_ids) if compatible else []
-    pending = line.change_due_at is not None
-    target_id = int(line.change_payload["product_id"]) if pending else None
+    wanted = list(line.compatible_product_ids or ()) if compatible else []
+    # The pending change's columns come from one joined row: all set, or none.
+    payload = line.change_payload
+    target_id = int(payload["product_id"]) if payload is not None else None
     if target_id is not None:
         wanted.append(target_id)
-    catalogue = queries.catalogue_products(session, org_id=caller.org_id, product_ids=wanted)
+    catalogue = repository.catalogue_products(session, org_id=caller.org_id, product_ids=wanted)
     product = ProductInfo(
         id=line.product_id,
         value=line.product_name,
@@ -74,18 +75,20 @@ def products_view(
             HistoricProduct(
                 id=row.product_id, value=row.name, historic_date=format_timestamp(row.started_at)
             )
-            for row in queries.product_history(
+            for row in repository.product_history(
                 session, org_id=caller.org_id, subscription_id=line.id
             )
         ]
     return view
 
 
-def _compatible(line: AnyRow, catalogue: dict[int, AnyRow]) -> list[AnyRow]:
+def _compatible(
+    line: LineProductRow, catalogue: dict[int, CatalogueProductRow]
+) -> list[CatalogueProductRow]:
     """The current product's compatible targets that the account's billing type can have."""
     if line.product_name is None:  # a product no longer in the catalogue has no targets
         return []
-    targets = (catalogue.get(product_id) for product_id in line.compatible_product_ids)
+    targets = (catalogue.get(product_id) for product_id in line.compatible_product_ids or ())
     return [t for t in targets if t is not None and line.billing_type_id in t.billing_type_ids]
 
 
@@ -106,12 +109,14 @@ def _target(product_id: int, name: str | None) -> ProductInfo:
 
 
 def _scheduled(
-    line: AnyRow, target_id: int | None, catalogue: dict[int, AnyRow]
+    line: LineProductRow, target_id: int | None, catalogue: dict[int, CatalogueProductRow]
 ) -> ScheduledChange:
     """The pending change, or the reference's all-null ``scheduled`` when there is none."""
     if target_id is None:
         return NOTHING_SCHEDULED
     target = catalogue.get(target_id)
+    assert line.change_requested_at is not None
+    assert line.change_due_at is not None
     requested = format_timestamp(line.change_requested_at)
     due = format_timestamp(line.change_due_at)
     return ScheduledChange(
@@ -128,7 +133,7 @@ def _scheduled(
     )
 
 
-def _bundle(line: AnyRow) -> SubscriptionLabel | None:
+def _bundle(line: LineProductRow) -> SubscriptionLabel | None:
     if line.bundle_id is None:  # no account bundle row (the foreign key prevents it)
         return None
     if line.bundle_name is None:
