@@ -6,8 +6,8 @@ from fastapi import APIRouter, Path, Query
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.auth.dependencies import CurrentKey
-from mascustomers.customers import agile_tv, tree, user_document
-from mascustomers.customers.read_schemas import (
+from mascustomers.customers import reads, service
+from mascustomers.customers.schemas import (
     AgileTvChange,
     AgileTvChanged,
     TreeFullSearch,
@@ -59,7 +59,7 @@ def get_users_tree(
     search = TreeSearch(
         email=email, number=number, nif=nif, documentType=documentType, document=document
     )
-    return tree.find_tree(session, org_id=key.org_id, search=search)
+    return reads.find_tree(session, org_id=key.org_id, search=search)
 
 
 @router.post("/v2/orgs/{orgId}/users/tree", response_model=UserTree, openapi_extra=READ_ONLY)
@@ -72,7 +72,7 @@ def post_users_tree(
     ``document``; ``document_type`` is accepted too), sent as a JSON body so that it stays out
     of URLs and access logs.
     """
-    return tree.find_tree(session, org_id=key.org_id, search=body)
+    return reads.find_tree(session, org_id=key.org_id, search=body)
 
 
 @router.post(
@@ -87,7 +87,7 @@ def post_users_tree_full(
     current product, its services with their state and the bonuses in force now.
     """
     search = TreeSearch(document_type=body.document_type.value, document=body.document)
-    return tree.find_full_tree(session, org_id=caller.org_id, search=search, now=caller.now)
+    return reads.find_full_tree(session, org_id=caller.org_id, search=search, now=caller.now)
 
 
 @router.get("/v2/orgs/{orgId}/users/{userId}", response_model=UserDocument)
@@ -97,7 +97,7 @@ def get_user(*, orgId: str, userId: UserId, session: SessionDep, key: CurrentKey
     ``personal`` is filled for people and ``business`` (with its ``responsable``) for the owner
     of a company customer (type 2); the other one is null.
     """
-    return user_document.user_document(session, org_id=key.org_id, user_id=userId)
+    return reads.user_document(session, org_id=key.org_id, user_id=userId)
 
 
 @router.patch("/v2/orgs/{orgId}/users/agile-tv", response_model=AgileTvChanged)
@@ -111,4 +111,4 @@ def patch_agile_tv(
     case-insensitively). Emails: at most 82 characters, RFC syntax. No such customer or TV
     subscription answers 404.
     """
-    return agile_tv.change_registration_email(session, org_id=key.org_id, change=body)
+    return service.change_registration_email(session, org_id=key.org_id, change=body)

@@ -1,15 +1,23 @@
-"""Customers and their users: found by document (per org) or created."""
+"""Customers and their users: found by document (per org) or created; a customer's TV
+registration email (PATCH users/agile-tv)."""
 
 import uuid
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from mascustomers.catalog.statuses import SubscriptionType
 from mascustomers.customers import repository
-from mascustomers.customers.documents import check_postal_code, normalized_document
+from mascustomers.customers.documents import (
+    check_postal_code,
+    normalized_document,
+    untyped_document,
+)
 from mascustomers.customers.errors import CustomerMismatch
-from mascustomers.customers.schemas import ClientAttributes
+from mascustomers.customers.schemas import AgileTvChange, AgileTvChanged, ClientAttributes
 from mascustomers.db.unit_of_work import UnitOfWork
+from mascustomers.errors import NotFound
+from mascustomers.kit.emails import emails_equal
 from mascustomers.models import Customer, User
 
 
@@ -183,3 +191,34 @@ def get_customer(session: Session, *, org_id: int, customer_id: int) -> Customer
 
 def get_user(session: Session, *, org_id: int, user_id: int) -> User | None:
     return repository.get_user(session, org_id=org_id, user_id=user_id)
+
+
+def change_registration_email(
+    session: Session, *, org_id: int, change: AgileTvChange
+) -> AgileTvChanged:
+    """Every live TV line of the customer registered with ``old_email`` gets ``new_email``.
+
+    The document may be of any type (NIF, NIE, CIF, passport); emails are compared
+    case-insensitively. No such customer, or no TV line with that email: ``NotFound``.
+    """
+    documents = untyped_document(change.document_number, field="document_number")
+    customers = repository.customers_by_documents(session, org_id=org_id, documents=documents)
+    if not customers:
+        raise NotFound(f"no customer with document {change.document_number!r}")
+    changed: list[int] = []
+    for customer in customers:
+        lines = repository.live_lines_of_type(
+            session, customer_id=customer.id, type_id=SubscriptionType.TV
+        )
+        for line in lines:
+            if line.registration_email and emails_equal(line.registration_email, change.old_email):
+                line.registration_email = change.new_email
+                changed.append(line.id)
+    if not changed:
+        raise NotFound("the customer has no TV subscription registered with old_email")
+    session.flush()
+    return AgileTvChanged(
+        document_number=customers[0].document_value,
+        registration_email=change.new_email,
+        subscription_ids=changed,
+    )

@@ -153,7 +153,7 @@ def _restore_bundle(session: Session, applied: Applied) -> None:
         line.account_bundle_id = old.id
         before, after = undo.products.get(line.id, (line.product_id, line.product_id))
         if before != after:
-            subscriptions_service.change_product(
+            subscriptions_service.start_tariff_period(
                 session,
                 subscription=line,
                 product_id=before,

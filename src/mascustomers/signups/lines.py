@@ -18,14 +18,14 @@ from mascustomers.signups.context import OrderContext
 from mascustomers.signups.schemas import MobileLine, PromotionRef, SubscriptionInfo
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.bonus_periods import end_after, end_operation
-from mascustomers.subscriptions.device_sales import device_sale as device_sale_of
-from mascustomers.subscriptions.device_schemas import DeviceOrder
 from mascustomers.subscriptions.devices import (
     TERMINAL_ACTIVE,
     TERMINAL_PENDING_RISK,
     DeviceSale,
     sell_device,
 )
+from mascustomers.subscriptions.devices import device_sale as device_sale_of
+from mascustomers.subscriptions.schemas import DeviceOrder
 from mascustomers.subscriptions.service import NewLine
 from mascustomers.subscriptions.states import Origin, SubscriptionStatus, SubscriptionType
 

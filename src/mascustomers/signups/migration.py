@@ -90,7 +90,7 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
     for subscription in live:
         subscription.account_bundle_id = account_bundle.id
         if plan[subscription.id] != subscription.product_id:
-            subscriptions_service.change_product(
+            subscriptions_service.start_tariff_period(
                 session,
                 subscription=subscription,
                 product_id=plan[subscription.id],

@@ -22,7 +22,7 @@ from mascustomers.kit.request_fields import (
     PositiveId,
     ShortText,
 )
-from mascustomers.subscriptions.device_schemas import DeviceOrder, DeviceScoring
+from mascustomers.subscriptions.schemas import DeviceOrder, DeviceScoring
 
 
 class Body(BaseModel):

@@ -21,8 +21,8 @@ from mascustomers.signups.bundle_lines import store_bundle
 from mascustomers.signups.context import OrderContext, SaleTerms
 from mascustomers.signups.lines import store_mobile_line
 from mascustomers.signups.schemas import AccountInfo, SignupCreate, SignupResult
-from mascustomers.subscriptions.device_schemas import DeviceOrder
 from mascustomers.subscriptions.devices import financed_amount as financed
+from mascustomers.subscriptions.schemas import DeviceOrder
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
 

@@ -29,7 +29,7 @@ from mascustomers.models import Subscription, SubscriptionBlock
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.errors import BlockedLineNeedsShop
-from mascustomers.subscriptions.operations import (
+from mascustomers.subscriptions.line_changes import (
     label,
     load_line,
     require_changeable,

@@ -49,7 +49,7 @@ from mascustomers.subscriptions.bonus_periods import (
     state_at,
 )
 from mascustomers.subscriptions.errors import BonusAlreadyPresent
-from mascustomers.subscriptions.operations import (
+from mascustomers.subscriptions.line_changes import (
     load_line,
     require_changeable,
     require_future,

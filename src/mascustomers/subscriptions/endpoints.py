@@ -14,23 +14,17 @@ from mascustomers.kit.request_fields import Id
 from mascustomers.subscriptions import (
     blocks,
     bonuses,
-    details,
-    device_reads,
-    device_sales,
-    product_reads,
+    devices,
+    line_services,
     products,
-    recharges,
-    services_switch,
+    reads,
     sim_replacement,
-)
-from mascustomers.subscriptions.device_schemas import (
-    DeviceSaleCreate,
-    DeviceSaleResult,
-    SubscriptionDevices,
 )
 from mascustomers.subscriptions.schemas import (
     BlockChange,
     BonusAdd,
+    DeviceSaleCreate,
+    DeviceSaleResult,
     ProductChange,
     RechargeDetail,
     RiskDecisionResult,
@@ -39,6 +33,7 @@ from mascustomers.subscriptions.schemas import (
     SubscriptionBlocks,
     SubscriptionBonuses,
     SubscriptionDetail,
+    SubscriptionDevices,
     SubscriptionProducts,
     SubscriptionServices,
 )
@@ -88,10 +83,8 @@ def get_subscription(
     (``sell_date``, when the line was sold) and ``historical_status`` (every status change,
     oldest first, with who made it). Those fields are present only when included.
     """
-    wanted = details.parse_include(
-        include or [], allowed=details.SUBSCRIPTION_INCLUDES, query=query
-    )
-    return details.subscription_detail(
+    wanted = reads.parse_include(include or [], allowed=reads.SUBSCRIPTION_INCLUDES, query=query)
+    return reads.subscription_detail(
         session, caller=caller, subscription_id=subscriptionId, include=wanted
     )
 
@@ -105,7 +98,7 @@ def get_devices(
     Each terminal with its status, sale, device, installment plans (``unpaid_installments``,
     what is still due today) and permanence (penalty pro rata of the days left).
     """
-    return device_reads.devices_view(session, caller=caller, subscription_id=subscriptionId)
+    return reads.devices_view(session, caller=caller, subscription_id=subscriptionId)
 
 
 @router.post(
@@ -127,7 +120,7 @@ def add_device(
     ``catalogue_id`` is mandatory (2.38). Risk decision ``a`` answers 201; ``r`` and ``n/a``
     answer 202 with the terminal held; ``x`` answers 202 with no terminal.
     """
-    decision, terminal_id = device_sales.add_device(
+    decision, terminal_id = devices.add_device(
         session, caller=caller, subscription_id=subscriptionId, body=body
     )
     result = DeviceSaleResult(risk_decision=decision.value, subscription_terminal_id=terminal_id)
@@ -174,7 +167,7 @@ def get_recharges(
 
     If it doesn't include dates, it takes the current month. Prepaid lines only.
     """
-    return recharges.recharge_detail(
+    return reads.recharge_detail(
         session,
         caller=caller,
         subscription_id=subscriptionId,
@@ -201,8 +194,8 @@ def get_products(
     (tariff history, newest first, the current tariff on top). A pending scheduled change is
     shown under ``product.scheduled``.
     """
-    wanted = details.parse_include(include or [], allowed=product_reads.PRODUCT_INCLUDES)
-    return product_reads.products_view(
+    wanted = reads.parse_include(include or [], allowed=reads.PRODUCT_INCLUDES)
+    return reads.products_view(
         session, caller=caller, subscription_id=subscriptionId, include=wanted
     )
 
@@ -247,7 +240,7 @@ def get_services(
 
     Use ``filter`` to get ``active`` or ``inactive`` services.
     """
-    return services_switch.services_view(
+    return line_services.services_view(
         session, caller=caller, subscription_id=subscriptionId, filter=filter
     )
 
@@ -266,7 +259,7 @@ def switch_service(
 
     Only services the catalogue marks changeable can be switched.
     """
-    services_switch.switch_service(
+    line_services.switch_service(
         session,
         caller=caller,
         subscription_id=subscriptionId,

@@ -31,8 +31,8 @@ from mascustomers.subscriptions import repository
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.bonus_periods import BONUS_END
 from mascustomers.subscriptions.bonus_periods import SCHEDULER_ACTOR as BONUS_ACTOR
-from mascustomers.subscriptions.product_reads import PRODUCT_CHANGE
-from mascustomers.subscriptions.products import apply_change
+from mascustomers.subscriptions.products import apply_tariff_change
+from mascustomers.subscriptions.reads import PRODUCT_CHANGE
 from mascustomers.subscriptions.states import SubscriptionStatus
 
 SCHEDULER_ACTOR = "scheduler"
@@ -60,7 +60,7 @@ def apply_scheduled_product_change(
         return False
     product_id = int(operation.payload["product_id"])
     if line.product_id != product_id:
-        apply_change(
+        apply_tariff_change(
             session,
             line=line,
             product_id=product_id,

@@ -36,7 +36,7 @@ from mascustomers.scheduler import queue
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.errors import BundledMainLine, ProductNotCompatible
-from mascustomers.subscriptions.operations import (
+from mascustomers.subscriptions.line_changes import (
     cancel_order,
     line_account,
     load_line,
@@ -44,7 +44,7 @@ from mascustomers.subscriptions.operations import (
     require_changeable,
     require_future,
 )
-from mascustomers.subscriptions.product_reads import PRODUCT_CHANGE, catalogue_product
+from mascustomers.subscriptions.reads import PRODUCT_CHANGE, catalogue_product
 from mascustomers.subscriptions.schemas import ProductChange
 from mascustomers.subscriptions.states import SubscriptionType
 from mascustomers.workorders.states import WorkOrderType
@@ -98,7 +98,7 @@ def change_product(
         return decision
     cancel_pending(session, caller=caller, line=line, reason="replaced by a newer product change")
     if body.scheduled_date is None:
-        apply_change(
+        apply_tariff_change(
             session, line=line, product_id=body.product_id, actor=caller.actor, now=caller.now
         )
     else:
@@ -226,7 +226,7 @@ def cancel_pending(session: Session, *, caller: Caller, line: Subscription, reas
     session.flush()
 
 
-def apply_change(
+def apply_tariff_change(
     session: Session,
     *,
     line: Subscription,

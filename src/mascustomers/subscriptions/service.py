@@ -152,7 +152,7 @@ def move_status(
     session.flush()
 
 
-def change_product(
+def start_tariff_period(
     session: Session, *, subscription: Subscription, product_id: int, reason: str, now: datetime
 ) -> None:
     """Close the current tariff period and open one for ``product_id``."""
@@ -171,8 +171,8 @@ def change_product(
 def switch_product(
     session: Session, *, line: Subscription, product_id: int, reason: str, actor: str, now: datetime
 ) -> None:
-    """``change_product`` and align the line's services with the new product's."""
-    change_product(session, subscription=line, product_id=product_id, reason=reason, now=now)
+    """``start_tariff_period`` and align the line's services with the new product's."""
+    start_tariff_period(session, subscription=line, product_id=product_id, reason=reason, now=now)
     try:
         target = catalog_service.product(
             session, org_id=line.org_id, product_id=product_id, field=""

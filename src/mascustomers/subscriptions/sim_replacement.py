@@ -47,7 +47,7 @@ from mascustomers.risk.policy import RiskDecision
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.blocks import lift_blocks, require_shop_if_blocked
 from mascustomers.subscriptions.errors import SimReplacementConflict, SimReplacementPending
-from mascustomers.subscriptions.operations import (
+from mascustomers.subscriptions.line_changes import (
     line_account,
     load_line,
     open_order,

@@ -1,6 +1,8 @@
-"""The users tree: find a customer by email, number or document; its accounts and lines.
+"""What the Users read operations answer: the users tree (find a customer by email, number or
+document; its accounts and lines) and the user document (a user with its customer's type,
+sector and special treatment), master-data ids shown as ``{"id", "value"}``.
 
-Search rules:
+Search rules of the tree:
 - ``number`` is the MSISDN or fixed number of a *live* line (``ended_at`` null); a leading
   ``+34``/``0034`` and blanks are accepted. ``email`` is compared case-insensitively (stored
   lower-cased). ``documentType`` (id 1-4 or NIF, DNI, NIE, TR, CIF, PASAPORTE, PASS) goes with
@@ -20,25 +22,35 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog.master_data import MasterDataList
-from mascustomers.catalog.statuses import AccountStatus, SubscriptionType
+from mascustomers.catalog import master_data
+from mascustomers.catalog.master_data import DescribedItem, IsoItem, MasterDataList
+from mascustomers.catalog.statuses import AccountStatus, CustomerType, SubscriptionType
 from mascustomers.customers import repository
-from mascustomers.customers.documents import DocumentTypeId
-from mascustomers.customers.labels import as_number, ref
-from mascustomers.customers.read_schemas import (
+from mascustomers.customers.documents import DocumentTypeId, typed_document, untyped_document
+from mascustomers.customers.repository import (
+    CustomerLineRow,
+    DocumentMatch,
+    UserDocumentRow,
+    UserMatch,
+)
+from mascustomers.customers.schemas import (
     ActiveBonus,
+    AddressInfo,
+    Business,
     FullAccount,
     FullSubscription,
+    Label,
+    Personal,
     Ref,
+    Responsable,
     ServiceState,
     TreeAccount,
     TreeSearch,
     TreeSubscription,
+    UserDocument,
     UserTree,
     UserTreeFull,
 )
-from mascustomers.customers.repository import CustomerLineRow, DocumentMatch, UserMatch
-from mascustomers.customers.search_documents import typed_document, untyped_document
 from mascustomers.errors import LoginNotAllowed, NotFound, ValidationFailed
 from mascustomers.kit.emails import InvalidEmail, validate_email_address
 
@@ -276,3 +288,115 @@ def _may_log_in(rows: Sequence[CustomerLineRow]) -> bool:
         alive = open_account and (live_line or row.subscription_id is None)
         accounts[row.account_id] = accounts.get(row.account_id, False) or alive
     return not accounts or any(accounts.values())
+
+
+def user_document(session: Session, *, org_id: int, user_id: int) -> UserDocument:
+    """The user document; ``NotFound`` for an unknown user or one of another org."""
+    row = repository.user_document_row(session, org_id=org_id, user_id=user_id)
+    if row is None:
+        raise NotFound(f"user {user_id} not found")
+    is_company = row.customer_type_id == CustomerType.EMPRESA and row.role == "owner"
+    nationality = value_only(MasterDataList.NATIONALITIES, row.nationality_id)
+    return UserDocument(
+        id=row.id,
+        customer_id=row.customer_id,
+        language=value_only(MasterDataList.LANGUAGES, row.language_id),
+        document_type=_document_type(row.document_type_id),
+        document_value=row.document_value,
+        sector=ref(MasterDataList.SECTORS, row.sector_id),
+        type=ref(MasterDataList.CUSTOMER_TYPES, row.customer_type_id),
+        # The reference shows the user's nationality in capitals ("ESPAÑA").
+        nationality=nationality.model_copy(
+            update={"value": nationality.value.upper() if nationality.value else None}
+        )
+        if nationality
+        else None,
+        personal=None if is_company else _personal(row),
+        business=_business(row) if is_company else None,
+        address_info=_address(row),
+        special_treatment=Ref(id=row.special_treatment_id, value=row.special_treatment_value)
+        if row.special_treatment_id is not None
+        else None,
+    )
+
+
+def _document_type(type_id: int | None) -> Ref:
+    """``{"id": 1, "value": "NUMERO IDENTIFICACION FISCAL"}``: the type's description."""
+    item = master_data.entry(MasterDataList.DOCUMENT_TYPES, type_id) if type_id else None
+    value = item.description if isinstance(item, DescribedItem) else None
+    return Ref(id=type_id, value=value)
+
+
+def _personal(row: UserDocumentRow) -> Personal:
+    return Personal(
+        first_name=row.first_name,
+        middle_name=row.middle_name,
+        last_name=row.last_name,
+        gender=row.gender,
+        birthdate=row.birthdate,
+        other_phone=as_number(row.other_phone),
+        email=row.email,
+    )
+
+
+def _business(row: UserDocumentRow) -> Business:
+    responsable = None
+    if row.r_id is not None:
+        nationality = (
+            master_data.entry(MasterDataList.NATIONALITIES, row.r_nationality_id)
+            if row.r_nationality_id is not None
+            else None
+        )
+        responsable = Responsable(
+            id=row.r_id,
+            name=row.r_first_name,
+            middlename=row.r_middle_name,
+            lastname=row.r_last_name,
+            document_type_id=row.r_document_type_id,
+            document_value=row.r_document_value,
+            nationality_id=row.r_nationality_id,
+            nationality_iso=nationality.iso if isinstance(nationality, IsoItem) else None,
+            nationality_value=nationality.value if nationality else None,
+        )
+    return Business(
+        company=row.company,
+        created_date=row.company_created_date,
+        other_phone=as_number(row.other_phone),
+        email=row.email,
+        responsable=responsable,
+    )
+
+
+def _address(row: UserDocumentRow) -> AddressInfo | None:
+    parts = [row.street_name, row.street_number, row.supplement]
+    address = " ".join(str(part) for part in parts if part) or None
+    state = label(MasterDataList.STATES, row.state_id)
+    if address is None and state is None and row.postal_code is None and row.locality is None:
+        return None
+    return AddressInfo(
+        address=address,
+        state=state.upper() if state else None,
+        zip_code=row.postal_code,
+        locality=row.locality,
+    )
+
+
+def label(kind: MasterDataList, item_id: int | None) -> str | None:
+    """The value of an id in a master-data list; None for no id or an id the list lacks."""
+    if item_id is None:
+        return None
+    item = master_data.entry(kind, item_id)
+    return None if item is None else item.value
+
+
+def ref(kind: MasterDataList, item_id: int | None) -> Ref:
+    return Ref(id=item_id, value=label(kind, item_id))
+
+
+def value_only(kind: MasterDataList, item_id: int | None) -> Label | None:
+    return None if item_id is None else Label(value=label(kind, item_id))
+
+
+def as_number(text: str | None) -> int | None:
+    """A stored phone or line number as the JSON integer the reference shows."""
+    return int(text) if text and text.isascii() and text.isdigit() else None
