@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,14 @@ def test_a_new_cycle_fails_the_lint(tmp_path: Path, module: str, line: str, brok
     result = _lint(_copy_with(tmp_path, module, line))
     assert result.returncode == 1, result.stdout
     assert broken in result.stdout
+
+
+def test_every_package_has_its_layer() -> None:
+    """A new package (or top-level module) is placed in the layers, not left outside them."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers")
+    layered = {name.strip() for layer in contract["layers"] for name in layer.split("|")}
+    source = ROOT / "src" / "mascustomers"
+    present = {p.name for p in source.iterdir() if (p / "__init__.py").exists()}
+    present |= {p.stem for p in source.glob("*.py") if p.stem != "__init__"}
+    assert present == layered

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog.inventory_states import NumberStatus, SimStatus
+from mascustomers.inventory.states import NumberStatus, SimStatus
 from mascustomers.models import (
     Account,
     AccountBundle,

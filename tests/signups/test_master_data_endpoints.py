@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog import inventory_service
-from mascustomers.catalog.inventory_states import NumberStatus
 from mascustomers.errors import ErrorCode
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import NumberStatus
 from mascustomers.models import Msisdn, SimCard
 from tests.catalog.shipped import NOW, stock
 from tests.catalogue_fixture import sim_iccid

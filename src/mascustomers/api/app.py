@@ -18,7 +18,6 @@ from mascustomers.api.middleware import Metrics, RequestContextMiddleware
 from mascustomers.api.openapi_document import build_openapi
 from mascustomers.api.registry import mount_v2
 from mascustomers.auth.dependencies import KeyCache
-from mascustomers.catalog import catalogue_endpoints as catalogue
 from mascustomers.catalog import endpoints as catalog
 from mascustomers.clocks import endpoints as clocks
 from mascustomers.customers import endpoints as customers
@@ -26,6 +25,7 @@ from mascustomers.db.availability import Outage
 from mascustomers.db.checkpoints import Checkpointer
 from mascustomers.db.database import Database
 from mascustomers.idempotency.keys import RunningKeys
+from mascustomers.inventory import endpoints as inventory
 from mascustomers.ops import billing_endpoints as ops_billing
 from mascustomers.ops import endpoints as ops
 from mascustomers.orders import endpoints as orders
@@ -56,8 +56,8 @@ def implemented_routers() -> list[APIRouter]:
         ops.router,
         clocks.router,
         ops_billing.router,
+        inventory.router,
         catalog.router,
-        catalogue.router,
     ]
 
 

@@ -22,10 +22,9 @@ from sqlalchemy.orm import Session
 from mascustomers.auth import repository as auth_repository
 from mascustomers.auth import service as auth_service
 from mascustomers.auth.permissions import Permission
-from mascustomers.catalog import inventory_loader, inventory_service, loader
+from mascustomers.catalog import loader
 from mascustomers.catalog.errors import CatalogueInUse
 from mascustomers.catalog.file_format import load_shipped_catalogue
-from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
 from mascustomers.db.transaction import write_transaction
@@ -33,6 +32,9 @@ from mascustomers.demo import customers as demo_customers
 from mascustomers.demo import sandbox
 from mascustomers.demo.population import populate
 from mascustomers.errors import DomainError
+from mascustomers.inventory import loader as inventory_loader
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import YOIGO_HOST_CFG
 from mascustomers.kit.clock import clock_for
 from mascustomers.models import Customer, Org
 from mascustomers.settings import Settings

@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 
 from mascustomers.auth import service as auth_service
-from mascustomers.catalog import inventory_loader, inventory_service
-from mascustomers.catalog.inventory_loader import SimBatch
-from mascustomers.catalog.inventory_states import SimOrigin
 from mascustomers.cli.context import command_session
+from mascustomers.inventory import loader as inventory_loader
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.loader import SimBatch
+from mascustomers.inventory.states import SimOrigin
 from mascustomers.kit.clock import clock_for
 
 app = typer.Typer(no_args_is_help=True)

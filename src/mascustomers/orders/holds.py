@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.states import AccountStatus
 from mascustomers.auth.caller import Caller
-from mascustomers.catalog import inventory_service
-from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.errors import NotFound
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import SimStatus
 from mascustomers.kit.clock import start_of_day
 from mascustomers.models import Sell, Subscription, WorkOrder
 from mascustomers.orders import lines as order_lines

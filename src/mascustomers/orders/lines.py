@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.states import AccountStatus
-from mascustomers.catalog import inventory_service
-from mascustomers.catalog.inventory_states import SimStatus
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import SimStatus
 from mascustomers.models import Subscription
 from mascustomers.orders import repository
 from mascustomers.penalties import service as penalties_service

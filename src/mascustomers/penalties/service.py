@@ -33,8 +33,8 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
-from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG
 from mascustomers.errors import NotFound
+from mascustomers.inventory.states import YOIGO_HOST_CFG
 from mascustomers.models import Account, Commitment, ComputedPenalty, PenaltyLine, Subscription
 from mascustomers.penalties import repository
 from mascustomers.penalties.computation import (

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
 from mascustomers.auth.caller import Caller
-from mascustomers.catalog import inventory_service
 from mascustomers.db.unit_of_work import UnitOfWork
+from mascustomers.inventory import service as inventory_service
 from mascustomers.kit.clock import DEFAULT_TIMEZONE
 from mascustomers.models import (
     Account,

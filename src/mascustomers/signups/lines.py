@@ -4,9 +4,9 @@ from dataclasses import replace
 from typing import Any
 
 from mascustomers.accounts.promotions import apply_promotion
-from mascustomers.catalog import inventory_service
 from mascustomers.catalog import service as catalog_service
-from mascustomers.catalog.inventory_states import SimStatus
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import SimStatus
 from mascustomers.kit.clock import start_of_day
 from mascustomers.models import (
     ScheduledOperation,

@@ -22,9 +22,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog import inventory_service
-from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.errors import NotFound
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import SimStatus
 from mascustomers.models import ScheduledOperation
 from mascustomers.scheduler import queue
 from mascustomers.subscriptions import repository

@@ -13,13 +13,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog import inventory_service, master_data
+from mascustomers.catalog import master_data
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.errors import ProductNotSellable
-from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.catalog.master_data import MasterDataList
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound, ValidationFailed
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import SimStatus
 from mascustomers.models import (
     Recharge,
     Subscription,

@@ -37,10 +37,10 @@ from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
 from mascustomers.auth.caller import Caller
-from mascustomers.catalog import inventory_service
-from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import ValidationFailed
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import SimStatus
 from mascustomers.models import Account, SimCard, Subscription
 from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision

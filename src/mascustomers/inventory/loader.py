@@ -25,11 +25,11 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog import inventory_repository as repository
 from mascustomers.catalog import master_data
 from mascustomers.catalog.errors import InvalidInventoryRange
-from mascustomers.catalog.inventory_states import NumberStatus, SimOrigin, SimStatus
 from mascustomers.catalog.master_data import MasterDataList
+from mascustomers.inventory import repository
+from mascustomers.inventory.states import NumberStatus, SimOrigin, SimStatus
 from mascustomers.kit.line_numbers import InvalidIccid, iccid_with_check_digit, validate_iccid
 
 CHUNK = 5_000

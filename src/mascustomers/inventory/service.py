@@ -8,21 +8,21 @@ from typing import NamedTuple
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog import inventory_claims as claims
-from mascustomers.catalog import inventory_repository as repository
 from mascustomers.catalog.errors import (
     InvalidIccidValue,
     NumberNotAvailable,
     SimNotAvailable,
     UnknownNetwork,
 )
-from mascustomers.catalog.inventory_states import (
+from mascustomers.errors import NotFound
+from mascustomers.inventory import repository
+from mascustomers.inventory import repository as claims
+from mascustomers.inventory.states import (
     HOST_CFG_NAMES,
     YOIGO_HOST_CFG,
     NumberStatus,
     SimStatus,
 )
-from mascustomers.errors import NotFound
 from mascustomers.kit.line_numbers import InvalidIccid, validate_iccid
 from mascustomers.models import SimCard
 
