@@ -16,7 +16,8 @@ from tests.catalog.shipped import NOW, stock
 from tests.catalogue_fixture import sim_iccid
 from tests.factories import ApiCaller, make_key, make_org
 
-REFERENCE = Path(__file__).resolve().parents[2] / "src/mascustomers/api/reference/endpoints.json"
+SOURCE = Path(__file__).resolve().parents[2] / "src/mascustomers"
+REFERENCE = SOURCE / "routing/reference/endpoints.json"
 
 
 def _example(path_end: str) -> Any:

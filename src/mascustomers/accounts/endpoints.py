@@ -22,8 +22,9 @@ from mascustomers.auth.caller import CallerDep
 from mascustomers.auth.dependencies import CurrentKey
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 
 AccountId = Annotated[Id, Path(description="account identifier")]
 OptionalId = Annotated[Id | None, Query()]

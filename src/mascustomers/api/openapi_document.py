@@ -8,9 +8,9 @@ from fastapi.openapi.utils import get_fields_from_routes, get_openapi
 from fastapi.routing import APIRoute
 
 from mascustomers.api.error_handlers import error_body
-from mascustomers.api.operations import Operation, operations_by_key
 from mascustomers.api.registry import served_routes
 from mascustomers.errors import ErrorCode
+from mascustomers.routing.operations import Operation, operations_by_key
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorMessage"}
 _AUTH_ERRORS = {401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.PERMISSION_DENIED}

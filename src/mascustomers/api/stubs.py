@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query
 
-from mascustomers.api.operations import Operation
 from mascustomers.errors import NotImplementedYet
+from mascustomers.routing.operations import Operation
 
 
 def make_stub(operation: Operation) -> Callable[..., Awaitable[Any]]:

@@ -20,8 +20,9 @@ from mascustomers.catalog import reads, schemas
 from mascustomers.catalog.master_data import MasterData, load_master_data
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 _EXTRA = {"x-permission": "products"}
 _TAGS: list[str | Enum] = ["Catalogue"]
 _BASE = "/v2/orgs/{orgId}/catalogue"

@@ -11,8 +11,9 @@ from mascustomers.auth.caller import CallerDep
 from mascustomers.clocks import service as clocks_service
 from mascustomers.clocks.schemas import ClockAdvance, ClockAdvanced, OrgClockView
 from mascustomers.db.dependencies import SessionDep
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 OPS = "/v2/orgs/{orgId}/ops"
 EXTRA: dict[str, Any] = {"x-permission": "operations"}
 TAGS: list[str | Any] = ["Operations"]

@@ -18,8 +18,9 @@ from mascustomers.customers.schemas import (
 )
 from mascustomers.db.dependencies import READ_ONLY_EXTRA, SessionDep
 from mascustomers.kit.request_fields import Id
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 # Searches sent as POST bodies write nothing: no write lock (db.dependencies).
 READ_ONLY: dict[str, Any] = {READ_ONLY_EXTRA: True}
 

@@ -1,6 +1,6 @@
 """A committed writing transaction outside HTTP requests (CLI commands, the demo).
 
-HTTP requests have theirs from their route (``api.v2_route``); scheduler jobs from the runner.
+HTTP requests have theirs from their route (``routing.v2_route``); scheduler jobs from the runner.
 """
 
 from collections.abc import Iterator

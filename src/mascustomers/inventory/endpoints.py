@@ -11,8 +11,9 @@ from mascustomers.inventory import service as inventory_service
 from mascustomers.inventory.schemas import AvailableIccids, AvailableMsisdns, SimcardInfo
 from mascustomers.kit.clock import format_date, local_date
 from mascustomers.kit.request_fields import Limit
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 
 
 @router.get(

@@ -14,8 +14,9 @@ from mascustomers.billing import jobs as billing_jobs
 from mascustomers.billing.schemas import BillingRunCreate, BillingRunResult
 from mascustomers.billing.service import OrgRef
 from mascustomers.db.dependencies import SessionDep
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 OPS = "/v2/orgs/{orgId}/ops"
 EXTRA: dict[str, Any] = {"x-permission": "operations"}
 TAGS: list[str | Any] = ["Operations"]

@@ -26,10 +26,11 @@ from mascustomers.ops.schemas import (
 )
 from mascustomers.orders import holds, terminations
 from mascustomers.orders import service as orders_service
+from mascustomers.routing.v2_route import V2Route
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.change_types import ChangeType
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 OPS = "/v2/orgs/{orgId}/ops"
 EXTRA: dict[str, Any] = {"x-permission": "operations"}
 TAGS: list[str | Any] = ["Operations"]

@@ -6,9 +6,10 @@ from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.orders import service
 from mascustomers.orders.schemas import ChangeOrderCreate, ChangeOrderResult
+from mascustomers.routing.v2_route import V2Route
 from mascustomers.workorders.change_docs import render_effects, render_rules, render_table
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 
 DESCRIPTION = (
     "Executes changeOrder proxy call to mysimWS.\n\n"

@@ -13,8 +13,9 @@ from mascustomers.kit.request_fields import MAX_ID, Id
 from mascustomers.penalties import service
 from mascustomers.penalties.schemas import ComputedPenalty, Penalty
 from mascustomers.penalties.states import AccountReason, LineReason
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 
 ACCOUNT_REASON = Query(description="unsubscribe or cancel")
 LINE_REASON = Query(description="broadband_subscription, device or mobile")

@@ -9,12 +9,13 @@ from pydantic import BaseModel
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.errors import ValidationFailed
+from mascustomers.routing.v2_route import V2Route
 from mascustomers.signups import activation, add_lines, listing, migration, service
 from mascustomers.signups.addline_schemas import ActivateSim, AddLinesCreate, MigrationCreate
 from mascustomers.signups.schemas import RiskDecisionResult, SignupCreate, SignupResult
 from mascustomers.subscriptions.states import SubscriptionStatus
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 SIGNUPS_EXTENSION = {"x-permission": "signups"}
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id
+from mascustomers.routing.v2_route import V2Route
 from mascustomers.subscriptions import (
     blocks,
     bonuses,
@@ -38,7 +39,7 @@ from mascustomers.subscriptions.schemas import (
     SubscriptionServices,
 )
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 LINE = "/v2/orgs/{orgId}/subscriptions/{subscriptionId}"
 
 SubscriptionId = Annotated[Id, Path(description="subscription identifier")]

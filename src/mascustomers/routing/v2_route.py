@@ -1,4 +1,8 @@
-"""The route class of every v2 operation: where a request's database work runs, and ends."""
+"""The route class of every v2 operation: where a request's database work runs, and ends.
+
+Every package's router is ``APIRouter(route_class=V2Route)`` (FastAPI's own hook): the registry
+(``api.registry``) takes the routes as they are built.
+"""
 
 import functools
 import inspect
@@ -13,12 +17,14 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
-from mascustomers.auth.dependencies import authenticate
+from mascustomers.auth.dependencies import PERMISSION_EXTRA, authenticate
 from mascustomers.db.database import run_sync
 from mascustomers.db.dependencies import READ_ONLY_EXTRA, open_session, take_session
 from mascustomers.db.engine import begin_for_write
 from mascustomers.idempotency import repository as idempotency
 from mascustomers.idempotency.keys import HEADER, REPLAYED_HEADER, IdempotentWrite, keyed_write
+from mascustomers.routing.operations import operations_by_key
+from mascustomers.routing.request_body import BodyGuard, body_guard
 
 log = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -48,7 +54,9 @@ class V2Route(APIRoute):
     3. Open the session; a writer begins as one (SQLite: its turn through the write gate, then
        ``BEGIN IMMEDIATE``) and claims its key — the stored answer is replayed, or the key is
        locked for this transaction (``idempotency.repository.claim``).
-    4. The handler runs; its synchronous endpoint runs in a greenlet (``in_greenlet``).
+    4. A body that is sent is checked where the operation's body is optional or absent
+       (``routing.request_body``), then the handler runs; its synchronous endpoint runs in a
+       greenlet (``in_greenlet``).
     5. The answer is stored with the key and the transaction commits, before the response is
        sent: a client never sees a 2xx for work that is not committed, and a crash leaves
        either nothing or the work with its answer. Any error rolls everything back. GETs commit
@@ -56,10 +64,13 @@ class V2Route(APIRoute):
     """
 
     def __init__(self, path: str, endpoint: Endpoint, **kwargs: Any) -> None:
-        super().__init__(path, in_greenlet(endpoint), **kwargs)
+        super().__init__(path, in_greenlet(endpoint), **_as_in_the_reference(path, kwargs))
+        if PERMISSION_EXTRA not in (self.openapi_extra or {}):
+            raise RuntimeError(f"route {path} declares no permission")
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        guard = body_guard(self)
         # POST searches (users/tree) declare x-read-only and need no write lock.
         writes = bool(WRITE_METHODS & set(self.methods or ())) and not (
             self.openapi_extra or {}
@@ -68,7 +79,7 @@ class V2Route(APIRoute):
         async def in_transaction(request: Request) -> Response:
             auth = await authenticate(request)
             if not writes:
-                return await _run(handler, request, open_session(request), None)
+                return await _run(handler, request, open_session(request), None, guard=guard)
             body = await request.body()
             write = keyed_write(
                 request.headers.get(HEADER),
@@ -80,9 +91,30 @@ class V2Route(APIRoute):
             )
             with request.app.state.running_keys.running(write):
                 session = open_session(request)
-                return await _run(handler, request, session, write, writer=True)
+                return await _run(handler, request, session, write, guard=guard, writer=True)
 
         return in_transaction
+
+
+def _as_in_the_reference(path: str, route: dict[str, Any]) -> dict[str, Any]:
+    """The route's tag, summary, operation id, deprecation and permission, as the reference's
+    operation has them (``routing.operations``); an extension declares its own."""
+    for method in route.get("methods") or ():
+        operation = operations_by_key().get((method, path))
+        if operation is None:
+            continue
+        return {
+            **route,
+            "tags": [operation.tag],
+            "summary": operation.summary,
+            "operation_id": operation.operation_id,
+            "deprecated": operation.deprecated or None,
+            "openapi_extra": {
+                **(route.get("openapi_extra") or {}),
+                PERMISSION_EXTRA: operation.permission.value,
+            },
+        }
+    return route
 
 
 async def _run(
@@ -91,6 +123,7 @@ async def _run(
     session: Session,
     write: IdempotentWrite | None,
     *,
+    guard: BodyGuard | None,
     writer: bool = False,
 ) -> Response:
     settings = request.app.state.settings
@@ -100,6 +133,8 @@ async def _run(
             if stored is not None:
                 await run_sync(_end, request.scope, commit=False)
                 return stored
+        if guard is not None:
+            await guard(request)
         response = await handler(request)
         await run_sync(_finish, request.scope, write, response)
     except BaseException:

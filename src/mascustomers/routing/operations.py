@@ -54,7 +54,7 @@ class Operation:
 @cache
 def operations() -> tuple[Operation, ...]:
     """Every operation of the reference, in the reference's order."""
-    text = resources.files("mascustomers.api.reference").joinpath("endpoints.json").read_text()
+    text = resources.files("mascustomers.routing.reference").joinpath("endpoints.json").read_text()
     items = json.loads(text)
     return tuple(
         Operation(

@@ -3,14 +3,17 @@
 FastAPI validates a declared body, but lets two things through: JSON ``null`` where the body
 is optional (it reads as "no body", so ``POST …/cancel`` with ``null`` cancelled) and any body
 at all where the operation declares none (``DELETE penalties/1`` with broken JSON deleted).
-The registry puts one of these guards on every writing route of those two kinds; a route with
-a required body needs none. Reads are left alone: a GET body has no meaning.
+``V2Route`` runs one of these guards before the handler of every writing route of those two
+kinds; a route with a required body needs none. Reads are left alone: a GET body has no meaning.
 """
 
-from fastapi import Depends, Request
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.params import Depends as DependsParam
 from fastapi.routing import APIRoute
+
+BodyGuard = Callable[[Request], Awaitable[None]]
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The JSON grammar's whitespace (RFC 8259 §2), allowed around ``null``.
@@ -34,12 +37,12 @@ async def refuse_any_body(request: Request) -> None:
         raise _refused("this operation takes no request body")
 
 
-def body_guards(route: APIRoute) -> list[DependsParam]:
+def body_guard(route: APIRoute) -> BodyGuard | None:
     """The guard a route's body needs, if any, to run before its handler acts."""
     if not _WRITES & set(route.methods or ()):
-        return []
+        return None
     if route.body_field is None:
-        return [Depends(refuse_any_body)]
+        return refuse_any_body
     if not route.body_field.field_info.is_required():
-        return [Depends(refuse_null_body)]
-    return []
+        return refuse_null_body
+    return None
