@@ -1,5 +1,6 @@
 """The served OpenAPI document: FastAPI's schemas plus the reference's codes and examples."""
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -201,6 +202,21 @@ def _name_extensions(app: FastAPI, paths: dict[str, Any]) -> None:
                 entry["operationId"] = route.name
 
 
+def _path_parameters_in_path_order(paths: dict[str, Any]) -> None:
+    """Path parameters listed as the path names them (``orgId`` first): the org's is declared by
+    the route class, after the handler's own."""
+    for path, item in paths.items():
+        order = {name: index for index, name in enumerate(re.findall(r"{(\w+)}", path))}
+        for entry in item.values():
+            if isinstance(entry, dict) and entry.get("parameters"):
+                parameters = entry["parameters"]
+                in_path = sorted(
+                    (p for p in parameters if p.get("in") == "path"),
+                    key=lambda p: order.get(p["name"], len(order)),
+                )
+                entry["parameters"] = in_path + [p for p in parameters if p.get("in") != "path"]
+
+
 def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
     """Generate once per process; the document only changes with the code."""
     if app.openapi_schema is None:
@@ -221,6 +237,7 @@ def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
             "Bearer": {"type": "http", "scheme": "bearer"},
         }
         document["security"] = [{"ApiKey": []}, {"Bearer": []}]
+        _path_parameters_in_path_order(document.get("paths", {}))
         _apply_reference(document.get("paths", {}), stubs)
         _apply_extensions(document.get("paths", {}))
         _name_extensions(app, document.get("paths", {}))

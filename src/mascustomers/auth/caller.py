@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.dependencies import current_key
 from mascustomers.db.database import run_sync
 from mascustomers.db.dependencies import db_session
-from mascustomers.kit.clock import FrozenClock, clear_org_time, clock_for, set_org_time
+from mascustomers.kit.clock import (
+    DEFAULT_TIMEZONE,
+    FrozenClock,
+    clear_org_time,
+    clock_for,
+    set_org_time,
+)
 from mascustomers.models import OrgClock
 
 ORIGIN_IP_HEADER = "x-origin-ip"
@@ -30,6 +36,8 @@ class Caller:
     now: datetime
     today: date
     origin_ip: str | None = None
+    # The org's time zone: its calendar days (scheduled dates, periods, filters) are taken there.
+    tz: str = DEFAULT_TIMEZONE
 
 
 def _origin_ip(request: Request) -> str | None:
@@ -132,13 +140,15 @@ async def current_caller(request: Request) -> Caller:
             )
     clock = FrozenClock(instant) if instant is not None else clock_for(auth.org_slug)
     now = clock.now()
+    tz = request.app.state.settings.default_timezone
     return Caller(
         org_id=auth.org_id,
         org_slug=auth.org_slug,
         actor=auth.key_name,
         now=now,
-        today=clock.today(request.app.state.settings.default_timezone),
+        today=clock.today(tz),
         origin_ip=_origin_ip(request),
+        tz=tz,
     )
 
 

@@ -48,7 +48,6 @@ DealerId = Annotated[
 
 @_get("/products", schemas.ProductList)
 def list_products(
-    org: OrgId,
     session: SessionDep,
     caller: CallerDep,
     query: Annotated[schemas.ProductQuery, Query()],
@@ -64,7 +63,7 @@ def list_products(
 
 @_get("/products/{product_id}", schemas.CatalogueProduct)
 def get_product(
-    org: OrgId, product_id: CatalogueId, session: SessionDep, caller: CallerDep
+    product_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CatalogueProduct:
     """One product by its ``product_id``."""
     return reads.get_product(session, org_id=caller.org_id, product_id=product_id)
@@ -72,7 +71,7 @@ def get_product(
 
 @_get("/bundles", schemas.BundleList)
 def list_bundles(
-    org: OrgId, session: SessionDep, caller: CallerDep, dealer_id: DealerId = None
+    session: SessionDep, caller: CallerDep, dealer_id: DealerId = None
 ) -> schemas.BundleList:
     """List the convergent bundles: the products each slot may hold, migrations, promotions."""
     return reads.list_bundles(session, org_id=caller.org_id, dealer_id=dealer_id)
@@ -80,7 +79,7 @@ def list_bundles(
 
 @_get("/bundles/{bundle_id}", schemas.CatalogueBundle)
 def get_bundle(
-    org: OrgId, bundle_id: CatalogueId, session: SessionDep, caller: CallerDep
+    bundle_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CatalogueBundle:
     """One bundle by its ``bundle_id``."""
     return reads.get_bundle(session, org_id=caller.org_id, bundle_id=bundle_id)
@@ -88,7 +87,6 @@ def get_bundle(
 
 @_get("/bonuses", schemas.BonusList)
 def list_bonuses(
-    org: OrgId,
     session: SessionDep,
     caller: CallerDep,
     dealer_id: DealerId = None,
@@ -104,7 +102,7 @@ def list_bonuses(
 
 @_get("/bonuses/{bonus_id}", schemas.CatalogueBonus)
 def get_bonus(
-    org: OrgId, bonus_id: CatalogueId, session: SessionDep, caller: CallerDep
+    bonus_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CatalogueBonus:
     """One bonus by its id."""
     return reads.get_bonus(session, org_id=caller.org_id, bonus_id=bonus_id)
@@ -112,7 +110,6 @@ def get_bonus(
 
 @_get("/promotions", schemas.PromotionList)
 def list_promotions(
-    org: OrgId,
     session: SessionDep,
     caller: CallerDep,
     dealer_id: DealerId = None,
@@ -126,21 +123,21 @@ def list_promotions(
 
 @_get("/promotions/{promotion_id}", schemas.CataloguePromotion)
 def get_promotion(
-    org: OrgId, promotion_id: CatalogueId, session: SessionDep, caller: CallerDep
+    promotion_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CataloguePromotion:
     """One promotion by its id."""
     return reads.get_promotion(session, org_id=caller.org_id, promotion_id=promotion_id)
 
 
 @_get("/services", schemas.ServiceList)
-def list_services(org: OrgId, session: SessionDep, caller: CallerDep) -> schemas.ServiceList:
+def list_services(session: SessionDep, caller: CallerDep) -> schemas.ServiceList:
     """List the services a line can have, whether the customer may switch them, and where."""
     return reads.list_services(session, org_id=caller.org_id)
 
 
 @_get("/services/{service_id}", schemas.CatalogueService)
 def get_service(
-    org: OrgId, service_id: CatalogueId, session: SessionDep, caller: CallerDep
+    service_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CatalogueService:
     """One service by its id."""
     return reads.get_service(session, org_id=caller.org_id, service_id=service_id)
@@ -148,7 +145,6 @@ def get_service(
 
 @_get("/devices", schemas.DeviceList)
 def list_devices(
-    org: OrgId,
     session: SessionDep,
     caller: CallerDep,
     category: Annotated[
@@ -162,7 +158,7 @@ def list_devices(
 
 @_get("/devices/{catalogue_id}", schemas.CatalogueDevice)
 def get_device(
-    org: OrgId, catalogue_id: CatalogueId, session: SessionDep, caller: CallerDep
+    catalogue_id: CatalogueId, session: SessionDep, caller: CallerDep
 ) -> schemas.CatalogueDevice:
     """One device by its ``catalogue_id``."""
     return reads.get_device(session, org_id=caller.org_id, catalogue_id=catalogue_id)
@@ -177,7 +173,6 @@ def _master_data_body() -> bytes:
 
 @router.get("/v2/orgs/{orgId}/signups/master-data", response_model=MasterData)
 def master_data(
-    orgId: str,
     dealerId: Annotated[
         str | None, Query(max_length=40, description="(optional) dealer identifier")
     ] = None,

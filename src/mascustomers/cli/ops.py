@@ -51,6 +51,7 @@ def back_office(org: str, actor: str) -> Iterator[tuple[Session, Caller, str]]:
             actor=actor,
             now=now,
             today=local_date(now, found.timezone),
+            tz=found.timezone,
         )
         yield session, caller, found.timezone
 
@@ -96,16 +97,8 @@ def show_work_order(work_order_id: str, org: Org, actor: Actor = "cli") -> None:
 
 def _change(work_order_id: str, org: str, actor: str, change: ChangeType, reason: str) -> None:
     with back_office(org, actor) as (session, caller, _):
-        order = orders_service.change_work_order(
-            session,
-            org_id=caller.org_id,
-            work_order_id=work_order_id,
-            change_type=change.value,
-            parameters=None,
-            note=f"{reason} (back office)",
-            actor=caller.actor,
-            now=caller.now,
-            today=caller.today,
+        order = orders_service.change_from_back_office(
+            session, caller=caller, work_order_id=work_order_id, change=change, reason=reason
         )
         _print(WorkOrderView.of(session, order))
 

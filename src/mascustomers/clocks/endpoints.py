@@ -20,16 +20,14 @@ TAGS: list[str | Any] = ["Operations"]
 
 
 @router.get(f"{OPS}/clock", response_model=OrgClockView, tags=TAGS, openapi_extra=EXTRA)
-def get_clock(orgId: str, session: SessionDep, caller: CallerDep) -> OrgClockView:
+def get_clock(session: SessionDep, caller: CallerDep) -> OrgClockView:
     """The org's current time: its test clock when it has one, else the real time."""
     org = auth_service.get_org(session, slug=caller.org_slug)
     return clocks_service.clock_view(session, org=org)
 
 
 @router.post(f"{OPS}/clock", response_model=ClockAdvanced, tags=TAGS, openapi_extra=EXTRA)
-def advance_clock(
-    orgId: str, body: ClockAdvance, session: SessionDep, caller: CallerDep
-) -> ClockAdvanced:
+def advance_clock(body: ClockAdvance, session: SessionDep, caller: CallerDep) -> ClockAdvanced:
     """Move a sandbox org's time forward to ``advance_to`` and run everything that falls due.
 
     Scheduled operations (tariff changes, bonus starts and ends, portability windows,

@@ -3,7 +3,7 @@ pool, and one SIM card's details."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
@@ -20,7 +20,6 @@ router = APIRouter(route_class=V2Route)
     "/v2/orgs/{orgId}/signups/available-msisdns/{host_cfg}", response_model=AvailableMsisdns
 )
 def available_msisdns(
-    orgId: str,
     host_cfg: str,
     session: SessionDep,
     caller: CallerDep,
@@ -48,7 +47,6 @@ def available_msisdns(
     openapi_extra={"x-permission": "signups"},
 )
 def available_iccids(
-    orgId: str,
     session: SessionDep,
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=100, description="page size (1-100)")] = 10,
@@ -76,16 +74,14 @@ def available_iccids(
 
 
 @router.get("/v2/orgs/{orgId}/signups/simcard-info/{iccid}", response_model=SimcardInfo)
-def simcard_info(
-    orgId: str, iccid: str, request: Request, session: SessionDep, caller: CallerDep
-) -> SimcardInfo:
+def simcard_info(iccid: str, session: SessionDep, caller: CallerDep) -> SimcardInfo:
     """Returns simcard info from provided icc.
 
     ``iccid`` is the card's 19 or 20 digits with its Luhn check digit (400 if malformed, 404 if
     the org has no such card). Dates are calendar dates in the org's time zone.
     """
     sim = inventory_service.simcard(session, org_id=caller.org_id, iccid=iccid)
-    tz = request.app.state.settings.default_timezone
+    tz = caller.tz
     return SimcardInfo(
         simcard_status_id=sim.status_id,
         origin_id=sim.origin_id,

@@ -1,4 +1,3 @@
-# ruff: noqa: N803 -- path parameters keep the reference's camelCase (orgId).
 """Billing runs and invoice documents (permission ``operations``). Not in the reference:
 the back office that issues what ``GET .../accounts/{accountId}/invoices`` lists."""
 
@@ -24,9 +23,7 @@ PDF = {200: {"content": {"application/pdf": {}}, "description": "The invoice doc
 
 
 @router.post(f"{OPS}/billing/run", response_model=BillingRunResult, tags=TAGS, openapi_extra=EXTRA)
-def run_billing(
-    orgId: str, body: BillingRunCreate, session: SessionDep, caller: CallerDep
-) -> BillingRunResult:
+def run_billing(body: BillingRunCreate, session: SessionDep, caller: CallerDep) -> BillingRunResult:
     """Issue the invoices of a monthly cycle: one per postpaid account with charges in it.
 
     The cycle is a calendar month in the org's time zone and must be over in the org's time
@@ -48,7 +45,7 @@ def run_billing(
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-def invoice_document(orgId: str, number: str, session: SessionDep, caller: CallerDep) -> Response:
+def invoice_document(number: str, session: SessionDep, caller: CallerDep) -> Response:
     """The invoice's PDF, rendered from its stored lines (the invoice's ``path``)."""
     org = auth_service.get_org(session, slug=caller.org_slug)
     content = invoices.invoice_pdf(session, org=org, number=number)

@@ -6,7 +6,7 @@ Errors are ``ErrorMessage`` with the codes of ``errors.ErrorCode`` (0089-0095 ar
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
@@ -36,13 +36,8 @@ EXTRA: dict[str, Any] = {"x-permission": "operations"}
 TAGS: list[str | Any] = ["Operations"]
 
 
-def org_timezone(request: Request) -> str:
-    return str(request.app.state.settings.default_timezone)
-
-
 @router.get(f"{OPS}/risk-holds", response_model=HeldOrders, tags=TAGS, openapi_extra=EXTRA)
 def list_risk_holds(
-    orgId: str,
     *,
     session: SessionDep,
     caller: CallerDep,
@@ -58,23 +53,21 @@ def list_risk_holds(
 @router.post(
     f"{OPS}/risk-holds/{{sellId}}/approve", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
 )
-def approve_risk_hold(
-    orgId: str, sellId: Id, request: Request, session: SessionDep, caller: CallerDep
-) -> HeldOrder:
+def approve_risk_hold(sellId: Id, session: SessionDep, caller: CallerDep) -> HeldOrder:
     """Approve a held order: its lines go where an approved order puts them (mobile with the
     SIM handed in the shop → ACTIVO, shipped or ported → PENDIENTE ALTA, fixed and TV →
     PENDIENTE INSTALACION, OTT → ACTIVO), the account → ACTIVO, its work order → PENDIENTE
     CREAR OT. Held signups, added lines and device sales only (else 400, 0091); an order not
     held: 400 (0090).
     """
-    decision = holds.approve(session, caller=caller, sell_id=sellId, tz=org_timezone(request))
+    decision = holds.approve(session, caller=caller, sell_id=sellId, tz=caller.tz)
     return HeldOrder.of(decision)
 
 
 @router.post(
     f"{OPS}/risk-holds/{{sellId}}/reject", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
 )
-def reject_risk_hold(orgId: str, sellId: Id, session: SessionDep, caller: CallerDep) -> HeldOrder:
+def reject_risk_hold(sellId: Id, session: SessionDep, caller: CallerDep) -> HeldOrder:
     """Reject a held order: its lines → CANCELADO with numbers and SIMs back in stock, held
     terminals cancelled, work orders → CANCELADA, the account closed if nothing is left.
     """
@@ -87,9 +80,7 @@ def reject_risk_hold(orgId: str, sellId: Id, session: SessionDep, caller: Caller
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-def get_work_order(
-    orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep
-) -> WorkOrderView:
+def get_work_order(workOrderId: str, session: SessionDep, caller: CallerDep) -> WorkOrderView:
     """A work order with its lines and status history."""
     order = workorders_service.find(session, org_id=caller.org_id, work_order_id=workOrderId)
     return WorkOrderView.of(session, order)
@@ -98,16 +89,8 @@ def get_work_order(
 def _change(
     session: SessionDep, caller: CallerDep, work_order_id: str, change: ChangeType, note: Note
 ) -> WorkOrderView:
-    order = orders_service.change_work_order(
-        session,
-        org_id=caller.org_id,
-        work_order_id=work_order_id,
-        change_type=change.value,
-        parameters=None,
-        note=f"{note.reason or 'sin motivo'} (back office)",
-        actor=caller.actor,
-        now=caller.now,
-        today=caller.today,
+    order = orders_service.change_from_back_office(
+        session, caller=caller, work_order_id=work_order_id, change=change, reason=note.reason
     )
     return WorkOrderView.of(session, order)
 
@@ -119,7 +102,7 @@ def _change(
     openapi_extra=EXTRA,
 )
 def complete_work_order(
-    orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
+    workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
 ) -> WorkOrderView:
     """Provisioning done: change-order COMPLETE, by the same table (docs/work-orders.md). An
     ALTA or AMPLIACION installs its fixed lines (the TV follows); the order → COMPLETADA.
@@ -135,7 +118,7 @@ def complete_work_order(
     openapi_extra=EXTRA,
 )
 def cancel_work_order(
-    orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
+    workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
 ) -> WorkOrderView:
     """Cancel the order: change-order CANCEL, by the same table (docs/work-orders.md). It
     undoes that order's change only: an ALTA's or AMPLIACION's lines not live yet → CANCELADO
@@ -153,11 +136,9 @@ def cancel_work_order(
     openapi_extra=EXTRA,
 )
 def terminate_subscription(
-    orgId: str,
     subscriptionId: Id,
     *,
     body: TerminationCreate,
-    request: Request,
     session: SessionDep,
     caller: CallerDep,
 ) -> TerminationResult:
@@ -174,7 +155,7 @@ def terminate_subscription(
         motive_id=body.motive_id,
         on=body.deactivation_date,
         with_penalties=body.with_penalties,
-        tz=org_timezone(request),
+        tz=caller.tz,
     )
     return TerminationResult.of(result)
 
@@ -187,7 +168,7 @@ def terminate_subscription(
     openapi_extra=EXTRA,
 )
 def record_recharge(
-    orgId: str, subscriptionId: Id, body: RechargeCreate, session: SessionDep, caller: CallerDep
+    subscriptionId: Id, body: RechargeCreate, session: SessionDep, caller: CallerDep
 ) -> RechargeResult:
     """Record a balance movement of a prepaid line (what ``recharge/detail`` lists). Not
     prepaid: 400 (0070); unknown origin or movement type: 400 (0022).
@@ -210,10 +191,8 @@ def record_recharge(
     openapi_extra=EXTRA,
 )
 def pay_invoice(
-    orgId: str,
     invoiceId: Id,
     *,
-    request: Request,
     session: SessionDep,
     caller: CallerDep,
     body: PaymentCreate | None = None,
@@ -221,13 +200,13 @@ def pay_invoice(
     """Record an invoice's payment: PENDIENTE (or DEVUELTO) → PAGADO with its pay date (today
     unless ``pay_date``, never in the future). Already paid or cancelled: 400 (0095).
     """
-    tz = org_timezone(request)
+    tz = caller.tz
     invoice = payments.pay_invoice(
         session,
         caller=caller,
         invoice_id=invoiceId,
         pay_date=(body or PaymentCreate()).pay_date,
-        tz=tz,
+        tz=caller.tz,
     )
     return PaymentResult.of(invoice, tz)
 
@@ -239,7 +218,6 @@ def pay_invoice(
     openapi_extra=EXTRA,
 )
 def change_tax_province(
-    orgId: str,
     accountId: Id,
     body: accounts.TaxProvinceChange,
     session: SessionDep,

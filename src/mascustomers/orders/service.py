@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from mascustomers.auth.caller import Caller
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.models import WorkOrder
 from mascustomers.orders import effects
@@ -18,7 +19,7 @@ from mascustomers.orders.parameters import Change, parse_change
 from mascustomers.orders.schemas import ChangeOrderCreate, ChangeOrderResult, ErrorVO
 from mascustomers.workorders import repository as workorders_repository
 from mascustomers.workorders import service as workorders_service
-from mascustomers.workorders.change_types import decide
+from mascustomers.workorders.change_types import ChangeType, decide
 from mascustomers.workorders.errors import ChangeNotAllowed
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
 
@@ -67,6 +68,24 @@ def change_work_order(
     with session.begin_nested():
         apply_change(session, order=order, change=change, actor=actor, now=now)
     return order
+
+
+def change_from_back_office(
+    session: Session, *, caller: Caller, work_order_id: str, change: ChangeType, reason: str | None
+) -> WorkOrder:
+    """The back office's complete or cancel (``ops/work-orders/{id}/…`` and the CLI's ``ops``):
+    a change order without parameters, its note the operator's reason."""
+    return change_work_order(
+        session,
+        org_id=caller.org_id,
+        work_order_id=work_order_id,
+        change_type=change.value,
+        parameters=None,
+        note=f"{reason or 'sin motivo'} (back office)",
+        actor=caller.actor,
+        now=caller.now,
+        today=caller.today,
+    )
 
 
 def change_order(

@@ -10,9 +10,9 @@ import json
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
@@ -64,6 +64,9 @@ class V2Route(APIRoute):
     """
 
     def __init__(self, path: str, endpoint: Endpoint, **kwargs: Any) -> None:
+        if "{orgId}" in path and "orgId" not in inspect.signature(endpoint).parameters:
+            # Handlers take the caller (``auth.caller.CallerDep``), never the org's slug.
+            kwargs["dependencies"] = [Depends(org_in_path), *(kwargs.get("dependencies") or ())]
         super().__init__(path, in_greenlet(endpoint), **_as_in_the_reference(path, kwargs))
         if PERMISSION_EXTRA not in (self.openapi_extra or {}):
             raise RuntimeError(f"route {path} declares no permission")
@@ -94,6 +97,14 @@ class V2Route(APIRoute):
                 return await _run(handler, request, session, write, guard=guard, writer=True)
 
         return in_transaction
+
+
+async def org_in_path(
+    orgId: Annotated[str, Path(description="organization name")],  # noqa: N803
+) -> None:
+    """The path's org, one declaration for every operation under ``/v2/orgs/{orgId}``: it
+    must be the API key's (``auth.dependencies.authenticate`` checks it before the handler),
+    and the handler knows it as its caller's."""
 
 
 def _as_in_the_reference(path: str, route: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -32,9 +32,7 @@ def decided(result: BaseModel, decision: str, success: int) -> JSONResponse:
 @router.post(
     "/v2/orgs/{orgId}/signups", response_model=SignupResult, responses=accepted(SignupResult)
 )
-def create_signup(
-    orgId: str, body: SignupCreate, session: SessionDep, caller: CallerDep
-) -> JSONResponse:
+def create_signup(body: SignupCreate, session: SessionDep, caller: CallerDep) -> JSONResponse:
     """Add new customers including products purchased.
 
     One request creates, in one transaction, the sell, the customer (or reuses the one with the
@@ -62,9 +60,7 @@ def create_signup(
     response_model=RiskDecisionResult,
     responses=accepted(RiskDecisionResult),
 )
-def add_subscriptions(
-    orgId: str, body: AddLinesCreate, session: SessionDep, caller: CallerDep
-) -> JSONResponse:
+def add_subscriptions(body: AddLinesCreate, session: SessionDep, caller: CallerDep) -> JSONResponse:
     """Add a new mobile line or tv subscription to an existing convergent account.
 
     The account must be active and its bundle must allow the line type and product (and have
@@ -79,9 +75,7 @@ def add_subscriptions(
     response_model=RiskDecisionResult,
     responses=accepted(RiskDecisionResult),
 )
-def migrate_bundle(
-    orgId: str, body: MigrationCreate, session: SessionDep, caller: CallerDep
-) -> JSONResponse:
+def migrate_bundle(body: MigrationCreate, session: SessionDep, caller: CallerDep) -> JSONResponse:
     """Migrate bundle account to another bundle.
 
     With only ``account_id`` and ``new_bundle_id``, every line keeps its product when the new
@@ -98,9 +92,7 @@ class Activated(BaseModel):
 
 
 @router.patch("/v2/orgs/{orgId}/signups/activate-sim", response_model=Activated)
-def activate_sim(
-    orgId: str, body: ActivateSim, session: SessionDep, caller: CallerDep
-) -> Activated:
+def activate_sim(body: ActivateSim, session: SessionDep, caller: CallerDep) -> Activated:
     """Activate the shipped SIM of the line with this MSISDN (PENDIENTE ALTA → ACTIVO)."""
     activation.activate_sim(session, caller=caller, msisdn=body.msisdn)
     active = SubscriptionStatus.ACTIVO
@@ -114,8 +106,6 @@ def activate_sim(
     openapi_extra=SIGNUPS_EXTENSION,
 )
 def list_signups(
-    orgId: str,
-    request: Request,
     session: SessionDep,
     caller: CallerDep,
     query: Annotated[listing.SellFilter, Query()],
@@ -129,6 +119,6 @@ def list_signups(
     return listing.list_sells(
         session,
         org_id=caller.org_id,
-        tz=request.app.state.settings.default_timezone,
+        tz=caller.tz,
         query_filter=query,
     )

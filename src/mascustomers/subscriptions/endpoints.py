@@ -4,7 +4,7 @@ Consumption): thin routes, one service call each."""
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -46,17 +46,6 @@ SubscriptionId = Annotated[Id, Path(description="subscription identifier")]
 Include = Annotated[list[str] | None, Query(description="comma-separated or repeated")]
 
 
-async def org_timezone(request: Request) -> str:
-    """The org's time zone: calendar dates (``scheduled_date``, periods) are taken there.
-
-    ``async`` although it awaits nothing: FastAPI runs a plain ``def`` dependency on its thread
-    pool, a hop that costs more than a read."""
-    return str(request.app.state.settings.default_timezone)
-
-
-TimeZone = Annotated[str, Depends(org_timezone)]
-
-
 def accepted(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
     return {202: {"model": model, "description": "Risk decision r, x or n/a"}}
 
@@ -71,7 +60,6 @@ def decided(result: BaseModel, decision: str, success: int) -> JSONResponse:
 @router.get(LINE, response_model=SubscriptionDetail, response_model_exclude_unset=True)
 def get_subscription(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     session: SessionDep,
     caller: CallerDep,
@@ -92,7 +80,7 @@ def get_subscription(
 
 @router.get(f"{LINE}/devices", response_model=SubscriptionDevices)
 def get_devices(
-    *, orgId: str, subscriptionId: SubscriptionId, session: SessionDep, caller: CallerDep
+    *, subscriptionId: SubscriptionId, session: SessionDep, caller: CallerDep
 ) -> SubscriptionDevices:
     """Returns devices subscription info given by subscriptionId.
 
@@ -110,7 +98,6 @@ def get_devices(
 )
 def add_device(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     body: DeviceSaleCreate,
     session: SessionDep,
@@ -136,7 +123,6 @@ def add_device(
 )
 def replace_sim(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     body: SimReplacement,
     session: SessionDep,
@@ -156,11 +142,9 @@ def replace_sim(
 @router.get(f"{LINE}/recharge/detail", response_model=RechargeDetail)
 def get_recharges(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     session: SessionDep,
     caller: CallerDep,
-    tz: TimeZone,
     start_date: date | None = None,
     end_date: date | None = None,
 ) -> RechargeDetail:
@@ -174,7 +158,7 @@ def get_recharges(
         subscription_id=subscriptionId,
         start_date=start_date,
         end_date=end_date,
-        tz=tz,
+        tz=caller.tz,
     )
 
 
@@ -183,7 +167,6 @@ def get_recharges(
 )
 def get_products(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     session: SessionDep,
     caller: CallerDep,
@@ -209,12 +192,10 @@ def get_products(
 )
 def change_product(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     body: ProductChange,
     session: SessionDep,
     caller: CallerDep,
-    tz: TimeZone,
 ) -> JSONResponse:
     """Change subscription products given by new productId & subscriptionId.
 
@@ -223,7 +204,7 @@ def change_product(
     ``r``, ``x`` and ``n/a`` answer 202.
     """
     decision = products.change_product(
-        session, caller=caller, subscription_id=subscriptionId, body=body, tz=tz
+        session, caller=caller, subscription_id=subscriptionId, body=body, tz=caller.tz
     )
     return decided(RiskDecisionResult(risk_decision=decision.value), decision.value, 201)
 
@@ -231,7 +212,6 @@ def change_product(
 @router.get(f"{LINE}/services", response_model=SubscriptionServices)
 def get_services(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     session: SessionDep,
     caller: CallerDep,
@@ -249,7 +229,6 @@ def get_services(
 @router.patch(f"{LINE}/services/{{serviceId}}", status_code=201, response_class=Response)
 def switch_service(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     serviceId: Annotated[Id, Path(description="service identifier")],
     body: ServiceSwitch,
@@ -273,7 +252,6 @@ def switch_service(
 @router.get(f"{LINE}/bonuses", response_model=SubscriptionBonuses)
 def get_bonuses(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     session: SessionDep,
     caller: CallerDep,
@@ -299,12 +277,10 @@ def get_bonuses(
 @router.put(f"{LINE}/bonuses", status_code=201, response_class=Response)
 def add_bonus(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     body: BonusAdd,
     session: SessionDep,
     caller: CallerDep,
-    tz: TimeZone,
 ) -> Response:
     """Add a bonus (bonusId) to the subscription, now or from ``scheduled_date``.
 
@@ -319,7 +295,7 @@ def add_bonus(
         subscription_id=subscriptionId,
         bonus_id=body.bonus_id,
         scheduled_date=body.scheduled_date,
-        tz=tz,
+        tz=caller.tz,
     )
     return Response(status_code=201)
 
@@ -327,12 +303,10 @@ def add_bonus(
 @router.delete(f"{LINE}/bonuses/{{bonusId}}", status_code=202, response_class=Response)
 def remove_bonus(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     bonusId: Annotated[Id, Path(description="bonus identifier")],
     session: SessionDep,
     caller: CallerDep,
-    tz: TimeZone,
     scheduled_date: Annotated[date | None, Query(description="date to execute it")] = None,
 ) -> Response:
     """Delete a bonus (bonusId) from the subscription, now or at ``scheduled_date``.
@@ -348,14 +322,14 @@ def remove_bonus(
         subscription_id=subscriptionId,
         bonus_id=bonusId,
         scheduled_date=scheduled_date,
-        tz=tz,
+        tz=caller.tz,
     )
     return Response(status_code=202)
 
 
 @router.get(f"{LINE}/blocks", response_model=SubscriptionBlocks)
 def get_blocks(
-    *, orgId: str, subscriptionId: SubscriptionId, session: SessionDep, caller: CallerDep
+    *, subscriptionId: SubscriptionId, session: SessionDep, caller: CallerDep
 ) -> SubscriptionBlocks:
     """Returns the subscription's blocking reason, filtered results by theft or loss."""
     return blocks.blocks_view(session, caller=caller, subscription_id=subscriptionId)
@@ -364,7 +338,6 @@ def get_blocks(
 @router.patch(f"{LINE}/blocks/{{blockId}}", status_code=201, response_class=Response)
 def change_block(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     blockId: Annotated[Id, Path(le=2, description="block identifier (only allow 1 or 2)")],
     body: BlockChange,
