@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from mascustomers.kit.clock import format_timestamp
+from mascustomers.kit.schemas import IdRef
 
 
 def _rate(value: Decimal) -> int | float:
@@ -42,9 +43,8 @@ class Read(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class AccountRef(Read):
-    id: int | None
-    value: str | None
+class AccountRef(IdRef, Read):
+    pass
 
 
 # --- GET accounts/{accountId} ----------------------------------------------------------------

@@ -18,6 +18,7 @@ from mascustomers.api.middleware import Metrics, RequestContextMiddleware
 from mascustomers.api.openapi_document import build_openapi
 from mascustomers.api.registry import mount_v2
 from mascustomers.auth.dependencies import KeyCache
+from mascustomers.billing import endpoints as billing
 from mascustomers.catalog import endpoints as catalog
 from mascustomers.clocks import endpoints as clocks
 from mascustomers.customers import endpoints as customers
@@ -26,7 +27,6 @@ from mascustomers.db.checkpoints import Checkpointer
 from mascustomers.db.database import Database
 from mascustomers.idempotency.keys import RunningKeys
 from mascustomers.inventory import endpoints as inventory
-from mascustomers.ops import billing_endpoints as ops_billing
 from mascustomers.ops import endpoints as ops
 from mascustomers.orders import endpoints as orders
 from mascustomers.penalties import endpoints as penalties
@@ -54,8 +54,8 @@ def implemented_routers() -> list[APIRouter]:
         penalties.router,
         orders.router,
         ops.router,
+        billing.router,
         clocks.router,
-        ops_billing.router,
         inventory.router,
         catalog.router,
     ]

@@ -64,8 +64,9 @@ def by_id(document: dict[str, Any], section: str, key: str = "id") -> dict[int, 
 
 
 def label(kind: MasterDataList, item_id: int) -> schemas.CatalogueLabel:
-    entry = master_data.entry(kind, item_id)
-    return schemas.CatalogueLabel(id=item_id, value=entry.value if entry else str(item_id))
+    return schemas.CatalogueLabel(
+        id=item_id, value=master_data.value(kind, item_id) or str(item_id)
+    )
 
 
 def one(session: Session, model: type[T], org_id: int, item_id: int, what: str) -> T:

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from mascustomers.kit.schemas import JsonAmount
+from mascustomers.kit.schemas import IdValue, JsonAmount
 
 
 class ProductQuery(BaseModel):
@@ -31,11 +31,8 @@ class ProductQuery(BaseModel):
     )
 
 
-class CatalogueLabel(BaseModel):
+class CatalogueLabel(IdValue):
     """A master-data id with its label (subscription type, billing type)."""
-
-    id: int
-    value: str
 
 
 class ServiceRef(BaseModel):

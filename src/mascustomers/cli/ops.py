@@ -18,7 +18,7 @@ from mascustomers.auth.caller import Caller
 from mascustomers.cli.context import command_session
 from mascustomers.kit.clock import local_date
 from mascustomers.kit.money import CENT, InvalidMoney, parse_money
-from mascustomers.ops import payments
+from mascustomers.ops import service as payments
 from mascustomers.ops.schemas import (
     HeldOrder,
     HeldOrders,

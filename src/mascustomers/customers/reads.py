@@ -370,7 +370,7 @@ def _business(row: UserDocumentRow) -> Business:
 def _address(row: UserDocumentRow) -> AddressInfo | None:
     parts = [row.street_name, row.street_number, row.supplement]
     address = " ".join(str(part) for part in parts if part) or None
-    state = label(MasterDataList.STATES, row.state_id)
+    state = master_data.value(MasterDataList.STATES, row.state_id)
     if address is None and state is None and row.postal_code is None and row.locality is None:
         return None
     return AddressInfo(
@@ -381,20 +381,12 @@ def _address(row: UserDocumentRow) -> AddressInfo | None:
     )
 
 
-def label(kind: MasterDataList, item_id: int | None) -> str | None:
-    """The value of an id in a master-data list; None for no id or an id the list lacks."""
-    if item_id is None:
-        return None
-    item = master_data.entry(kind, item_id)
-    return None if item is None else item.value
-
-
 def ref(kind: MasterDataList, item_id: int | None) -> Ref:
-    return Ref(id=item_id, value=label(kind, item_id))
+    return Ref(id=item_id, value=master_data.value(kind, item_id))
 
 
 def value_only(kind: MasterDataList, item_id: int | None) -> Label | None:
-    return None if item_id is None else Label(value=label(kind, item_id))
+    return None if item_id is None else Label(value=master_data.value(kind, item_id))
 
 
 def as_number(text: str | None) -> int | None:

@@ -22,6 +22,7 @@ from pydantic import (
 
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.kit.request_fields import Email, Msisdn, PositiveId, PostalCode, ShortText
+from mascustomers.kit.schemas import IdRef
 
 Timestamp = Annotated[
     datetime,
@@ -36,11 +37,8 @@ class Read(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class Ref(Read):
+class Ref(IdRef, Read):
     """A master-data reference as the reference shows it: ``{"id": 1, "value": "ACTIVO"}``."""
-
-    id: int | None
-    value: str | None
 
 
 class Label(Read):

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id, Limit, Offset
-from mascustomers.ops import accounts, payments
+from mascustomers.ops import service
 from mascustomers.ops.schemas import (
     HeldOrder,
     HeldOrders,
@@ -20,6 +20,8 @@ from mascustomers.ops.schemas import (
     PaymentResult,
     RechargeCreate,
     RechargeResult,
+    TaxPeriod,
+    TaxProvinceChange,
     TerminationCreate,
     TerminationResult,
     WorkOrderView,
@@ -173,7 +175,7 @@ def record_recharge(
     """Record a balance movement of a prepaid line (what ``recharge/detail`` lists). Not
     prepaid: 400 (0070); unknown origin or movement type: 400 (0022).
     """
-    recharge = payments.record_recharge(
+    recharge = service.record_recharge(
         session,
         caller=caller,
         subscription_id=subscriptionId,
@@ -201,7 +203,7 @@ def pay_invoice(
     unless ``pay_date``, never in the future). Already paid or cancelled: 400 (0095).
     """
     tz = caller.tz
-    invoice = payments.pay_invoice(
+    invoice = service.pay_invoice(
         session,
         caller=caller,
         invoice_id=invoiceId,
@@ -213,20 +215,20 @@ def pay_invoice(
 
 @router.post(
     f"{OPS}/accounts/{{accountId}}/tax-province",
-    response_model=accounts.TaxPeriod,
+    response_model=TaxPeriod,
     tags=TAGS,
     openapi_extra=EXTRA,
 )
 def change_tax_province(
     accountId: Id,
-    body: accounts.TaxProvinceChange,
+    body: TaxProvinceChange,
     session: SessionDep,
     caller: CallerDep,
-) -> accounts.TaxPeriod:
+) -> TaxPeriod:
     """The customer's tax address moved to another province: the current tax period ends now
     and one with the new province's tax (IVA, IGIC, IPSI from the catalogue) starts; GET
     accounts/{accountId}/tax shows the earlier one under ``historical_changes``.
     """
-    return accounts.change_tax_province(
+    return service.change_tax_province(
         session, caller=caller, account_id=accountId, state_id=body.state_id
     )

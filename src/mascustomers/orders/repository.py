@@ -3,11 +3,11 @@ hangs off those lines (terminals, commitments, contracts, scheduled operations).
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from mascustomers.db.repository import for_update
 from mascustomers.models import (
     AccountBundle,
     Commitment,
@@ -17,12 +17,6 @@ from mascustomers.models import (
     Subscription,
     SubscriptionTerminal,
 )
-
-
-def _for_update(session: Session, query: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return query.with_for_update()
-    return query
 
 
 def held_sells(
@@ -37,7 +31,7 @@ def held_sells(
 def get_sell(session: Session, *, org_id: int, sell_id: int, lock: bool = False) -> Sell | None:
     query = select(Sell).where(Sell.id == sell_id, Sell.org_id == org_id)
     if lock:
-        query = _for_update(session, query)
+        query = for_update(session, query)
     return session.scalars(query).one_or_none()
 
 
@@ -55,7 +49,7 @@ def lock_line(session: Session, *, org_id: int, subscription_id: int) -> Subscri
     query = select(Subscription).where(
         Subscription.id == subscription_id, Subscription.org_id == org_id
     )
-    return session.scalars(_for_update(session, query)).one_or_none()
+    return session.scalars(for_update(session, query)).one_or_none()
 
 
 def terminals_of_sell(

@@ -8,12 +8,11 @@ from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import CatalogueBundle
 from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
-from mascustomers.signups.addline_schemas import AddedTv, AddLinesCreate
 from mascustomers.signups.bundle_lines import check_component, store_tv
 from mascustomers.signups.context import OrderContext
+from mascustomers.signups.convergent_account import context_for, load_convergent_account
 from mascustomers.signups.lines import store_mobile_line
-from mascustomers.signups.orders import context_for, load_convergent_account
-from mascustomers.signups.schemas import Tv
+from mascustomers.signups.schemas import AddedTv, AddLinesCreate, Tv
 from mascustomers.signups.service import financed_amount
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.states import SubscriptionType

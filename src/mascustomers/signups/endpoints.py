@@ -1,6 +1,6 @@
 """Signup operations (reference tags Signups and Account migrations)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
@@ -9,24 +9,23 @@ from pydantic import BaseModel
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.errors import ValidationFailed
+from mascustomers.risk.responses import accepted, decided
 from mascustomers.routing.v2_route import V2Route
-from mascustomers.signups import activation, add_lines, listing, migration, service
-from mascustomers.signups.addline_schemas import ActivateSim, AddLinesCreate, MigrationCreate
-from mascustomers.signups.schemas import RiskDecisionResult, SignupCreate, SignupResult
+from mascustomers.signups import activation, add_lines, migration, reads, service
+from mascustomers.signups.schemas import (
+    ActivateSim,
+    AddLinesCreate,
+    MigrationCreate,
+    RiskDecisionResult,
+    SellFilter,
+    SellList,
+    SignupCreate,
+    SignupResult,
+)
 from mascustomers.subscriptions.states import SubscriptionStatus
 
 router = APIRouter(route_class=V2Route)
 SIGNUPS_EXTENSION = {"x-permission": "signups"}
-
-
-def accepted(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
-    return {202: {"model": model, "description": "Risk decision r, x or n/a"}}
-
-
-def decided(result: BaseModel, decision: str, success: int) -> JSONResponse:
-    """The reference's rule: success code for ``a``, 202 for ``r``, ``x`` and ``n/a``."""
-    status = success if decision == "a" else 202
-    return JSONResponse(result.model_dump(mode="json"), status_code=status)
 
 
 @router.post(
@@ -101,22 +100,22 @@ def activate_sim(body: ActivateSim, session: SessionDep, caller: CallerDep) -> A
 
 @router.get(
     "/v2/orgs/{orgId}/signups",
-    response_model=listing.SellList,
+    response_model=SellList,
     tags=["Signups"],
     openapi_extra=SIGNUPS_EXTENSION,
 )
 def list_signups(
     session: SessionDep,
     caller: CallerDep,
-    query: Annotated[listing.SellFilter, Query()],
-) -> listing.SellList:
+    query: Annotated[SellFilter, Query()],
+) -> SellList:
     """List the org's sells (changelog 2.29.0), newest first, with their work order.
 
     Filter by ``work_order_id``, ``customer_id`` and a creation date range (org time zone).
     """
     if query.start_date and query.end_date and query.end_date < query.start_date:
         raise ValidationFailed("end_date: must not be before start_date")
-    return listing.list_sells(
+    return reads.list_sells(
         session,
         org_id=caller.org_id,
         tz=caller.tz,

@@ -16,9 +16,9 @@ from mascustomers.errors import DomainError, ErrorCode
 from mascustomers.models import CatalogueBundle, Subscription
 from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
-from mascustomers.signups.addline_schemas import MigrationCreate
 from mascustomers.signups.bundle_lines import allowed
-from mascustomers.signups.orders import load_convergent_account
+from mascustomers.signups.convergent_account import load_convergent_account
+from mascustomers.signups.schemas import MigrationCreate
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.states import SubscriptionType
 from mascustomers.workorders import service as workorders_service

@@ -2,15 +2,15 @@
 Consumption): thin routes, one service call each."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id
+from mascustomers.risk.responses import accepted, decided
 from mascustomers.routing.v2_route import V2Route
 from mascustomers.subscriptions import (
     blocks,
@@ -44,17 +44,6 @@ LINE = "/v2/orgs/{orgId}/subscriptions/{subscriptionId}"
 
 SubscriptionId = Annotated[Id, Path(description="subscription identifier")]
 Include = Annotated[list[str] | None, Query(description="comma-separated or repeated")]
-
-
-def accepted(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
-    return {202: {"model": model, "description": "Risk decision r, x or n/a"}}
-
-
-def decided(result: BaseModel, decision: str, success: int) -> JSONResponse:
-    """The reference's rule: success code for ``a``, 202 for ``r``, ``x`` and ``n/a``."""
-    return JSONResponse(
-        result.model_dump(mode="json"), status_code=success if decision == "a" else 202
-    )
 
 
 @router.get(LINE, response_model=SubscriptionDetail, response_model_exclude_unset=True)

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
 from mascustomers.auth.caller import Caller
-from mascustomers.catalog.master_data import MasterDataList, entry
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound
 from mascustomers.models import Account, Sell, Subscription, WorkOrder
@@ -74,12 +73,6 @@ def require_future(day: date, *, today: date, field: str) -> None:
         raise ScheduledDateNotFuture(
             f"{field}: {day.isoformat()} is not after today ({today.isoformat()})"
         )
-
-
-def label(kind: MasterDataList, item_id: int) -> str | None:
-    """The master-data name of an id; None for an id the master data does not list."""
-    item = entry(kind, item_id)
-    return item.value if item is not None else None
 
 
 def open_order(

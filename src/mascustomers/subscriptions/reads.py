@@ -54,6 +54,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import Caller
+from mascustomers.catalog import master_data
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.errors import ProductNotSellable
 from mascustomers.catalog.master_data import MasterDataList
@@ -69,7 +70,7 @@ from mascustomers.models import (
 )
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.errors import NotPrepaid
-from mascustomers.subscriptions.line_changes import label, load_line
+from mascustomers.subscriptions.line_changes import load_line
 from mascustomers.subscriptions.repository import CatalogueProductRow, LineProductRow
 from mascustomers.subscriptions.schemas import (
     DeviceInfo,
@@ -126,7 +127,7 @@ def _from_json_query(query: str | None) -> list[str]:
 
 def status_value(status_id: int) -> SubscriptionLabel:
     return SubscriptionLabel(
-        id=status_id, value=label(MasterDataList.SUBSCRIPTION_STATUSES, status_id)
+        id=status_id, value=master_data.value(MasterDataList.SUBSCRIPTION_STATUSES, status_id)
     )
 
 
@@ -146,7 +147,8 @@ def subscription_detail(
         extra["sell_date"] = format_timestamp(line.sell_at)
     if "origin" in include:
         extra["origin"] = SubscriptionLabel(
-            id=line.origin_id, value=label(MasterDataList.SUBSCRIPTION_ORIGINS, line.origin_id)
+            id=line.origin_id,
+            value=master_data.value(MasterDataList.SUBSCRIPTION_ORIGINS, line.origin_id),
         )
     if "historical_status" in include:
         extra["historical_status"] = _history(session, line.id)
@@ -156,7 +158,8 @@ def subscription_detail(
         activated_date=_timestamp(line.activated_at),
         end_date=_timestamp(line.ended_at),
         subscription_type=SubscriptionLabel(
-            id=line.type_id, value=label(MasterDataList.SUBSCRIPTION_TYPES, line.type_id)
+            id=line.type_id,
+            value=master_data.value(MasterDataList.SUBSCRIPTION_TYPES, line.type_id),
         ),
         dealer_id=line.dealer_id,
         shop_id=line.shop_id,

@@ -30,6 +30,7 @@ from mascustomers.kit.request_fields import (
     ShortText,
     ZeroMeansNoneId,
 )
+from mascustomers.kit.schemas import IdLabel
 
 
 def _blank_is_none(value: object) -> object:
@@ -76,11 +77,8 @@ class RiskDecisionResult(BaseModel):
     risk_decision: str
 
 
-class SubscriptionLabel(BaseModel):
+class SubscriptionLabel(IdLabel):
     """An id with its label as the subscription reads show it (status, type, origin)."""
-
-    id: int
-    value: str | None
 
 
 class SubscriptionStatusEntry(BaseModel):

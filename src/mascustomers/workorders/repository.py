@@ -1,23 +1,17 @@
 """All SQL about work orders, the lines they provision and what hangs off those lines."""
 
 from collections.abc import Collection, Sequence
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mascustomers.db.repository import for_update as locking
 from mascustomers.models import (
     Subscription,
     WorkOrder,
     WorkOrderStatusChange,
     WorkOrderSubscription,
 )
-
-
-def _for_update(session: Session, query: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return query.with_for_update()
-    return query
 
 
 def get_by_number(
@@ -28,7 +22,7 @@ def get_by_number(
     )
     if for_update:
         # Locked: read it again as it is now, even if this session loaded it before.
-        query = _for_update(session, query).execution_options(populate_existing=True)
+        query = locking(session, query).execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
 
 

@@ -1,5 +1,6 @@
-"""Billing runs and invoice documents (permission ``operations``). Not in the reference:
-the back office that issues what ``GET .../accounts/{accountId}/invoices`` lists."""
+"""Billing runs and invoice documents, under the back office's ``/v2/orgs/{orgId}/ops``
+(permission ``operations``). Not in the reference: what issues the invoices
+``GET .../accounts/{accountId}/invoices`` lists."""
 
 from typing import Any
 

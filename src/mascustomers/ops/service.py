@@ -1,10 +1,17 @@
-"""Money the back office records: prepaid recharges and invoice payments."""
+"""The back office's own operations: money it records (prepaid recharges, invoice payments)
+and accounts' tax province.
+
+Money the back office records: prepaid recharges and invoice payments.
+
+Back-office account changes: the tax province when a customer moves.
+"""
 
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from mascustomers.accounts import service as accounts_service
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog.statuses import InvoiceStatus
 from mascustomers.errors import NotFound, ValidationFailed
@@ -12,6 +19,7 @@ from mascustomers.kit.clock import local_date, start_of_day
 from mascustomers.models import Invoice, Recharge
 from mascustomers.ops import repository
 from mascustomers.ops.errors import InvoiceNotPayable
+from mascustomers.ops.schemas import TaxPeriod
 from mascustomers.subscriptions import service as subscriptions_service
 
 # A returned direct debit (DEVUELTO) is paid later by other means, like a pending invoice.
@@ -64,3 +72,22 @@ def pay_invoice(
     invoice.paid_at = caller.now if day == caller.today else start_of_day(day, tz)
     session.flush()
     return invoice
+
+
+def change_tax_province(
+    session: Session, *, caller: Caller, account_id: int, state_id: int
+) -> TaxPeriod:
+    account = accounts_service.get_account(session, org_id=caller.org_id, account_id=account_id)
+    if account is None:
+        raise NotFound(f"account {account_id} not found")
+    period = accounts_service.move_tax_province(
+        session, account=account, state_id=state_id, now=caller.now
+    )
+    return TaxPeriod(
+        account_id=account.id,
+        state_id=period.state_id,
+        description=period.description,
+        tax_value=float(period.tax_value),
+        tax_terminal_value=float(period.tax_terminal_value),
+        start_date=period.start_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
