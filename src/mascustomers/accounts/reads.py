@@ -344,52 +344,51 @@ def account_promotions(
         active=PromotionFilter.ACTIVE in wanted,
         inactive=PromotionFilter.INACTIVE in wanted,
     )
-    by_line: list[SubscriptionPromotion] = []
-    by_account: list[AccountPromotion] = []
-    by_bundle: list[BundlePromotion] = []
-    for row in rows:
-        benefit, kind = _benefit(row), _kind(row)
-        if row.level == "subscription":
-            by_line.append(
-                SubscriptionPromotion(
-                    subscription_id=row.subscription_id,
-                    promotion_id=row.promotion_id,
-                    promotion_code=row.code,
-                    promotion_name=row.name,
-                    association_date=row.start_at,
-                    end_date=row.end_at,
-                    account_bundle_id=row.account_bundle_id,
-                    promotion_benefit_type=benefit,
-                    promotion_type=kind,
-                )
-            )
-        elif row.level == "account":
-            by_account.append(
-                AccountPromotion(
-                    promotion_id=row.promotion_id,
-                    begin_date=row.start_at,
-                    promotion_name=row.name,
-                    end_date=row.end_at,
-                    promotion_benefit_type=benefit,
-                    promotion_type=kind,
-                )
-            )
-        else:
-            by_bundle.append(
-                BundlePromotion(
-                    promotion_id=row.promotion_id,
-                    effective_date_ini=row.start_at,
-                    effective_date_end=row.end_at,
-                    promotion_name=row.name,
-                    account_bundle_id=row.account_bundle_id,
-                    promotion_benefit_type=benefit,
-                    promotion_type=kind,
-                )
-            )
     return AccountPromotions(
-        subscription_promotions=by_line,
-        account_promotions=by_account,
-        account_bundle_promotions=by_bundle,
+        subscription_promotions=[
+            _line_promotion(row) for row in rows if row.level == "subscription"
+        ],
+        account_promotions=[_account_promotion(row) for row in rows if row.level == "account"],
+        account_bundle_promotions=[
+            _bundle_promotion(row) for row in rows if row.level not in ("subscription", "account")
+        ],
+    )
+
+
+def _line_promotion(row: AppliedPromotionRow) -> SubscriptionPromotion:
+    return SubscriptionPromotion(
+        subscription_id=row.subscription_id,
+        promotion_id=row.promotion_id,
+        promotion_code=row.code,
+        promotion_name=row.name,
+        association_date=row.start_at,
+        end_date=row.end_at,
+        account_bundle_id=row.account_bundle_id,
+        promotion_benefit_type=_benefit(row),
+        promotion_type=_kind(row),
+    )
+
+
+def _account_promotion(row: AppliedPromotionRow) -> AccountPromotion:
+    return AccountPromotion(
+        promotion_id=row.promotion_id,
+        begin_date=row.start_at,
+        promotion_name=row.name,
+        end_date=row.end_at,
+        promotion_benefit_type=_benefit(row),
+        promotion_type=_kind(row),
+    )
+
+
+def _bundle_promotion(row: AppliedPromotionRow) -> BundlePromotion:
+    return BundlePromotion(
+        promotion_id=row.promotion_id,
+        effective_date_ini=row.start_at,
+        effective_date_end=row.end_at,
+        promotion_name=row.name,
+        account_bundle_id=row.account_bundle_id,
+        promotion_benefit_type=_benefit(row),
+        promotion_type=_kind(row),
     )
 
 

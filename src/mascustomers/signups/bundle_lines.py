@@ -8,7 +8,7 @@ from mascustomers.catalog import service as catalog_service
 from mascustomers.models import CatalogueBundle, Subscription
 from mascustomers.signups.context import OrderContext, PendingFixedNumber
 from mascustomers.signups.lines import add_bonuses, add_promotions, record, store_mobile_line
-from mascustomers.signups.schemas import BundleOrder, Ott, Tv
+from mascustomers.signups.schemas import BundleOrder, Landline, Ott, Tv
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.service import NewLine
 from mascustomers.subscriptions.states import Origin, SubscriptionStatus, SubscriptionType
@@ -85,48 +85,11 @@ def _fixed_status(ctx: OrderContext) -> SubscriptionStatus:
 def _store_fixed_access(
     ctx: OrderContext, bundle: CatalogueBundle, order: BundleOrder, *, field: str
 ) -> str | None:
+    """The landline, then the fibre or ADSL access that carries its number; the number (None
+    while it is to be taken when the order finishes)."""
     fixed_number: str | None = None
     if order.landline is not None:
-        landline = order.landline
-        check_component(bundle, "fixed", landline.product_id, f"{field}.landline.product_id")
-        product = catalog_service.product(
-            ctx.session,
-            org_id=ctx.org_id,
-            product_id=landline.product_id,
-            field=f"{field}.landline.product_id",
-        )
-        ported = landline.portability_info is not None
-        fixed_number = landline.number
-        if fixed_number is None:
-            # Numbered when the order finishes, so the counter is locked only until commit.
-            ctx.fixed_number = PendingFixedNumber(state_id=ctx.account.state_id)
-        details: dict[str, Any] | None = (
-            {"portability": landline.portability_info.model_dump(mode="json")}
-            if landline.portability_info
-            else None
-        )
-        subscription = _store_simple(
-            ctx,
-            SubscriptionType.LANDLINE,
-            product.product_id,
-            tuple(product.service_ids),
-            identification_nr=fixed_number,
-            origin=Origin.PORTABILIDAD if ported else Origin.NUEVA,
-            details=details,
-        )
-        _hold_fixed_number(ctx, subscription, "identification_nr")
-        add_bonuses(
-            ctx, subscription, [b.id for b in landline.bonuses], field=f"{field}.landline.bonuses"
-        )
-        add_promotions(
-            ctx,
-            subscription,
-            landline.promotions,
-            levels=("subscription",),
-            field=f"{field}.landline.promotions",
-        )
-        record(ctx, subscription, fixed_number=fixed_number)
-        _hold_fixed_number(ctx, ctx.created[-1], "fixed_number")
+        fixed_number = _store_landline(ctx, bundle, order.landline, field=f"{field}.landline")
     for name, access, kind in (
         ("ftth", order.ftth, SubscriptionType.FTTH),
         ("adsl", order.adsl, SubscriptionType.ADSL),
@@ -159,6 +122,47 @@ def _store_fixed_access(
         record(ctx, subscription, fixed_number=fixed_number)
         _hold_fixed_number(ctx, ctx.created[-1], "fixed_number")
         _hold_fixed_number(ctx, ctx.created[-1], "associated_number")
+    return fixed_number
+
+
+def _store_landline(
+    ctx: OrderContext, bundle: CatalogueBundle, landline: Landline, *, field: str
+) -> str | None:
+    """The landline with its number: ported or asked for, else taken when the order finishes
+    (so its counter is locked only until commit)."""
+    check_component(bundle, "fixed", landline.product_id, f"{field}.product_id")
+    product = catalog_service.product(
+        ctx.session, org_id=ctx.org_id, product_id=landline.product_id, field=f"{field}.product_id"
+    )
+    ported = landline.portability_info is not None
+    fixed_number = landline.number
+    if fixed_number is None:
+        ctx.fixed_number = PendingFixedNumber(state_id=ctx.account.state_id)
+    details: dict[str, Any] | None = (
+        {"portability": landline.portability_info.model_dump(mode="json")}
+        if landline.portability_info
+        else None
+    )
+    subscription = _store_simple(
+        ctx,
+        SubscriptionType.LANDLINE,
+        product.product_id,
+        tuple(product.service_ids),
+        identification_nr=fixed_number,
+        origin=Origin.PORTABILIDAD if ported else Origin.NUEVA,
+        details=details,
+    )
+    _hold_fixed_number(ctx, subscription, "identification_nr")
+    add_bonuses(ctx, subscription, [b.id for b in landline.bonuses], field=f"{field}.bonuses")
+    add_promotions(
+        ctx,
+        subscription,
+        landline.promotions,
+        levels=("subscription",),
+        field=f"{field}.promotions",
+    )
+    record(ctx, subscription, fixed_number=fixed_number)
+    _hold_fixed_number(ctx, ctx.created[-1], "fixed_number")
     return fixed_number
 
 

@@ -62,31 +62,11 @@ def store_mobile_line(
         billing_type_id=ctx.billing_type_id,
     )
     ported = line.portability_info is not None
-    if ported:
-        assert line.msisdn is not None
-        inventory_service.register_ported_number(
-            ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
-        )
-        msisdn = line.msisdn
-    else:
-        msisdn = inventory_service.reserve_number(
-            ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
-        )
+    msisdn = _take_number(ctx, line, field=field)
     sim = inventory_service.reserve_line_sim(
         ctx.session, org_id=ctx.org_id, iccid=line.iccid, now=ctx.now, field=f"{field}.iccid"
     )
-    handed_in_shop = line.iccid is not None
-    if ctx.held:
-        status = SubscriptionStatus.PENDIENTE_RIESGO
-    elif handed_in_shop and not ported:
-        status = SubscriptionStatus.ACTIVO
-    else:
-        status = SubscriptionStatus.PENDIENTE_ALTA
-    details: dict[str, Any] = {}
-    if line.portability_info is not None:
-        details["portability"] = line.portability_info.model_dump(mode="json")
-    if line.delivery_info is not None:
-        details["delivery"] = line.delivery_info.model_dump(mode="json")
+    status = _first_status(ctx, line)
     subscription = subscriptions_service.create(
         ctx.uow,
         org_id=ctx.org_id,
@@ -104,7 +84,7 @@ def store_mobile_line(
             imsi=sim.imsi,
             mobile_line_type=mobile_line_type,
             service_ids=tuple(product.service_ids),
-            details=details or None,
+            details=_line_details(line),
         ),
         dealer_id=ctx.sale.dealer_id,
         shop_id=ctx.sale.shop_id,
@@ -124,6 +104,49 @@ def store_mobile_line(
     add_promotions(
         ctx, subscription, line.promotions, levels=("subscription",), field=f"{field}.promotions"
     )
+    terminal_id = _sell_devices(ctx, line, subscription, field=field)
+    record(ctx, subscription, msisdn=msisdn, terminal_id=terminal_id)
+    return subscription
+
+
+def _line_details(line: MobileLine) -> dict[str, Any] | None:
+    """What the line keeps of its order: its portability and where its SIM is shipped."""
+    details: dict[str, Any] = {}
+    if line.portability_info is not None:
+        details["portability"] = line.portability_info.model_dump(mode="json")
+    if line.delivery_info is not None:
+        details["delivery"] = line.delivery_info.model_dump(mode="json")
+    return details or None
+
+
+def _take_number(ctx: OrderContext, line: MobileLine, *, field: str) -> str:
+    """The line's number: the ported-in one, registered, or one of the pool (the one asked
+    for, else any free one), reserved."""
+    if line.portability_info is not None:
+        assert line.msisdn is not None
+        inventory_service.register_ported_number(
+            ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
+        )
+        return line.msisdn
+    return inventory_service.reserve_number(
+        ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
+    )
+
+
+def _first_status(ctx: OrderContext, line: MobileLine) -> SubscriptionStatus:
+    """Held by risk; else live at once with a SIM handed in the shop (not ported); else
+    waiting for the shipped SIM or the portability window."""
+    if ctx.held:
+        return SubscriptionStatus.PENDIENTE_RIESGO
+    if line.iccid is not None and line.portability_info is None:
+        return SubscriptionStatus.ACTIVO
+    return SubscriptionStatus.PENDIENTE_ALTA
+
+
+def _sell_devices(
+    ctx: OrderContext, line: MobileLine, subscription: Subscription, *, field: str
+) -> int | None:
+    """The line's devices, each with its TERMINAL contract; the last terminal's id."""
     terminal_id = None
     for index, device in enumerate(line.devices):
         sale = device_sale(ctx, device, f"{field}.devices[{index}].device_details", "captacion")
@@ -144,8 +167,7 @@ def store_mobile_line(
             subscription_id=subscription.id,
             subscription_terminal_id=terminal.id,
         )
-    record(ctx, subscription, msisdn=msisdn, terminal_id=terminal_id)
-    return subscription
+    return terminal_id
 
 
 def record(

@@ -99,6 +99,14 @@ def create(
     )
     uow.add(subscription)
     name_contract(subscription)
+    _first_history(uow, subscription, line, actor=actor, now=now)
+    return subscription
+
+
+def _first_history(
+    uow: UnitOfWork, subscription: Subscription, line: NewLine, *, actor: str, now: datetime
+) -> None:
+    """A new line's first status, tariff period and services."""
     uow.append(
         SubscriptionStatusChange,
         subscription_id=subscription.id,
@@ -121,7 +129,6 @@ def create(
             active=True,
             modified_at=now,
         )
-    return subscription
 
 
 def name_contract(subscription: Subscription) -> None:
