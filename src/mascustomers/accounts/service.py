@@ -1,6 +1,7 @@
 """Accounts: opening one (number, payment method, tax province), bundles and contracts."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -105,66 +106,48 @@ def open_bundle(
     return account_bundle
 
 
+@dataclass(frozen=True)
+class ContractTerms:
+    """What one operation's contract document says: its kind (``signature_config``), how it is
+    signed, and what it covers."""
+
+    signature_config: str
+    signature_type: str | None
+    process_id: int | None
+    account_bundle_id: int | None = None
+    subscription_id: int | None = None
+    subscription_terminal_id: int | None = None
+    iccid: str | None = None
+
+
 def add_contract(
-    session: Session,
-    *,
-    account: Account,
-    signature_config: str,
-    signature_type: str | None,
-    process_id: int | None,
-    account_bundle_id: int | None = None,
-    subscription_id: int | None = None,
-    subscription_terminal_id: int | None = None,
-    iccid: str | None = None,
-    now: datetime,
+    session: Session, *, account: Account, terms: ContractTerms, now: datetime
 ) -> Contract:
     """The contract document of one operation (what ``GET .../contracts`` lists)."""
-    contract = Contract(
-        **contract_values(
-            account=account,
-            signature_config=signature_config,
-            signature_type=signature_type,
-            process_id=process_id,
-            account_bundle_id=account_bundle_id,
-            subscription_id=subscription_id,
-            subscription_terminal_id=subscription_terminal_id,
-            iccid=iccid,
-            now=now,
-        )
-    )
+    contract = Contract(**contract_values(account=account, terms=terms, now=now))
     session.add(contract)
     session.flush()
     return contract
 
 
-def contract_values(
-    *,
-    account: Account,
-    signature_config: str,
-    signature_type: str | None,
-    process_id: int | None,
-    account_bundle_id: int | None = None,
-    subscription_id: int | None = None,
-    subscription_terminal_id: int | None = None,
-    iccid: str | None = None,
-    now: datetime,
-) -> dict[str, Any]:
+def contract_values(*, account: Account, terms: ContractTerms, now: datetime) -> dict[str, Any]:
     """The columns of a contract document (its file is named after the account number)."""
     contract_id = str(uuid.uuid4())
+    config = terms.signature_config
     return dict(
         org_id=account.org_id,
         account_id=account.id,
-        signature_config=signature_config,
+        signature_config=config,
         contract_id=contract_id,
         document_id=str(uuid.uuid4()),
-        pdf_file_name=f"{signature_config.lower()}_{account.account_number}_{contract_id[:8]}.pdf",
-        process_id=str(process_id) if process_id is not None else None,
-        signature_type=signature_type,
-        status="PENDIENTE FIRMA" if signature_type == "DIGITAL" else "FIRMADO",
-        account_bundle_id=account_bundle_id,
-        subscription_id=subscription_id,
-        subscription_terminal_id=subscription_terminal_id,
-        iccid=iccid,
+        pdf_file_name=f"{config.lower()}_{account.account_number}_{contract_id[:8]}.pdf",
+        process_id=str(terms.process_id) if terms.process_id is not None else None,
+        signature_type=terms.signature_type,
+        status="PENDIENTE FIRMA" if terms.signature_type == "DIGITAL" else "FIRMADO",
+        account_bundle_id=terms.account_bundle_id,
+        subscription_id=terms.subscription_id,
+        subscription_terminal_id=terms.subscription_terminal_id,
+        iccid=terms.iccid,
         created_at=now,
     )
 

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from mascustomers.models import ScheduledOperation
 from mascustomers.orders import lines as order_lines
-from mascustomers.orders import repository
 from mascustomers.orders.terminations import DEACTIVATION
 from mascustomers.scheduler import queue
+from mascustomers.subscriptions.line_changes import claim_due
 from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus
@@ -27,16 +27,8 @@ SCHEDULER_ACTOR = "scheduler"
 
 def run_deactivation(session: Session, operation: ScheduledOperation, now: datetime) -> bool:
     """End the line of a due DEACTIVATION (→ BAJA); False when not due, taken or withdrawn."""
-    if operation.kind != DEACTIVATION:
-        raise ValueError(f"operation {operation.id} is a {operation.kind}, not {DEACTIVATION}")
-    if operation.due_at > now:
-        return False
-    assert operation.subscription_id is not None
-    # The line first, as every writer of it (a change order withdrawing this termination too).
-    line = repository.lock_line(
-        session, org_id=operation.org_id, subscription_id=operation.subscription_id
-    )
-    if not queue.claim(session, operation_id=operation.id, now=now):
+    claimed, line = claim_due(session, operation, kind=DEACTIVATION, now=now)
+    if not claimed:
         return False
     order_pk = operation.payload.get("work_order_id")
     if line is None or line.status_id != SubscriptionStatus.PENDIENTE_A_DESACTIVAR:

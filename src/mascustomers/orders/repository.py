@@ -45,13 +45,6 @@ def lines_of_sells(session: Session, *, sell_ids: Collection[int]) -> Sequence[S
     ).all()
 
 
-def lock_line(session: Session, *, org_id: int, subscription_id: int) -> Subscription | None:
-    query = select(Subscription).where(
-        Subscription.id == subscription_id, Subscription.org_id == org_id
-    )
-    return session.scalars(for_update(session, query)).one_or_none()
-
-
 def terminals_of_sell(
     session: Session, *, sell_id: int, status_id: int
 ) -> Sequence[SubscriptionTerminal]:

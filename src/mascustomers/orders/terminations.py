@@ -32,7 +32,6 @@ from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.clock import start_of_day
 from mascustomers.models import ScheduledOperation, Subscription, WorkOrder
 from mascustomers.orders import lines as order_lines
-from mascustomers.orders import repository
 from mascustomers.orders.errors import (
     MotiveNotApplicable,
     TerminationDateNotFuture,
@@ -40,6 +39,7 @@ from mascustomers.orders.errors import (
 )
 from mascustomers.penalties import service as penalties_service
 from mascustomers.scheduler import queue
+from mascustomers.subscriptions import line_changes
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders import service as workorders_service
@@ -130,7 +130,7 @@ def terminate(
     tz: str,
 ) -> Termination:
     """End the line now or on ``on``, optionally charging its penalties."""
-    line = repository.lock_line(session, org_id=caller.org_id, subscription_id=subscription_id)
+    line = line_changes.lock(session, org_id=caller.org_id, subscription_id=subscription_id)
     if line is None:
         raise NotFound(f"subscription {subscription_id} not found")
     kind, item = motive(motive_id)

@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
+from mascustomers.accounts.service import ContractTerms
 from mascustomers.auth.caller import Caller
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.inventory import service as inventory_service
@@ -80,7 +81,7 @@ class OrderContext:
     created: list[SubscriptionInfo] = field(default_factory=list)
     lines: list[Subscription] = field(default_factory=list)
     # Contract documents, named after the account number: built when the order finishes.
-    contracts: list[dict[str, Any]] = field(default_factory=list)
+    contracts: list[ContractTerms] = field(default_factory=list)
     fixed_number: PendingFixedNumber | None = None
     # Catalogue rows loaded up front: the session's identity map only holds them weakly.
     catalogue: list[object] = field(default_factory=list)
@@ -116,8 +117,8 @@ class OrderContext:
         return self.line_users.get(msisdn or "", self.owner)
 
     def add_contract(self, **terms: Any) -> None:
-        """A contract document of this order (``accounts_service.contract_values`` terms)."""
-        self.contracts.append(terms)
+        """A contract document of this order (``accounts_service.ContractTerms``)."""
+        self.contracts.append(ContractTerms(**terms))
 
     def number_fixed_line(self, sequence: int | None) -> None:
         """Number the pending landline (geographic: 8, province, ``sequence``: the value the
@@ -157,7 +158,7 @@ class OrderContext:
         for terms in self.contracts:
             self.uow.append(
                 Contract,
-                **accounts_service.contract_values(account=self.account, now=self.now, **terms),
+                **accounts_service.contract_values(account=self.account, terms=terms, now=self.now),
             )
         self.contracts.clear()
         self.write()

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
+from mascustomers.accounts.service import ContractTerms
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.db.unit_of_work import UnitOfWork
@@ -116,10 +117,12 @@ def _move(
     contract = accounts_service.add_contract(
         session,
         account=target.account,
-        signature_config="BUNDLE_MIGRATION",
-        signature_type=body.sales_info.signature_type if body.sales_info else None,
-        process_id=body.sales_info.signature_process_id if body.sales_info else None,
-        account_bundle_id=account_bundle.id,
+        terms=ContractTerms(
+            signature_config="BUNDLE_MIGRATION",
+            signature_type=body.sales_info.signature_type if body.sales_info else None,
+            process_id=body.sales_info.signature_process_id if body.sales_info else None,
+            account_bundle_id=account_bundle.id,
+        ),
         now=caller.now,
     )
     workorders_service.open_work_order(

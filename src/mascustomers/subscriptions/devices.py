@@ -27,6 +27,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
+from mascustomers.accounts.service import ContractTerms
 from mascustomers.accounts.terms import commitment_values
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
@@ -228,11 +229,13 @@ def _store(
     contract = accounts_service.add_contract(
         uow.session,
         account=account,
-        signature_config="TERMINAL",
-        signature_type=order.signature_type,
-        process_id=order.signature_process_id,
-        subscription_id=line.id,
-        subscription_terminal_id=terminal.id,
+        terms=ContractTerms(
+            signature_config="TERMINAL",
+            signature_type=order.signature_type,
+            process_id=order.signature_process_id,
+            subscription_id=line.id,
+            subscription_terminal_id=terminal.id,
+        ),
         now=caller.now,
     )
     open_order(

@@ -31,6 +31,7 @@ from mascustomers.subscriptions import repository
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.bonus_periods import BONUS_END
 from mascustomers.subscriptions.bonus_periods import SCHEDULER_ACTOR as BONUS_ACTOR
+from mascustomers.subscriptions.line_changes import claim_due
 from mascustomers.subscriptions.products import apply_tariff_change
 from mascustomers.subscriptions.reads import PRODUCT_CHANGE
 from mascustomers.subscriptions.states import SubscriptionStatus
@@ -43,16 +44,8 @@ def apply_scheduled_product_change(
     session: Session, operation: ScheduledOperation, now: datetime
 ) -> bool:
     """Apply the due change; False when it was not due, already run, or cancelled."""
-    if operation.kind != PRODUCT_CHANGE:
-        raise ValueError(f"operation {operation.id} is a {operation.kind}, not {PRODUCT_CHANGE}")
-    if operation.due_at > now:
-        return False
-    assert operation.subscription_id is not None
-    # The line first, as every writer of it (a change order undoing this change too).
-    line = repository.lock_line(
-        session, org_id=operation.org_id, subscription_id=operation.subscription_id
-    )
-    if not queue.claim(session, operation_id=operation.id, now=now):
+    claimed, line = claim_due(session, operation, kind=PRODUCT_CHANGE, now=now)
+    if not claimed:
         return False
     if line is None or SubscriptionStatus(line.status_id).is_ended:
         queue.cancel(operation, reason="the line ended before the change was due", now=now)

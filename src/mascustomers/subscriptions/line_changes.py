@@ -15,7 +15,8 @@ from mascustomers.accounts import service as accounts_service
 from mascustomers.auth.caller import Caller
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound
-from mascustomers.models import Account, Sell, Subscription, WorkOrder
+from mascustomers.models import Account, ScheduledOperation, Sell, Subscription, WorkOrder
+from mascustomers.scheduler import queue
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.errors import (
     NotAMobileLine,
@@ -41,6 +42,30 @@ def load_line(
     if found is None:
         raise NotFound(f"subscription {subscription_id} not found")
     return found
+
+
+def claim_due(
+    session: Session, operation: ScheduledOperation, *, kind: str, now: datetime
+) -> tuple[bool, Subscription | None]:
+    """A due ``kind`` operation on a line, claimed (``scheduler.queue.claim``) after locking the
+    line, as every writer of the line does (a change order undoing it too): whether this run
+    has it, and the line (None when it is gone)."""
+    if operation.kind != kind:
+        raise ValueError(f"operation {operation.id} is a {operation.kind}, not {kind}")
+    if operation.due_at > now:
+        return False, None
+    assert operation.subscription_id is not None
+    line = repository.lock_line(
+        session, org_id=operation.org_id, subscription_id=operation.subscription_id
+    )
+    if not queue.claim(session, operation_id=operation.id, now=now):
+        return False, None
+    return True, line
+
+
+def lock(session: Session, *, org_id: int, subscription_id: int) -> Subscription | None:
+    """The org's line, row-locked so concurrent writers on it queue up; None: no such line."""
+    return repository.lock_line(session, org_id=org_id, subscription_id=subscription_id)
 
 
 def require_changeable(subscription: Subscription) -> None:

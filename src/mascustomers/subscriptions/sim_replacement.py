@@ -36,6 +36,7 @@ simply sees the first's result.
 from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
+from mascustomers.accounts.service import ContractTerms
 from mascustomers.auth.caller import Caller
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import ValidationFailed
@@ -157,11 +158,13 @@ def _swap(
     contract = accounts_service.add_contract(
         session,
         account=account,
-        signature_config=SIM_REPLACEMENT,
-        signature_type=None,
-        process_id=None,
-        subscription_id=line.id,
-        iccid=sim.iccid,
+        terms=ContractTerms(
+            signature_config=SIM_REPLACEMENT,
+            signature_type=None,
+            process_id=None,
+            subscription_id=line.id,
+            iccid=sim.iccid,
+        ),
         now=caller.now,
     )
     return SimUndo(
