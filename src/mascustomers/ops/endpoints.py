@@ -62,7 +62,7 @@ def approve_risk_hold(sellId: Id, session: SessionDep, caller: CallerDep) -> Hel
     CREAR OT. Held signups, added lines and device sales only (else 400, 0091); an order not
     held: 400 (0090).
     """
-    decision = holds.approve(session, caller=caller, sell_id=sellId, tz=caller.tz)
+    decision = holds.approve(session, caller=caller, sell_id=sellId)
     return HeldOrder.of(decision)
 
 
@@ -157,7 +157,6 @@ def terminate_subscription(
         motive_id=body.motive_id,
         on=body.deactivation_date,
         with_penalties=body.with_penalties,
-        tz=caller.tz,
     )
     return TerminationResult.of(result)
 
@@ -208,7 +207,6 @@ def pay_invoice(
         caller=caller,
         invoice_id=invoiceId,
         pay_date=(body or PaymentCreate()).pay_date,
-        tz=caller.tz,
     )
     return PaymentResult.of(invoice, tz)
 

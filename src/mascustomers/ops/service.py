@@ -48,9 +48,10 @@ def record_recharge(
 
 
 def pay_invoice(
-    session: Session, *, caller: Caller, invoice_id: int, pay_date: date | None, tz: str
+    session: Session, *, caller: Caller, invoice_id: int, pay_date: date | None
 ) -> Invoice:
     """PENDIENTE (or DEVUELTO) → PAGADO, paid today or on ``pay_date`` (not in the future)."""
+    tz = caller.tz
     invoice = repository.get_invoice(
         session, org_id=caller.org_id, invoice_id=invoice_id, lock=True
     )

@@ -114,8 +114,9 @@ def _held(session: Session, *, org_id: int, sell_id: int) -> Sell:
     return sell
 
 
-def approve(session: Session, *, caller: Caller, sell_id: int, tz: str) -> HoldDecision:
+def approve(session: Session, *, caller: Caller, sell_id: int) -> HoldDecision:
     """Continue a held order as approved."""
+    tz = caller.tz
     sell = _held(session, org_id=caller.org_id, sell_id=sell_id)
     if sell.kind not in APPROVABLE_KINDS:
         raise HoldNotApprovable(

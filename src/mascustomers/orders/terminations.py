@@ -127,9 +127,9 @@ def terminate(
     motive_id: int,
     on: date | None,
     with_penalties: bool,
-    tz: str,
 ) -> Termination:
     """End the line now or on ``on``, optionally charging its penalties."""
+    tz = caller.tz
     line = line_changes.lock(session, org_id=caller.org_id, subscription_id=subscription_id)
     if line is None:
         raise NotFound(f"subscription {subscription_id} not found")

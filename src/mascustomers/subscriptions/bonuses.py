@@ -107,8 +107,8 @@ def add_bonus(
     subscription_id: int,
     bonus_id: int,
     scheduled_date: date | None,
-    tz: str,
 ) -> None:
+    tz = caller.tz
     line = load_line(session, caller=caller, subscription_id=subscription_id, lock=True)
     require_changeable(line)
     bonus = catalog_service.bonus_for(
@@ -151,8 +151,8 @@ def remove_bonus(
     subscription_id: int,
     bonus_id: int,
     scheduled_date: date | None,
-    tz: str,
 ) -> None:
+    tz = caller.tz
     line = load_line(session, caller=caller, subscription_id=subscription_id, lock=True)
     rows = repository.bonus_rows_open_after(
         session, subscription_id=line.id, bonus_id=bonus_id, instant=caller.now

@@ -193,7 +193,7 @@ def change_product(
     ``r``, ``x`` and ``n/a`` answer 202.
     """
     decision = products.change_product(
-        session, caller=caller, subscription_id=subscriptionId, body=body, tz=caller.tz
+        session, caller=caller, subscription_id=subscriptionId, body=body
     )
     return decided(RiskDecisionResult(risk_decision=decision.value), decision.value, 201)
 
@@ -284,7 +284,6 @@ def add_bonus(
         subscription_id=subscriptionId,
         bonus_id=body.bonus_id,
         scheduled_date=body.scheduled_date,
-        tz=caller.tz,
     )
     return Response(status_code=201)
 
@@ -311,7 +310,6 @@ def remove_bonus(
         subscription_id=subscriptionId,
         bonus_id=bonusId,
         scheduled_date=scheduled_date,
-        tz=caller.tz,
     )
     return Response(status_code=202)
 

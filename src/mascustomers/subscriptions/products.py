@@ -52,9 +52,10 @@ from mascustomers.workorders.undo import TariffUndo
 
 
 def change_product(
-    session: Session, *, caller: Caller, subscription_id: int, body: ProductChange, tz: str
+    session: Session, *, caller: Caller, subscription_id: int, body: ProductChange
 ) -> RiskDecision:
     """Check the change, decide risk, then apply, schedule or hold it."""
+    tz = caller.tz
     line = load_line(session, caller=caller, subscription_id=subscription_id, lock=True)
     account = _check_change(session, caller=caller, line=line, body=body)
     assessment = risk_service.decide(session, caller=caller, customer_id=account.customer_id)
