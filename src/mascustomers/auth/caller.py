@@ -23,6 +23,8 @@ from mascustomers.kit.clock import (
 from mascustomers.models import OrgClock
 
 ORIGIN_IP_HEADER = "x-origin-ip"
+_ORIGIN_IP = ORIGIN_IP_HEADER.encode()
+_FORWARDED_FOR = b"x-forwarded-for"
 # Seconds a process trusts its copy of an org's stored test clock; another process's
 # advance is seen within this time (the advancing process sees it at once).
 TEST_CLOCK_CACHE_SECONDS = 1.0
@@ -41,10 +43,17 @@ class Caller:
 
 
 def _origin_ip(request: Request) -> str | None:
-    explicit = request.headers.get(ORIGIN_IP_HEADER)
+    # The raw ASGI headers (lower-case names, the first of a repeated one wins, as in
+    # ``request.headers``): building Starlette's Headers for two look-ups costs more.
+    explicit: str | None = None
+    forwarded: str | None = None
+    for name, value in request.scope["headers"]:
+        if name == _ORIGIN_IP and explicit is None:
+            explicit = value.decode("latin-1")
+        elif name == _FORWARDED_FOR and forwarded is None:
+            forwarded = value.decode("latin-1")
     if explicit:
         return explicit.strip()[:45]
-    forwarded = request.headers.get("x-forwarded-for")
     if forwarded:
         return forwarded.split(",")[0].strip()[:45]
     return request.client.host if request.client else None
