@@ -203,11 +203,11 @@ def main() -> int:
             "--log-level",
             "warning",
             "--no-access-log",
-            # served as `mascustomers serve` serves (api/serving.py)
+            # served as `mascustomers serve` serves (cli/serving.py)
             "--loop",
             "asyncio",
             "--http",
-            "mascustomers.api.serving:NoDelayHttpToolsProtocol",
+            "mascustomers.cli.serving:NoDelayHttpToolsProtocol",
         ],
         {**env, "PYTHONPATH": str(ROOT)},
         8302,

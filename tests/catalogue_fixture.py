@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG, NumberStatus, SimStatus
+from mascustomers.inventory.states import YOIGO_HOST_CFG, NumberStatus, SimStatus
 from mascustomers.kit.line_numbers import iccid_with_check_digit
 from mascustomers.models import (
     CatalogueBonus,

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy.orm import Session
 
-from mascustomers.api.serving import EVENT_LOOP, HTTP_PROTOCOL
+from mascustomers.cli.serving import EVENT_LOOP, HTTP_PROTOCOL
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
 from tests.catalogue_fixture import load_test_catalogue

@@ -15,6 +15,7 @@ from mascustomers.auth.permissions import Permission
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.errors import ValidationFailed
 from mascustomers.models import Org
+from mascustomers.routing.v2_route import V2Route
 from mascustomers.settings import Settings
 from tests.factories import make_key
 
@@ -30,7 +31,7 @@ class Probe(BaseModel):
     address: Address
 
 
-probe_router = APIRouter()
+probe_router = APIRouter(route_class=V2Route)
 EXTRA = {"x-permission": Permission.OPERATIONS.value}
 
 

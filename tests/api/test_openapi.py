@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from mascustomers.api.operations import operations
+from mascustomers.routing.operations import operations
 from tests.factories import ApiCaller
 
 METHODS = {"get", "post", "put", "patch", "delete"}

@@ -87,7 +87,7 @@ def mainland_everything(session: Session, org: Org) -> int:
     """Tariff change, bonus, 50 % promotion, last installment and a penalty, IVA 21 %."""
     account = make_account(session, org=org)
     first = make_line(session, account=account, product_id=MAIN_10GB)
-    subscriptions_service.change_product(
+    subscriptions_service.start_tariff_period(
         session, subscription=first, product_id=MAIN_30GB, reason="CAMBIO", now=madrid(2026, 11, 11)
     )
     second = make_line(session, account=account, product_id=MOBILE_ONLY_20GB)

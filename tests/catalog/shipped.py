@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import Caller
-from mascustomers.catalog import inventory_loader
 from mascustomers.catalog.file_format import (
     CatalogueDocument,
     load_shipped_catalogue,
@@ -19,6 +18,7 @@ from mascustomers.catalog.file_format import (
 )
 from mascustomers.catalog.loader import LoadReport, load_catalogue
 from mascustomers.db.base import Base
+from mascustomers.inventory import loader as inventory_loader
 from mascustomers.models import Org
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)

@@ -5,8 +5,8 @@ from sqlalchemy import Connection, update
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.permissions import Permission
-from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.errors import ErrorCode
+from mascustomers.inventory.states import SimStatus
 from mascustomers.kit.line_numbers import validate_iccid
 from mascustomers.models import SimCard
 from tests.bodies import mobile_line, mobile_signup, owner

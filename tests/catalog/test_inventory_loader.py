@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog import inventory_loader as loader
-from mascustomers.catalog import inventory_service
 from mascustomers.catalog.errors import InvalidInventoryRange, UnknownMasterData, UnknownNetwork
-from mascustomers.catalog.inventory_states import NumberStatus, SimStatus
+from mascustomers.inventory import loader
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import NumberStatus, SimStatus
 from mascustomers.kit.line_numbers import is_valid_iccid
 from mascustomers.models import Msisdn, Org, SimCard
 from tests.catalog.shipped import NOW

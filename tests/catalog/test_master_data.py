@@ -12,7 +12,8 @@ from mascustomers.catalog import master_data
 from mascustomers.catalog.errors import UnknownMasterData
 from mascustomers.catalog.master_data import MasterDataList
 
-REFERENCE = Path(__file__).resolve().parents[2] / "src/mascustomers/api/reference/endpoints.json"
+SOURCE = Path(__file__).resolve().parents[2] / "src/mascustomers"
+REFERENCE = SOURCE / "routing/reference/endpoints.json"
 EU_MEMBERS = {
     *("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU"),
     *("IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"),

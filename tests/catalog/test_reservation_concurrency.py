@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from mascustomers.catalog import inventory_service
 from mascustomers.catalog.errors import NumberNotAvailable
-from mascustomers.catalog.inventory_states import NumberStatus
 from mascustomers.db import migrate
 from mascustomers.db.engine import begin_for_write, make_engine, make_sessionmaker
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import NumberStatus
 from mascustomers.models import Msisdn
 from tests.catalog.shipped import NOW, stock
 from tests.databases import fresh_database_url

@@ -68,7 +68,7 @@ _DOWNSTREAM = [
     ("mascustomers.accounts.states", "BillingType", BillingType),
     ("mascustomers.workorders.states", "WorkOrderStatus", WorkOrderStatus),
     ("mascustomers.workorders.states", "WorkOrderType", WorkOrderType),
-    ("mascustomers.catalog.inventory_states", "SimStatus", SimCardStatus),
+    ("mascustomers.inventory.states", "SimStatus", SimCardStatus),
 ]
 
 

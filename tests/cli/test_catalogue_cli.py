@@ -9,10 +9,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from mascustomers.catalog import inventory_service
 from mascustomers.cli.main import app
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
+from mascustomers.inventory import service as inventory_service
 from mascustomers.models import Org
 from tests.catalog.shipped import raw_shipped, row_counts, without
 from tests.databases import fresh_database_url

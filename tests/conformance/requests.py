@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mascustomers.api.operations import Operation, operations
+from mascustomers.routing.operations import Operation, operations
 from tests.bodies import convergent_signup, device, mobile_line, owner, sales_info
 from tests.catalogue_fixture import (
     ADDITIONAL_5GB,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from mascustomers.api.operations import Operation
+from mascustomers.routing.operations import Operation
 from tests.conformance.requests import BUILDERS, ordered_operations
 from tests.conformance.shapes import shape_mismatches
 from tests.conformance.world import World, build_world

@@ -4,7 +4,7 @@ reference's operations and their conformance requests, not hand-listed)."""
 import pytest
 from sqlalchemy.orm import Session
 
-from mascustomers.api.operations import operations
+from mascustomers.routing.operations import operations
 from tests.conformance.requests import BUILDERS
 from tests.conformance.world import build_world
 from tests.factories import ApiCaller, make_key, make_org

@@ -6,9 +6,9 @@ import re
 import pytest
 from fastapi import FastAPI
 
-from mascustomers.api.operations import Operation, operations
 from mascustomers.api.registry import served_routes
 from mascustomers.kit.identity_documents import make_nif
+from mascustomers.routing.operations import Operation, operations
 from tests.conformance.requests import BUILDERS, Req
 from tests.conformance.world import World, build_world
 from tests.factories import ApiCaller

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from mascustomers.api.operations import operations_by_key
+from mascustomers.routing.operations import operations_by_key
 
 
 def reference_example(method: str, path: str, status: str = "200") -> Any:

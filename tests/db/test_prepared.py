@@ -1,12 +1,13 @@
 """Prepared selects give exactly the rows SQLAlchemy's own execution gives, on each database."""
 
 from decimal import Decimal
+from typing import NamedTuple
 
 import pytest
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from mascustomers.db.prepared import PreparedSelect
+from mascustomers.db.prepared import PreparedSelect, rows_of
 from mascustomers.errors import ValidationFailed
 from mascustomers.models import CatalogueProduct, Org
 
@@ -70,3 +71,21 @@ def test_in_lists_are_refused(session: Session) -> None:
     prepared = PreparedSelect(select(Org.id).where(Org.id.in_(bindparam("ids", expanding=True))))
     with pytest.raises(ValueError, match="expanding"):
         prepared.execute(session, ids=[1])
+
+
+class OrgRow(NamedTuple):
+    id: int
+    slug: str
+
+
+def test_rows_come_back_as_the_statement_s_row_class(session: Session, org_slug: str) -> None:
+    prepared = PreparedSelect(select(Org.id, Org.slug).where(Org.slug == bindparam("slug")), OrgRow)
+    row = prepared.first(session, slug=org_slug)
+    assert isinstance(row, OrgRow)
+    assert row.slug == org_slug
+    assert rows_of(OrgRow, session, select(Org.id, Org.slug).where(Org.slug == org_slug)) == [row]
+
+
+def test_a_row_class_must_name_the_statement_s_columns_in_order() -> None:
+    with pytest.raises(TypeError, match="OrgRow has fields"):
+        PreparedSelect(select(Org.slug, Org.id), OrgRow)

@@ -33,8 +33,8 @@ def test_readme_states_the_demo_iccids_as_stored() -> None:
     """The demo stocks ICCID bodies; the README names the stored cards, check digit included."""
     import re
 
-    from mascustomers.catalog.inventory_loader import parse_iccid_range
     from mascustomers.cli.demo import DEMO_ICCIDS
+    from mascustomers.inventory.loader import parse_iccid_range
 
     cards = parse_iccid_range(DEMO_ICCIDS)
     first, last = next(iter(cards.values())), list(cards.values())[-1]

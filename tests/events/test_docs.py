@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mascustomers.events.types import TYPES, EventType
+from mascustomers.outbox.types import TYPES, EventType
 from tests.bodies import mobile_signup
 from tests.events.conftest import MakeWorker, add_endpoint
 from tests.factories import ApiCaller

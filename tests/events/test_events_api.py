@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from mascustomers.auth.permissions import Permission
 from mascustomers.db.engine import begin_for_write
-from mascustomers.events import outbox
-from mascustomers.events.changes import DecidedOrder
-from mascustomers.events.types import EventType
 from mascustomers.models import Event, Sell
+from mascustomers.outbox import service as outbox
+from mascustomers.outbox.changes import DecidedOrder
+from mascustomers.outbox.types import EventType
 from tests.bodies import mobile_signup, owner
 from tests.databases import fresh_database_url, on_postgres
 from tests.events.conftest import event_types

@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.events import outbox
-from mascustomers.events.changes import DecidedOrder
-from mascustomers.events.types import EventType
 from mascustomers.kit.clock import default_clock
 from mascustomers.models import Event, Sell
+from mascustomers.outbox import service as outbox
+from mascustomers.outbox.changes import DecidedOrder
+from mascustomers.outbox.types import EventType
 from tests.bodies import mobile_signup, owner
 from tests.factories import ApiCaller
 

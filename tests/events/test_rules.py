@@ -15,7 +15,7 @@ from mascustomers.events.retries import (
     after_failure,
 )
 from mascustomers.events.signature import SignatureError, sign, verify
-from mascustomers.events.types import (
+from mascustomers.outbox.types import (
     TYPES,
     EventType,
     check_patterns,

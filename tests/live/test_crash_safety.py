@@ -8,8 +8,8 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog.inventory_states import NumberStatus
 from mascustomers.db.engine import make_engine
+from mascustomers.inventory.states import NumberStatus
 from mascustomers.models import (
     Account,
     Customer,

@@ -18,7 +18,7 @@ from mascustomers.auth import service as auth_service
 from mascustomers.auth.permissions import Permission
 from mascustomers.cli.main import app
 from mascustomers.db import migrate
-from mascustomers.db.unit_of_work import unit_of_work
+from mascustomers.db.transaction import write_transaction
 from mascustomers.kit.clock import clear_org_time, set_org_time
 from mascustomers.models import Invoice, Subscription, WorkOrder
 from mascustomers.settings import Settings
@@ -46,7 +46,7 @@ def world(
     migrate.upgrade(url)
     settings = Settings(database_url=url, api_key_cache_seconds=0)
     slug = f"ops{uuid.uuid4().hex[:8]}"
-    with unit_of_work(settings) as session:
+    with write_transaction(settings) as session:
         org = auth_service.create_org(session, slug=slug, name=slug, is_sandbox=True)
         load_test_catalogue(session, org)
         secret = auth_service.create_key(
@@ -119,7 +119,7 @@ def test_back_office_commands(world: tuple[str, Settings, ApiCaller]) -> None:
     recharge = ops("recharge", str(line_id), "--org", slug, "--amount", "15.50", "--origin", "4")
     assert recharge["amount"] == 15.5
 
-    with unit_of_work(settings) as session:
+    with write_transaction(settings) as session:
         line = session.get(Subscription, line_id)
         assert line is not None
         invoice = Invoice(
@@ -153,7 +153,7 @@ def test_cli_changes_follow_the_change_order_table(
     account_id = convergent["account_info"]["account_id"]
     body = {"account": {"account_id": account_id, "new_bundle_id": BUNDLE_BIG}}
     assert api.post("/signups/migration", json=body).status_code == 200
-    with unit_of_work(settings) as session:
+    with write_transaction(settings) as session:
         migration = session.scalars(
             select(WorkOrder).where(WorkOrder.account_id == account_id, WorkOrder.type_id == 4)
         ).one()
@@ -162,7 +162,7 @@ def test_cli_changes_follow_the_change_order_table(
     cancelled = ops("cancel", number, "--org", slug, "--reason", "se arrepiente")
     assert cancelled["status"]["value"] == "CANCELADA"
     assert cancelled["subscriptions"] == before  # no line ended: the migration was undone
-    with unit_of_work(settings) as session:
+    with write_transaction(settings) as session:
         lines = session.scalars(select(Subscription).where(Subscription.account_id == account_id))
         assert {line.product_id for line in lines if line.mobile_line_type == "main"} == {MAIN_10GB}
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.permissions import Permission
-from mascustomers.catalog.inventory_states import NumberStatus, SimStatus
+from mascustomers.inventory.states import NumberStatus, SimStatus
 from mascustomers.models import (
     Account,
     AccountBundle,

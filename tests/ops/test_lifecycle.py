@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mascustomers.api.app import implemented_routers
-from mascustomers.catalog.inventory_states import NumberStatus, SimStatus
+from mascustomers.inventory.states import NumberStatus, SimStatus
 from mascustomers.models import CatalogueBundle, CatalogueProduct, Msisdn, PenaltyLine, SimCard
 from tests.bodies import convergent_signup
 from tests.catalogue_fixture import (

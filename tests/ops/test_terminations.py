@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog.inventory_states import NumberStatus, SimStatus
+from mascustomers.inventory.states import NumberStatus, SimStatus
 from mascustomers.models import (
     Account,
     Commitment,
@@ -16,7 +16,7 @@ from mascustomers.models import (
     PenaltyLine,
     ScheduledOperation,
 )
-from mascustomers.ops.jobs import run_deactivation
+from mascustomers.orders.jobs import run_deactivation
 from tests.bodies import mobile_line, mobile_signup
 from tests.catalogue_fixture import sim_iccid
 from tests.factories import ApiCaller

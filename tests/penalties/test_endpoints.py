@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.api.operations import operations_by_key
 from mascustomers.models import (
     Commitment,
     ComputedPenalty,
@@ -16,6 +15,7 @@ from mascustomers.models import (
     PenaltyLine,
     Subscription,
 )
+from mascustomers.routing.operations import operations_by_key
 from tests.bodies import mobile_line, mobile_signup
 from tests.catalogue_fixture import PROMO_BUNDLE, PROMO_LINE_50, sim_iccid
 from tests.factories import ApiCaller, make_key

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from mascustomers.api.app import create_app
-from mascustomers.scheduler.asgi import with_scheduler
+from mascustomers.api.asgi_with_scheduler import with_scheduler
 from mascustomers.scheduler.loop import BackgroundScheduler
 from mascustomers.settings import Settings
 from tests.catalogue_fixture import MAIN_30GB

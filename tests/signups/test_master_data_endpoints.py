@@ -8,15 +8,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog import inventory_service
-from mascustomers.catalog.inventory_states import NumberStatus
 from mascustomers.errors import ErrorCode
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import NumberStatus
 from mascustomers.models import Msisdn, SimCard
 from tests.catalog.shipped import NOW, stock
 from tests.catalogue_fixture import sim_iccid
 from tests.factories import ApiCaller, make_key, make_org
 
-REFERENCE = Path(__file__).resolve().parents[2] / "src/mascustomers/api/reference/endpoints.json"
+SOURCE = Path(__file__).resolve().parents[2] / "src/mascustomers"
+REFERENCE = SOURCE / "routing/reference/endpoints.json"
 
 
 def _example(path_end: str) -> Any:

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog.inventory_states import NumberStatus, SimStatus
 from mascustomers.db.base import Base
+from mascustomers.inventory.states import NumberStatus, SimStatus
 from mascustomers.models import (
     Account,
     Commitment,

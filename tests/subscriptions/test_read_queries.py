@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from mascustomers.auth import repository as auth_repository
 from mascustomers.auth.caller import Caller
 from mascustomers.kit.clock import now, today
-from mascustomers.subscriptions import bonuses, details, product_reads
+from mascustomers.subscriptions import bonuses
+from mascustomers.subscriptions import reads as line_reads
 from tests.catalogue_fixture import MOBILE_ONLY_20GB
 from tests.factories import ApiCaller
 from tests.query_plans import Captured, full_scans
@@ -58,10 +59,15 @@ def test_statements_per_read(
     assert api.patch(f"/subscriptions/{subscription_id}/products", json=change).status_code == 201
     caller = caller_of(session, org_slug)
     reads: list[tuple[int, Callable[[], object]]] = [
-        (1, lambda: details.subscription_detail(**args, include=frozenset())),
-        (2, lambda: details.subscription_detail(**args, include=frozenset({"historical_status"}))),
+        (1, lambda: line_reads.subscription_detail(**args, include=frozenset())),
+        (
+            2,
+            lambda: line_reads.subscription_detail(
+                **args, include=frozenset({"historical_status"})
+            ),
+        ),
         # The line with its pending change, then the catalogue targets and the destination.
-        (2, lambda: product_reads.products_view(**args, include=frozenset({"compatibilities"}))),
+        (2, lambda: line_reads.products_view(**args, include=frozenset({"compatibilities"}))),
         (1, lambda: bonuses.bonuses_view(**args, filters=frozenset({"actual", "inactive"}))),
     ]
     args: dict[str, Any] = {

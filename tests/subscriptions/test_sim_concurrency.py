@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from mascustomers.api.app import create_app
 from mascustomers.auth.caller import Caller
-from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine, make_sessionmaker
 from mascustomers.errors import DomainError
+from mascustomers.inventory.states import SimStatus
 from mascustomers.models import Sell, SimCard, Subscription, WorkOrder
 from mascustomers.settings import Settings
 from mascustomers.subscriptions import sim_replacement

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog.inventory_states import SimStatus
+from mascustomers.inventory.states import SimStatus
 from mascustomers.models import (
     Contract,
     Sell,

@@ -4,10 +4,10 @@ promotions (reference tags Accounts, Invoices, Terms, Payment info and Promotion
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
-from mascustomers.accounts import commercial_reads, reads
-from mascustomers.accounts.read_schemas import (
+from mascustomers.accounts import reads
+from mascustomers.accounts.schemas import (
     Account,
     AccountContracts,
     AccountInvoices,
@@ -19,30 +19,24 @@ from mascustomers.accounts.read_schemas import (
     TermInfo,
 )
 from mascustomers.auth.caller import CallerDep
-from mascustomers.auth.dependencies import CurrentKey
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 
 AccountId = Annotated[Id, Path(description="account identifier")]
 OptionalId = Annotated[Id | None, Query()]
 
 
-def _tz(request: Request) -> str:
-    return str(request.app.state.settings.default_timezone)
-
-
 @router.get("/v2/orgs/{orgId}/accounts/{accountId}", response_model=Account)
-def get_account(
-    *, orgId: str, accountId: AccountId, session: SessionDep, key: CurrentKey
-) -> Account:
+def get_account(*, accountId: AccountId, session: SessionDep, caller: CallerDep) -> Account:
     """Returns all the info about a single account given by accountId.
 
     ``work_orders`` lists every work order of the account, newest first; the deprecated
     ``work_order_id`` is the newest one's.
     """
-    return reads.account_info(session, org_id=key.org_id, account_id=accountId)
+    return reads.account_info(session, org_id=caller.org_id, account_id=accountId)
 
 
 @router.get(
@@ -52,10 +46,9 @@ def get_account(
 )
 def get_account_tax(
     *,
-    orgId: str,
     accountId: AccountId,
     session: SessionDep,
-    key: CurrentKey,
+    caller: CallerDep,
     include_historical_changes: Annotated[
         bool, Query(description="true when you want to include historical changes")
     ] = False,
@@ -74,7 +67,7 @@ def get_account_tax(
     """
     return reads.account_tax(
         session,
-        org_id=key.org_id,
+        org_id=caller.org_id,
         account_id=accountId,
         include_historical_changes=include_historical_changes,
         start=historical_changes_start_date,
@@ -88,10 +81,9 @@ def get_account_tax(
 )
 def get_account_contracts(
     *,
-    orgId: str,
     accountId: AccountId,
     session: SessionDep,
-    key: CurrentKey,
+    caller: CallerDep,
     signature_config: Annotated[SignatureConfig, Query(description="Signature config")],
     account_bundle_id: OptionalId = None,
     subscription_id: OptionalId = None,
@@ -105,7 +97,7 @@ def get_account_contracts(
     """
     return reads.account_contracts(
         session,
-        org_id=key.org_id,
+        org_id=caller.org_id,
         account_id=accountId,
         signature_config=signature_config,
         account_bundle_id=account_bundle_id,
@@ -118,9 +110,7 @@ def get_account_contracts(
 @router.get("/v2/orgs/{orgId}/accounts/{accountId}/invoices", response_model=AccountInvoices)
 def get_account_invoices(
     *,
-    orgId: str,
     accountId: AccountId,
-    request: Request,
     session: SessionDep,
     caller: CallerDep,
     start_date: Annotated[date | None, Query(description="yyyy-mm-dd")] = None,
@@ -131,14 +121,14 @@ def get_account_invoices(
     Invoices issued between ``start_date`` and ``end_date`` (both included, org time zone;
     default: the year up to today), newest first. Amounts are JSON numbers.
     """
-    return commercial_reads.account_invoices(
+    return reads.account_invoices(
         session,
         org_id=caller.org_id,
         account_id=accountId,
         start_date=start_date,
         end_date=end_date,
         today=caller.today,
-        tz=_tz(request),
+        tz=caller.tz,
     )
 
 
@@ -147,28 +137,26 @@ def get_account_invoices(
     response_model=list[TermInfo],
 )
 def get_account_terms(
-    *, orgId: str, accountId: AccountId, request: Request, session: SessionDep, key: CurrentKey
+    *, accountId: AccountId, session: SessionDep, caller: CallerDep
 ) -> list[TermInfo]:
     """Returns terms info given by accountId. Items are ordered with end date descending order.
 
     Every permanence of the account not cancelled: those of promotions and of financed
     terminals, with their penalty amount.
     """
-    return commercial_reads.account_terms(
-        session, org_id=key.org_id, account_id=accountId, tz=_tz(request)
-    )
+    return reads.account_terms(session, org_id=caller.org_id, account_id=accountId, tz=caller.tz)
 
 
 @router.get("/v2/orgs/{orgId}/accounts/{accountId}/paymentinfo", response_model=PaymentInfo)
 def get_payment_info(
-    *, orgId: str, accountId: AccountId, session: SessionDep, key: CurrentKey
+    *, accountId: AccountId, session: SessionDep, caller: CallerDep
 ) -> PaymentInfo:
     """Returns payment info (bank account) given by accountId.
 
     A bank account is split into its Spanish CCC parts; a card is shown by its reference and
     masked number only.
     """
-    return reads.payment_info(session, org_id=key.org_id, account_id=accountId)
+    return reads.payment_info(session, org_id=caller.org_id, account_id=accountId)
 
 
 @router.get(
@@ -177,7 +165,6 @@ def get_payment_info(
 )
 def get_account_promotions(
     *,
-    orgId: str,
     accountId: AccountId,
     session: SessionDep,
     caller: CallerDep,
@@ -189,7 +176,7 @@ def get_account_promotions(
     """Returns an array of promotions grouped in three levels (subscription, account, account
     bundle). Default response includes active and scheduled promotions.
     """
-    return commercial_reads.account_promotions(
+    return reads.account_promotions(
         session,
         org_id=caller.org_id,
         account_id=accountId,

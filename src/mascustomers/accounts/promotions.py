@@ -1,22 +1,16 @@
 """Promotions applied at subscription, account or bundle level, with their commitment."""
 
 from datetime import date, datetime
-from typing import cast
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Table, insert
-from sqlalchemy.orm import Session
 
 from mascustomers.accounts.terms import commitment_values
-from mascustomers.db.row_buffer import RowBuffer
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import AppliedPromotion, CataloguePromotion, Commitment
-
-# On the table: the ORM's handling of a one-row INSERT costs several times the INSERT.
-_APPLY = insert(cast(Table, AppliedPromotion.__table__)).returning(AppliedPromotion.__table__.c.id)
 
 
 def apply_promotion(
-    session: Session,
+    uow: UnitOfWork,
     *,
     org_id: int,
     promotion: CataloguePromotion,
@@ -26,37 +20,30 @@ def apply_promotion(
     value: str | None,
     start: datetime,
     start_date: date,
-    rows: RowBuffer,
-    reserved_id: int | None = None,
 ) -> int:
     """Apply a catalogue promotion; one with commitment months also binds the customer.
 
-    With ``reserved_id`` (``db.ids``) the applied promotion goes to ``rows`` like its
-    commitment; without it, it is inserted at once for its id. Gives the id.
+    Gives the applied promotion's id.
     """
     end = (
         start + relativedelta(months=promotion.duration_months)
         if promotion.duration_months
         else None
     )
-    values = {
-        "org_id": org_id,
-        "promotion_id": promotion.promotion_id,
-        "level": promotion.level,
-        "account_id": account_id,
-        "account_bundle_id": account_bundle_id,
-        "subscription_id": subscription_id,
-        "value": value,
-        "start_at": start,
-        "end_at": end,
-    }
-    if reserved_id is None:
-        applied_id: int = session.execute(_APPLY, values).scalar_one()
-    else:
-        applied_id = reserved_id
-        rows.add(AppliedPromotion, id=reserved_id, **values)
+    applied = AppliedPromotion(
+        org_id=org_id,
+        promotion_id=promotion.promotion_id,
+        level=promotion.level,
+        account_id=account_id,
+        account_bundle_id=account_bundle_id,
+        subscription_id=subscription_id,
+        value=value,
+        start_at=start,
+        end_at=end,
+    )
+    uow.add_row(applied)
     if promotion.commitment_months:
-        rows.add(
+        uow.append(
             Commitment,
             **commitment_values(
                 org_id=org_id,
@@ -67,8 +54,8 @@ def apply_promotion(
                 months=promotion.commitment_months,
                 penalty_amount=promotion.penalty_amount or 0,  # type: ignore[arg-type]
                 start=start_date,
-                applied_promotion_id=applied_id,
+                applied_promotion_id=applied.id,
                 promotion_id=promotion.promotion_id,
             ),
         )
-    return applied_id
+    return applied.id

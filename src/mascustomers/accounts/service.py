@@ -1,6 +1,7 @@
 """Accounts: opening one (number, payment method, tax province), bundles and contracts."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,13 +10,12 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import repository
 from mascustomers.accounts.states import AccountStatus
 from mascustomers.catalog import service as catalog_service
-from mascustomers.db.loaded_rows import insert_loaded, update_loaded
-from mascustomers.db.row_buffer import RowBuffer
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, AccountBundle, AccountTax, Contract
 
 
 def open_account(
-    session: Session,
+    uow: UnitOfWork,
     *,
     org_id: int,
     customer_id: int,
@@ -27,13 +27,10 @@ def open_account(
     card: dict[str, Any] | None,
     status: AccountStatus,
     now: datetime,
-    rows: RowBuffer,
-    reserved_id: int | None = None,
 ) -> Account:
-    """A new account with its first tax period (in ``rows``); ``number_account`` numbers it.
+    """A new account with its first tax period; ``number_account`` numbers it.
 
     Until then it carries a unique provisional number that no other transaction ever sees.
-    With a ``reserved_id`` (``db.ids``) it is written without a flush.
     """
     method = "BANK_ACCOUNT" if iban else ("CREDIT_CARD" if card else "BANK_TRANSFER")
     account = Account(
@@ -55,9 +52,9 @@ def open_account(
         delivery_mode="email",
         created_at=now,
     )
-    _write(session, account, reserved_id)
-    rule = catalog_service.tax_rule(session, org_id=org_id, state_id=state_id)
-    rows.add(
+    uow.insert(account)
+    rule = catalog_service.tax_rule(uow.session, org_id=org_id, state_id=state_id)
+    uow.append(
         AccountTax,
         account_id=account.id,
         state_id=state_id,
@@ -70,7 +67,7 @@ def open_account(
     return account
 
 
-def number_account(session: Session, *, account: Account, number: int) -> None:
+def number_account(uow: UnitOfWork, *, account: Account, number: int) -> None:
     """Give a new, written account its ``MM-nnnnnnn`` number (``number``: the value the caller
     took from the org's ``account_number`` counter) and contract document path, written now.
 
@@ -83,11 +80,11 @@ def number_account(session: Session, *, account: Account, number: int) -> None:
         "contract_path": f"/contracts/{account.org_id}/{account_number}",
         "contract_filename": f"{account_number}.pdf",
     }
-    update_loaded(session, [(account, values)])
+    uow.update([(account, values)])
 
 
 def open_bundle(
-    session: Session,
+    uow: UnitOfWork,
     *,
     account: Account,
     bundle_id: int,
@@ -95,7 +92,6 @@ def open_bundle(
     installation: dict[str, Any] | None,
     status_id: int,
     now: datetime,
-    reserved_id: int | None = None,
 ) -> AccountBundle:
     account_bundle = AccountBundle(
         org_id=account.org_id,
@@ -106,80 +102,52 @@ def open_bundle(
         status_id=status_id,
         created_at=now,
     )
-    _write(session, account_bundle, reserved_id)
+    uow.insert(account_bundle)
     return account_bundle
 
 
-def _write(session: Session, row: Account | AccountBundle, reserved_id: int | None) -> None:
-    """Flushed for its id, or written directly with the id reserved for it."""
-    if reserved_id is None:
-        session.add(row)
-        session.flush()
-        return
-    row.id = reserved_id
-    insert_loaded(session, row)
+@dataclass(frozen=True)
+class ContractTerms:
+    """What one operation's contract document says: its kind (``signature_config``), how it is
+    signed, and what it covers."""
+
+    signature_config: str
+    signature_type: str | None
+    process_id: int | None
+    account_bundle_id: int | None = None
+    subscription_id: int | None = None
+    subscription_terminal_id: int | None = None
+    iccid: str | None = None
 
 
 def add_contract(
-    session: Session,
-    *,
-    account: Account,
-    signature_config: str,
-    signature_type: str | None,
-    process_id: int | None,
-    account_bundle_id: int | None = None,
-    subscription_id: int | None = None,
-    subscription_terminal_id: int | None = None,
-    iccid: str | None = None,
-    now: datetime,
+    session: Session, *, account: Account, terms: ContractTerms, now: datetime
 ) -> Contract:
     """The contract document of one operation (what ``GET .../contracts`` lists)."""
-    contract = Contract(
-        **contract_values(
-            account=account,
-            signature_config=signature_config,
-            signature_type=signature_type,
-            process_id=process_id,
-            account_bundle_id=account_bundle_id,
-            subscription_id=subscription_id,
-            subscription_terminal_id=subscription_terminal_id,
-            iccid=iccid,
-            now=now,
-        )
-    )
+    contract = Contract(**contract_values(account=account, terms=terms, now=now))
     session.add(contract)
     session.flush()
     return contract
 
 
-def contract_values(
-    *,
-    account: Account,
-    signature_config: str,
-    signature_type: str | None,
-    process_id: int | None,
-    account_bundle_id: int | None = None,
-    subscription_id: int | None = None,
-    subscription_terminal_id: int | None = None,
-    iccid: str | None = None,
-    now: datetime,
-) -> dict[str, Any]:
+def contract_values(*, account: Account, terms: ContractTerms, now: datetime) -> dict[str, Any]:
     """The columns of a contract document (its file is named after the account number)."""
     contract_id = str(uuid.uuid4())
+    config = terms.signature_config
     return dict(
         org_id=account.org_id,
         account_id=account.id,
-        signature_config=signature_config,
+        signature_config=config,
         contract_id=contract_id,
         document_id=str(uuid.uuid4()),
-        pdf_file_name=f"{signature_config.lower()}_{account.account_number}_{contract_id[:8]}.pdf",
-        process_id=str(process_id) if process_id is not None else None,
-        signature_type=signature_type,
-        status="PENDIENTE FIRMA" if signature_type == "DIGITAL" else "FIRMADO",
-        account_bundle_id=account_bundle_id,
-        subscription_id=subscription_id,
-        subscription_terminal_id=subscription_terminal_id,
-        iccid=iccid,
+        pdf_file_name=f"{config.lower()}_{account.account_number}_{contract_id[:8]}.pdf",
+        process_id=str(terms.process_id) if terms.process_id is not None else None,
+        signature_type=terms.signature_type,
+        status="PENDIENTE FIRMA" if terms.signature_type == "DIGITAL" else "FIRMADO",
+        account_bundle_id=terms.account_bundle_id,
+        subscription_id=terms.subscription_id,
+        subscription_terminal_id=terms.subscription_terminal_id,
+        iccid=terms.iccid,
         created_at=now,
     )
 
@@ -196,7 +164,7 @@ def move_tax_province(
     session: Session, *, account: Account, state_id: int, now: datetime
 ) -> AccountTax:
     """The customer moved: close the current tax period and open one for the new province."""
-    current = repository.current_tax(session, account_id=account.id)
+    current = repository.open_tax_period(session, account_id=account.id)
     if current is not None:
         if current.state_id == state_id:
             return current

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
+from mascustomers.accounts import endpoints as accounts
 from mascustomers.api import platform
 from mascustomers.api.error_handlers import install_error_handlers
 from mascustomers.api.log_format import configure_logging
@@ -18,12 +19,24 @@ from mascustomers.api.middleware import Metrics, RequestContextMiddleware
 from mascustomers.api.openapi_document import build_openapi
 from mascustomers.api.registry import mount_v2
 from mascustomers.auth.dependencies import KeyCache
+from mascustomers.billing import endpoints as billing
+from mascustomers.billing import invoice_endpoints as invoices
+from mascustomers.catalog import endpoints as catalog
+from mascustomers.clocks import endpoints as clocks
 from mascustomers.console.mount import mount_console
+from mascustomers.customers import endpoints as customers
 from mascustomers.db.availability import Outage
 from mascustomers.db.checkpoints import Checkpointer
 from mascustomers.db.database import Database
+from mascustomers.events import endpoints as events
 from mascustomers.idempotency.keys import RunningKeys
+from mascustomers.inventory import endpoints as inventory
+from mascustomers.ops import endpoints as ops
+from mascustomers.orders import endpoints as orders
+from mascustomers.penalties import endpoints as penalties
 from mascustomers.settings import Settings, get_settings
+from mascustomers.signups import endpoints as signups
+from mascustomers.subscriptions import endpoints as subscriptions
 
 DESCRIPTION = """
 Stateful implementation of the Customers API v2 (release 2.38). Every operation needs an API
@@ -37,34 +50,20 @@ _DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 def implemented_routers() -> list[APIRouter]:
     """Routers of the operations that are built; everything else is served as a 501 stub."""
-    from mascustomers.accounts import endpoints as accounts
-    from mascustomers.catalog import catalogue_endpoints as catalogue
-    from mascustomers.catalog import endpoints as catalog
-    from mascustomers.customers import endpoints as customers
-    from mascustomers.events import endpoints as events
-    from mascustomers.ops import billing_endpoints as ops_billing
-    from mascustomers.ops import clock_endpoints as ops_clock
-    from mascustomers.ops import endpoints as ops
-    from mascustomers.ops import invoice_endpoints as ops_invoices
-    from mascustomers.penalties import endpoints as penalties
-    from mascustomers.signups import endpoints as signups
-    from mascustomers.subscriptions import endpoints as subscriptions
-    from mascustomers.workorders import endpoints as workorders
-
     return [
         signups.router,
         customers.router,
         accounts.router,
         subscriptions.router,
         penalties.router,
-        workorders.router,
+        orders.router,
         ops.router,
-        ops_clock.router,
-        ops_billing.router,
+        billing.router,
+        invoices.router,
+        clocks.router,
+        inventory.router,
         events.router,
-        ops_invoices.router,
         catalog.router,
-        catalogue.router,
     ]
 
 

@@ -1,7 +1,6 @@
 """Every failure becomes an ``ErrorMessage``; this is the one place that maps errors to HTTP."""
 
 from http import HTTPStatus
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mascustomers.db.availability import DATABASE_ERRORS, is_unavailable
 from mascustomers.errors import DomainError, ErrorCode
+from mascustomers.routing.validation import describe_validation_errors
 
 
 class ErrorMessage(BaseModel):
@@ -35,22 +35,6 @@ def error_response(
     error: ErrorCode, detail: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     return JSONResponse(error_body(error, detail), status_code=error.http_status, headers=headers)
-
-
-def _location(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if part.isdigit() else (f".{part}" if text else part)
-    return text or "body"
-
-
-def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[ErrorCode, str]:
-    """One line naming each failing field, e.g. ``payment.billing_type_id: Input should be…``."""
-    if any(e.get("type") == "json_invalid" for e in errors):
-        return ErrorCode.MALFORMED_JSON, "the request body is not valid JSON"
-    lines = [f"{_location(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in errors]
-    return ErrorCode.VALIDATION_FAILED, "; ".join(lines[:20])
 
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:

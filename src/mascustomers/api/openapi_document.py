@@ -1,5 +1,6 @@
 """The served OpenAPI document: FastAPI's schemas plus the reference's codes and examples."""
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -8,10 +9,10 @@ from fastapi.openapi.utils import get_fields_from_routes, get_openapi
 from fastapi.routing import APIRoute
 
 from mascustomers.api.error_handlers import error_body
-from mascustomers.api.operations import Operation, operations_by_key
 from mascustomers.api.registry import served_routes
 from mascustomers.errors import ErrorCode
 from mascustomers.events.documents import webhooks as event_webhooks
+from mascustomers.routing.operations import Operation, operations_by_key
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorMessage"}
 _AUTH_ERRORS = {401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.PERMISSION_DENIED}
@@ -202,6 +203,21 @@ def _name_extensions(app: FastAPI, paths: dict[str, Any]) -> None:
                 entry["operationId"] = route.name
 
 
+def _path_parameters_in_path_order(paths: dict[str, Any]) -> None:
+    """Path parameters listed as the path names them (``orgId`` first): the org's is declared by
+    the route class, after the handler's own."""
+    for path, item in paths.items():
+        order = {name: index for index, name in enumerate(re.findall(r"{(\w+)}", path))}
+        for entry in item.values():
+            if isinstance(entry, dict) and entry.get("parameters"):
+                parameters = entry["parameters"]
+                in_path = sorted(
+                    (p for p in parameters if p.get("in") == "path"),
+                    key=lambda p: order.get(p["name"], len(order)),
+                )
+                entry["parameters"] = in_path + [p for p in parameters if p.get("in") != "path"]
+
+
 def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
     """Generate once per process; the document only changes with the code."""
     if app.openapi_schema is None:
@@ -222,6 +238,7 @@ def build_openapi(app: FastAPI, stubs: set[tuple[str, str]]) -> dict[str, Any]:
             "Bearer": {"type": "http", "scheme": "bearer"},
         }
         document["security"] = [{"ApiKey": []}, {"Bearer": []}]
+        _path_parameters_in_path_order(document.get("paths", {}))
         _apply_reference(document.get("paths", {}), stubs)
         _apply_extensions(document.get("paths", {}))
         _name_extensions(app, document.get("paths", {}))

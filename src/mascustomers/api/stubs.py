@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query
 
-from mascustomers.api.operations import Operation
 from mascustomers.errors import NotImplementedYet
+from mascustomers.routing.operations import Operation
 
 
 def make_stub(operation: Operation) -> Callable[..., Awaitable[Any]]:
@@ -16,9 +16,11 @@ def make_stub(operation: Operation) -> Callable[..., Awaitable[Any]]:
     async def not_implemented(**_params: Any) -> None:
         raise NotImplementedYet(f"{operation.method} {operation.path} is not implemented yet")
 
+    # The org of the path is declared by the route class, as for every operation.
     parameters = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[str, Path()])
         for name in operation.path_params
+        if name != "orgId"
     ]
     parameters += [
         inspect.Parameter(

@@ -14,7 +14,8 @@ from typing import Any, Final
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
-from mascustomers.demo.examples import WorkingExample, working_examples
+from mascustomers.demo.examples import WorkingExample
+from mascustomers.demo.working_examples import working_examples
 
 log = logging.getLogger(__name__)
 

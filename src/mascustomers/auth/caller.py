@@ -13,10 +13,18 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.dependencies import current_key
 from mascustomers.db.database import run_sync
 from mascustomers.db.dependencies import db_session
-from mascustomers.kit.clock import FrozenClock, clear_org_time, clock_for, set_org_time
+from mascustomers.kit.clock import (
+    DEFAULT_TIMEZONE,
+    FrozenClock,
+    clear_org_time,
+    clock_for,
+    set_org_time,
+)
 from mascustomers.models import OrgClock
 
 ORIGIN_IP_HEADER = "x-origin-ip"
+_ORIGIN_IP = ORIGIN_IP_HEADER.encode()
+_FORWARDED_FOR = b"x-forwarded-for"
 # Seconds a process trusts its copy of an org's stored test clock; another process's
 # advance is seen within this time (the advancing process sees it at once).
 TEST_CLOCK_CACHE_SECONDS = 1.0
@@ -30,13 +38,22 @@ class Caller:
     now: datetime
     today: date
     origin_ip: str | None = None
+    # The org's time zone: its calendar days (scheduled dates, periods, filters) are taken there.
+    tz: str = DEFAULT_TIMEZONE
 
 
 def origin_ip(request: Request) -> str | None:
-    explicit = request.headers.get(ORIGIN_IP_HEADER)
+    # The raw ASGI headers (lower-case names, the first of a repeated one wins, as in
+    # ``request.headers``): building Starlette's Headers for two look-ups costs more.
+    explicit: str | None = None
+    forwarded: str | None = None
+    for name, value in request.scope["headers"]:
+        if name == _ORIGIN_IP and explicit is None:
+            explicit = value.decode("latin-1")
+        elif name == _FORWARDED_FOR and forwarded is None:
+            forwarded = value.decode("latin-1")
     if explicit:
         return explicit.strip()[:45]
-    forwarded = request.headers.get("x-forwarded-for")
     if forwarded:
         return forwarded.split(",")[0].strip()[:45]
     return request.client.host if request.client else None
@@ -160,6 +177,7 @@ def caller_at(
         now=clock.now(),
         today=clock.today(timezone),
         origin_ip=origin_ip,
+        tz=timezone,
     )
 
 

@@ -59,7 +59,7 @@ def route_permission(route: APIRoute) -> Permission:
 async def authenticate(request: Request) -> AuthContext:
     """Resolve the key, then check the path's org and the route's permission.
 
-    Called by every v2 route before its handler (``api.v2_route``). A cached key needs no
+    Called by every v2 route before its handler (``routing.v2_route``). A cached key needs no
     database work at all; on a miss the key is read in a session of its own, closed before
     the request's session opens.
     """

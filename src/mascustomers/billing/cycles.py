@@ -9,10 +9,9 @@ old tariff up to the 14th and the new one from the 15th. Instants become local d
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from mascustomers.kit.clock import local_date
+from mascustomers.kit.clock import local_date, start_of_day
 
 _CYCLE = re.compile(r"(\d{4})-(\d{2})")
 # Far enough for any real billing, and far from date's limits.
@@ -73,11 +72,6 @@ class Cycle:
     def closes_at(self, tz: str) -> datetime:
         """The instant the cycle is over: the start of its next month, in the org's zone."""
         return start_of_day(self.end, tz)
-
-
-def start_of_day(day: date, tz: str) -> datetime:
-    """Local midnight of ``day`` in ``tz``, as an aware UTC instant."""
-    return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 @dataclass(frozen=True)

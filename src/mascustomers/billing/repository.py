@@ -20,7 +20,6 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mascustomers.catalog.statuses import AccountStatus, BillingType, SubscriptionType
 from mascustomers.db.ids import reserve_ids
-from mascustomers.db.sequences import next_value
 from mascustomers.models import (
     Account,
     AccountTax,
@@ -39,6 +38,7 @@ from mascustomers.models import (
     SubscriptionProduct,
     SubscriptionTerminal,
 )
+from mascustomers.sequences import next_value
 
 # penalties.states.PenaltyStatus.CONFIRMED; a confirmed penalty's chosen lines are charged.
 PENALTY_CONFIRMED = "CONFIRMED"
@@ -361,7 +361,7 @@ def lock_counter(session: Session, *, org_id: int, name: str) -> None:
 def reserve_numbers(session: Session, *, org_id: int, name: str, count: int) -> int:
     """Take ``count`` consecutive values of the org's counter; the first of them.
 
-    The first value comes from ``db.sequences.next_value`` (which creates the counter and
+    The first value comes from ``sequences.next_value`` (which creates the counter and
     holds its row lock until the transaction ends); the others in one more statement.
     """
     first = next_value(session, org_id=org_id, name=name)

@@ -1,6 +1,6 @@
 """Billing one batch of accounts for a cycle: load facts, price, store invoices and lines.
 
-Each invoice takes the next number of the issuer's series (``db.sequences``, ``MM`` + 8
+Each invoice takes the next number of the issuer's series (``sequences``, ``MM`` + 8
 digits; a batch takes its block of numbers at once) in the same transaction that stores it, so
 numbers have no gaps: a rolled-back batch gives its numbers back. The invoice freezes its
 parties and gets its VERI*FACTU record in that transaction too (``issuing``).
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from mascustomers.billing import issuer as issuer_service
 from mascustomers.billing import issuing, repository
-from mascustomers.billing.cycles import Cycle, Period, start_of_day
+from mascustomers.billing.cycles import Cycle, Period
 from mascustomers.billing.errors import BillingCycleNotClosed
 from mascustomers.billing.pricing import (
     AccountFacts,
@@ -39,11 +39,11 @@ from mascustomers.billing.pricing import (
 )
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.statuses import InvoiceStatus, SubscriptionType
-from mascustomers.events import outbox
-from mascustomers.events.types import EventType
-from mascustomers.kit.clock import format_timestamp
+from mascustomers.kit.clock import format_timestamp, start_of_day
 from mascustomers.kit.money import ZERO
 from mascustomers.models import Org
+from mascustomers.outbox import service as outbox
+from mascustomers.outbox.types import EventType
 
 
 @dataclass(frozen=True)
@@ -256,6 +256,24 @@ def bill_accounts(
         result.numbers.append(number)
         result.value += draft.value
         result.value_total += draft.value_total
+    _store_invoices(
+        session, org=org, cycle=cycle, rows=rows, drafts=drafts, parties=parties, now=now
+    )
+    result.invoices = len(drafts)
+    return result
+
+
+def _store_invoices(
+    session: Session,
+    *,
+    org: OrgRef,
+    cycle: Cycle,
+    rows: list[dict[str, Any]],
+    drafts: list[DraftInvoice],
+    parties: issuing.BatchParties,
+    now: datetime,
+) -> None:
+    """The batch's invoices with their lines, their VERI*FACTU records and their events."""
     ids_by_number = repository.insert_invoices(session, rows)
     invoice_ids = [ids_by_number[row["number"]] for row in rows]
     _store_lines(session, drafts, invoice_ids)
@@ -269,8 +287,6 @@ def bill_accounts(
     )
     for row, invoice_id in zip(rows, invoice_ids, strict=True):
         outbox.emit(session, EventType.INVOICE_ISSUED, {**row, "id": invoice_id}, at=now)
-    result.invoices = len(drafts)
-    return result
 
 
 def _invoice_row(

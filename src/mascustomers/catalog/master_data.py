@@ -251,6 +251,15 @@ def require(kind: MasterDataList, item_id: int, *, field: str) -> MasterDataItem
     return item
 
 
+def value(kind: MasterDataList, item_id: int | None) -> str | None:
+    """The label of an id (``{"id": 3, "value": "ACTIVO"}``); None for no id or an id the list
+    does not have (reads show what is stored, whatever the master data says now)."""
+    if item_id is None:
+        return None
+    item = entry(kind, item_id)
+    return None if item is None else item.value
+
+
 def label(kind: MasterDataList, item_id: int) -> str:
     """The value shown for an id (``{"id": 3, "value": "ACTIVO"}``)."""
     return require(kind, item_id, field=kind.value).value

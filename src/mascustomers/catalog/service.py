@@ -1,6 +1,7 @@
 """Catalogue lookups used by every selling operation; a missing id is a 400 naming the field."""
 
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,6 @@ from mascustomers.models import (
     CatalogueService,
     CatalogueTaxRule,
 )
-from mascustomers.risk.policy import RiskThresholds
 
 
 def preload(
@@ -125,20 +125,7 @@ def tax_rule(session: Session, *, org_id: int, state_id: int) -> CatalogueTaxRul
     return rule
 
 
-def risk_thresholds(session: Session, *, org_id: int) -> RiskThresholds:
+def risk_policy(session: Session, *, org_id: int) -> dict[str, Any]:
+    """The catalogue's ``risk_policy`` section (empty when the catalogue has none)."""
     document = repository.get_document(session, org_id) or {}
-    policy = document.get("risk_policy") or {}
-    defaults = RiskThresholds()
-    return RiskThresholds(
-        scoring_reject_below=int(policy.get("scoring_reject_below", defaults.scoring_reject_below)),
-        scoring_review_below=int(policy.get("scoring_review_below", defaults.scoring_review_below)),
-        max_financed_without_scoring=Decimal(
-            str(policy.get("max_financed_without_scoring", defaults.max_financed_without_scoring))
-        ),
-        sim_replacements_30d_review=int(
-            policy.get("sim_replacements_30d_review", defaults.sim_replacements_30d_review)
-        ),
-        overdue_invoices_reject=int(
-            policy.get("overdue_invoices_reject", defaults.overdue_invoices_reject)
-        ),
-    )
+    return dict(document.get("risk_policy") or {})

@@ -7,7 +7,7 @@ import typer
 
 from mascustomers.auth import service as auth_service
 from mascustomers.cli.context import command_session
-from mascustomers.scheduler import service as scheduler_service
+from mascustomers.clocks import service as clocks_service
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -24,7 +24,7 @@ def _instant(text: str) -> datetime:
 def show(org: Annotated[str, typer.Option(help="org slug")]) -> None:
     """Print the org's current time."""
     with command_session() as session:
-        view = scheduler_service.clock_view(session, org=auth_service.get_org(session, slug=org))
+        view = clocks_service.clock_view(session, org=auth_service.get_org(session, slug=org))
     clock = "test clock" if view.test_clock else "real time"
     typer.echo(f"{view.org}\t{view.now}\t{view.today} ({view.timezone})\t{clock}")
 
@@ -36,7 +36,7 @@ def advance(
 ) -> None:
     """Move a sandbox org's time forward, running everything that falls due on the way."""
     with command_session() as session:
-        result = scheduler_service.advance_clock(
+        result = clocks_service.advance_clock(
             session, org=auth_service.get_org(session, slug=org), to=_instant(to)
         )
     typer.echo(f"{result.org}: {result.previous_time} → {result.now}")

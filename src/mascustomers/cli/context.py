@@ -6,7 +6,7 @@ from contextlib import contextmanager
 import typer
 from sqlalchemy.orm import Session
 
-from mascustomers.db.unit_of_work import unit_of_work
+from mascustomers.db.transaction import write_transaction
 from mascustomers.errors import DomainError
 from mascustomers.settings import Settings
 
@@ -15,7 +15,7 @@ from mascustomers.settings import Settings
 def command_session() -> Iterator[Session]:
     """A unit of work whose domain errors end the command with a message and exit code 1."""
     try:
-        with unit_of_work(Settings()) as session:
+        with write_transaction(Settings()) as session:
             yield session
     except DomainError as error:
         typer.echo(f"error: {error.detail}", err=True)

@@ -23,18 +23,20 @@ from sqlalchemy.orm import Session
 from mascustomers.auth import repository as auth_repository
 from mascustomers.auth import service as auth_service
 from mascustomers.auth.permissions import Permission
-from mascustomers.catalog import inventory_loader, inventory_service, loader
+from mascustomers.catalog import loader
 from mascustomers.catalog.errors import CatalogueInUse
 from mascustomers.catalog.file_format import load_shipped_catalogue
-from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG
 from mascustomers.console.demo_staff import DEMO_STAFF, demo_staff
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
-from mascustomers.db.unit_of_work import unit_of_work
+from mascustomers.db.transaction import write_transaction
 from mascustomers.demo import customers as demo_customers
 from mascustomers.demo import sandbox
 from mascustomers.demo.population import populate
 from mascustomers.errors import DomainError
+from mascustomers.inventory import loader as inventory_loader
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import YOIGO_HOST_CFG
 from mascustomers.kit.clock import clock_for
 from mascustomers.models import Customer, Org
 from mascustomers.settings import Settings
@@ -107,7 +109,7 @@ def prepare(settings: Settings, engine: Engine) -> list[str]:
     A step the org's data does not allow (say, a catalogue replaced by one without the demo's
     products) is reported and skipped; the others still run.
     """
-    with unit_of_work(settings, engine=engine) as session:
+    with write_transaction(settings, engine=engine) as session:
         _org(session)
     done = []
     for name, step in (
@@ -116,7 +118,7 @@ def prepare(settings: Settings, engine: Engine) -> list[str]:
         ("customers", _customers),
     ):
         try:
-            with unit_of_work(settings, engine=engine) as session:
+            with write_transaction(settings, engine=engine) as session:
                 done.append(step(session, _org(session)))
         except DomainError as error:
             done.append(f"{name}: skipped, {error.detail}")
@@ -151,9 +153,9 @@ def demo(
         for line in prepare(settings, engine):
             typer.echo(line)
         if customers:
-            with unit_of_work(settings, engine=engine) as session:
+            with write_transaction(settings, engine=engine) as session:
                 typer.echo(_population(session, _org(session), customers))
-        with unit_of_work(settings, engine=engine) as session:
+        with write_transaction(settings, engine=engine) as session:
             created = auth_service.create_key(
                 session, org=_org(session), name="demo", permissions=frozenset(Permission)
             )

@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 
 from mascustomers.auth import service as auth_service
-from mascustomers.catalog import inventory_loader, inventory_service
-from mascustomers.catalog.inventory_loader import SimBatch
-from mascustomers.catalog.inventory_states import SimOrigin
 from mascustomers.cli.context import command_session
+from mascustomers.inventory import loader as inventory_loader
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.loader import SimBatch
+from mascustomers.inventory.states import SimOrigin
 from mascustomers.kit.clock import clock_for
 
 app = typer.Typer(no_args_is_help=True)
@@ -65,6 +66,18 @@ def add(  # Typer options, passed by keyword
         origin_id=origin_id,
         fabrication_type_id=fabrication_type,
     )
+    _add(org, msisdns=msisdns, host_cfg=host_cfg, iccids=iccids, full=full_iccids, batch=batch)
+
+
+def _add(
+    org: str,
+    *,
+    msisdns: str | None,
+    host_cfg: str,
+    iccids: str | None,
+    full: bool,
+    batch: SimBatch,
+) -> None:
     started = time.perf_counter()
     with command_session() as session:
         found = auth_service.get_org(session, slug=org)
@@ -79,7 +92,7 @@ def add(  # Typer options, passed by keyword
                 f"numbers {msisdns}: {added.added} added, {added.existing} already in the pool"
             )
         if iccids is not None:
-            cards = inventory_loader.parse_iccid_range(iccids, full_iccids=full_iccids)
+            cards = inventory_loader.parse_iccid_range(iccids, full_iccids=full)
             added = inventory_loader.add_sims(
                 session, org_id=found.id, iccids=cards, batch=batch, now=now
             )

@@ -18,7 +18,7 @@ from mascustomers.auth.caller import Caller
 from mascustomers.cli.context import command_session
 from mascustomers.kit.clock import local_date
 from mascustomers.kit.money import CENT, InvalidMoney, parse_money
-from mascustomers.ops import holds, payments, terminations
+from mascustomers.ops import service as payments
 from mascustomers.ops.schemas import (
     HeldOrder,
     HeldOrders,
@@ -27,6 +27,8 @@ from mascustomers.ops.schemas import (
     TerminationResult,
     WorkOrderView,
 )
+from mascustomers.orders import holds, terminations
+from mascustomers.orders import service as orders_service
 from mascustomers.scheduler import clocks
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.change_types import ChangeType
@@ -38,8 +40,8 @@ Actor = Annotated[str, typer.Option(help="name kept as the actor in status histo
 
 
 @contextmanager
-def back_office(org: str, actor: str) -> Iterator[tuple[Session, Caller, str]]:
-    """A unit of work with the org's caller (its time) and time zone."""
+def back_office(org: str, actor: str) -> Iterator[tuple[Session, Caller]]:
+    """A writing transaction with the org's caller (its time and time zone)."""
     with command_session() as session:
         found = auth_service.get_org(session, slug=org)
         now = clocks.org_now(session, org_id=found.id)
@@ -49,8 +51,9 @@ def back_office(org: str, actor: str) -> Iterator[tuple[Session, Caller, str]]:
             actor=actor,
             now=now,
             today=local_date(now, found.timezone),
+            tz=found.timezone,
         )
-        yield session, caller, found.timezone
+        yield session, caller
 
 
 def _print(model: BaseModel) -> None:
@@ -65,7 +68,7 @@ def list_holds(
     actor: Actor = "cli",
 ) -> None:
     """List orders held by risk, oldest first."""
-    with back_office(org, actor) as (session, caller, _):
+    with back_office(org, actor) as (session, caller):
         found = holds.list_holds(session, org_id=caller.org_id, kind=kind, limit=limit, offset=0)
         _print(HeldOrders.of(found, limit, 0))
 
@@ -73,37 +76,29 @@ def list_holds(
 @app.command("approve")
 def approve(sell_id: int, org: Org, actor: Actor = "cli") -> None:
     """Approve a held order (sell id): it continues as if approved at once."""
-    with back_office(org, actor) as (session, caller, tz):
-        _print(HeldOrder.of(holds.approve(session, caller=caller, sell_id=sell_id, tz=tz)))
+    with back_office(org, actor) as (session, caller):
+        _print(HeldOrder.of(holds.approve(session, caller=caller, sell_id=sell_id)))
 
 
 @app.command("reject")
 def reject(sell_id: int, org: Org, actor: Actor = "cli") -> None:
     """Reject a held order: its lines are cancelled and its inventory released."""
-    with back_office(org, actor) as (session, caller, _):
+    with back_office(org, actor) as (session, caller):
         _print(HeldOrder.of(holds.reject(session, caller=caller, sell_id=sell_id)))
 
 
 @app.command("work-order")
 def show_work_order(work_order_id: str, org: Org, actor: Actor = "cli") -> None:
     """Show a work order with its lines and status history."""
-    with back_office(org, actor) as (session, caller, _):
+    with back_office(org, actor) as (session, caller):
         order = workorders_service.find(session, org_id=caller.org_id, work_order_id=work_order_id)
         _print(WorkOrderView.of(session, order))
 
 
 def _change(work_order_id: str, org: str, actor: str, change: ChangeType, reason: str) -> None:
-    with back_office(org, actor) as (session, caller, _):
-        order = workorders_service.change_work_order(
-            session,
-            org_id=caller.org_id,
-            work_order_id=work_order_id,
-            change_type=change.value,
-            parameters=None,
-            note=f"{reason} (back office)",
-            actor=caller.actor,
-            now=caller.now,
-            today=caller.today,
+    with back_office(org, actor) as (session, caller):
+        order = orders_service.change_from_back_office(
+            session, caller=caller, work_order_id=work_order_id, change=change, reason=reason
         )
         _print(WorkOrderView.of(session, order))
 
@@ -141,7 +136,7 @@ def terminate(
 ) -> None:
     """End a line with a master-data motive, now or at a date."""
     day = _day(on, "--date")
-    with back_office(org, actor) as (session, caller, tz):
+    with back_office(org, actor) as (session, caller):
         result = terminations.terminate(
             session,
             caller=caller,
@@ -149,7 +144,6 @@ def terminate(
             motive_id=motive,
             on=day,
             with_penalties=with_penalties,
-            tz=tz,
         )
         _print(TerminationResult.of(result))
 
@@ -171,7 +165,7 @@ def recharge(
         raise typer.BadParameter(str(error), param_hint="--amount") from error
     if value != value.quantize(CENT):
         raise typer.BadParameter("at most two decimals", param_hint="--amount")
-    with back_office(org, actor) as (session, caller, _):
+    with back_office(org, actor) as (session, caller):
         row = payments.record_recharge(
             session,
             caller=caller,
@@ -192,8 +186,6 @@ def pay_invoice(
 ) -> None:
     """Record an invoice's payment: PENDIENTE → PAGADO."""
     day = _day(on, "--date")
-    with back_office(org, actor) as (session, caller, tz):
-        invoice = payments.pay_invoice(
-            session, caller=caller, invoice_id=invoice_id, pay_date=day, tz=tz
-        )
-        _print(PaymentResult.of(invoice, tz))
+    with back_office(org, actor) as (session, caller):
+        invoice = payments.pay_invoice(session, caller=caller, invoice_id=invoice_id, pay_date=day)
+        _print(PaymentResult.of(invoice, caller.tz))

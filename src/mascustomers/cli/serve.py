@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from mascustomers.api.serving import EVENT_LOOP, HTTP_PROTOCOL
+from mascustomers.cli.serving import EVENT_LOOP, HTTP_PROTOCOL
 
 
 def serve(
@@ -22,7 +22,9 @@ def serve(
 ) -> None:
     """Serve the API with uvicorn."""
     uvicorn.run(
-        "mascustomers.scheduler.asgi:app" if with_scheduler else "mascustomers.api.asgi:app",
+        "mascustomers.api.asgi_with_scheduler:app"
+        if with_scheduler
+        else "mascustomers.api.asgi:app",
         host=host,
         port=port,
         workers=workers,

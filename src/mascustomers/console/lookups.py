@@ -6,8 +6,8 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from mascustomers.console import repository
-from mascustomers.customers import tree
-from mascustomers.customers.read_schemas import TreeSearch
+from mascustomers.customers import reads as tree
+from mascustomers.customers.schemas import TreeSearch
 from mascustomers.errors import NotFound, ValidationFailed
 
 

@@ -6,11 +6,13 @@ a next page; nothing counts the whole range), so a page costs the same at 1,000,
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from mascustomers.db.prepared import AnyRow
+from mascustomers.db.prepared import rows_of
 from mascustomers.models import (
     Account,
     ComputedPenalty,
@@ -46,40 +48,85 @@ def list_staff(session: Session, *, org_id: int) -> Sequence[StaffUser]:
     ).all()
 
 
-def login_row(session: Session, *, org_slug: str, username: str) -> AnyRow | None:
+T = TypeVar("T")
+
+
+class LoginRow(NamedTuple):
+    id: int
+    password_hash: str
+    locked_until: datetime | None
+    disabled_at: datetime | None
+
+
+class SessionRow(NamedTuple):
+    session_id: int
+    csrf_token: str
+    expires_at: datetime
+    user_id: int
+    username: str
+    role: str
+    disabled_at: datetime | None
+    org_id: int
+    org_slug: str
+    org_name: str
+    is_sandbox: bool
+
+
+class PenaltySummaryRow(NamedTuple):
+    id: int
+    subscription_id: int | None
+    reason: str
+    status: str
+    computed_at: datetime
+    total: Decimal
+
+
+def _one(rows: list[T]) -> T | None:
+    return rows[0] if rows else None
+
+
+def login_row(session: Session, *, org_slug: str, username: str) -> LoginRow | None:
     """What a sign-in needs: the user's id, hash, lock and whether the user is disabled."""
-    return session.execute(
-        select(
-            StaffUser.id,
-            StaffUser.password_hash,
-            StaffUser.locked_until,
-            StaffUser.disabled_at,
+    return _one(
+        rows_of(
+            LoginRow,
+            session,
+            select(
+                StaffUser.id,
+                StaffUser.password_hash,
+                StaffUser.locked_until,
+                StaffUser.disabled_at,
+            )
+            .join(Org, Org.id == StaffUser.org_id)
+            .where(Org.slug == org_slug, StaffUser.username == username),
         )
-        .join(Org, Org.id == StaffUser.org_id)
-        .where(Org.slug == org_slug, StaffUser.username == username)
-    ).one_or_none()
+    )
 
 
-def session_row(session: Session, *, token_hash: str) -> AnyRow | None:
+def session_row(session: Session, *, token_hash: str) -> SessionRow | None:
     """The signed-in browser's session with its user and org (one unique-index read)."""
-    return session.execute(
-        select(
-            StaffSession.id.label("session_id"),
-            StaffSession.csrf_token,
-            StaffSession.expires_at,
-            StaffUser.id.label("user_id"),
-            StaffUser.username,
-            StaffUser.role,
-            StaffUser.disabled_at,
-            Org.id.label("org_id"),
-            Org.slug.label("org_slug"),
-            Org.name.label("org_name"),
-            Org.is_sandbox,
+    return _one(
+        rows_of(
+            SessionRow,
+            session,
+            select(
+                StaffSession.id.label("session_id"),
+                StaffSession.csrf_token,
+                StaffSession.expires_at,
+                StaffUser.id.label("user_id"),
+                StaffUser.username,
+                StaffUser.role,
+                StaffUser.disabled_at,
+                Org.id.label("org_id"),
+                Org.slug.label("org_slug"),
+                Org.name.label("org_name"),
+                Org.is_sandbox,
+            )
+            .join(StaffUser, StaffUser.id == StaffSession.staff_user_id)
+            .join(Org, Org.id == StaffUser.org_id)
+            .where(StaffSession.token_hash == token_hash),
         )
-        .join(StaffUser, StaffUser.id == StaffSession.staff_user_id)
-        .join(Org, Org.id == StaffUser.org_id)
-        .where(StaffSession.token_hash == token_hash)
-    ).one_or_none()
+    )
 
 
 def add_session(session: Session, row: StaffSession) -> None:
@@ -184,14 +231,16 @@ def contracts_of_account(
 
 def penalties_of_account(
     session: Session, *, org_id: int, account_id: int, limit: int, offset: int
-) -> Sequence[AnyRow]:
+) -> list[PenaltySummaryRow]:
     """Computed penalties, newest first, with their total (one grouped read)."""
     total = (
         select(func.coalesce(func.sum(PenaltyLine.value), 0))
         .where(PenaltyLine.computed_penalty_id == ComputedPenalty.id)
         .scalar_subquery()
     )
-    return session.execute(
+    return rows_of(
+        PenaltySummaryRow,
+        session,
         select(
             ComputedPenalty.id,
             ComputedPenalty.subscription_id,
@@ -204,8 +253,8 @@ def penalties_of_account(
         .where(Account.id == account_id, Account.org_id == org_id)
         .order_by(ComputedPenalty.id.desc())
         .limit(limit)
-        .offset(offset)
-    ).all()
+        .offset(offset),
+    )
 
 
 # --- org-wide lists: keyset pages over an index ------------------------------------------------

@@ -1,6 +1,6 @@
 """The console's route class: the request path of the v2 API, answered with pages.
 
-Each console endpoint is a plain ``def`` run in a greenlet (``api.v2_route.in_greenlet``),
+Each console endpoint is a plain ``def`` run in a greenlet (``routing.v2_route.in_greenlet``),
 with one session and one transaction per request opened, begun (a writer: SQLite's write gate,
 then ``BEGIN IMMEDIATE``) and committed before the response by ``run_in_transaction`` — the
 same steps as every v2 route. What differs is the answer to a failure: the transaction is
@@ -16,11 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
-from mascustomers.api.error_handlers import describe_validation_errors
-from mascustomers.api.v2_route import WRITE_METHODS, Endpoint, in_greenlet, run_in_transaction
 from mascustomers.console.rendering import PREFIX, domain_refusal, redirect, refusal
 from mascustomers.db.dependencies import READ_ONLY_EXTRA, open_session
 from mascustomers.errors import DomainError
+from mascustomers.routing.v2_route import WRITE_METHODS, Endpoint, in_greenlet, run_in_transaction
+from mascustomers.routing.validation import describe_validation_errors
 
 
 class SignInNeeded(Exception):

@@ -5,9 +5,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from mascustomers.auth.caller import CallerDep
-from mascustomers.auth.dependencies import CurrentKey
-from mascustomers.customers import agile_tv, tree, user_document
-from mascustomers.customers.read_schemas import (
+from mascustomers.customers import reads, service
+from mascustomers.customers.schemas import (
     AgileTvChange,
     AgileTvChanged,
     TreeFullSearch,
@@ -18,8 +17,9 @@ from mascustomers.customers.read_schemas import (
 )
 from mascustomers.db.dependencies import READ_ONLY_EXTRA, SessionDep
 from mascustomers.kit.request_fields import Id
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 # Searches sent as POST bodies write nothing: no write lock (db.dependencies).
 READ_ONLY: dict[str, Any] = {READ_ONLY_EXTRA: True}
 
@@ -29,9 +29,8 @@ UserId = Annotated[Id, Path(description="user identifier")]
 @router.get("/v2/orgs/{orgId}/users/tree", response_model=UserTree)
 def get_users_tree(
     *,
-    orgId: str,
     session: SessionDep,
-    key: CurrentKey,
+    caller: CallerDep,
     email: Annotated[str | None, Query(max_length=200, description="user email")] = None,
     number: Annotated[
         str | None, Query(max_length=20, description="user phone number (MSISDN or fixed)")
@@ -59,27 +58,25 @@ def get_users_tree(
     search = TreeSearch(
         email=email, number=number, nif=nif, documentType=documentType, document=document
     )
-    return tree.find_tree(session, org_id=key.org_id, search=search)
+    return reads.find_tree(session, org_id=caller.org_id, search=search)
 
 
 @router.post("/v2/orgs/{orgId}/users/tree", response_model=UserTree, openapi_extra=READ_ONLY)
-def post_users_tree(
-    *, orgId: str, body: TreeSearch, session: SessionDep, key: CurrentKey
-) -> UserTree:
+def post_users_tree(*, body: TreeSearch, session: SessionDep, caller: CallerDep) -> UserTree:
     """Returns customer tree data.
 
     The same search as ``GET users/tree`` (``email``, ``number``, ``documentType`` and
     ``document``; ``document_type`` is accepted too), sent as a JSON body so that it stays out
     of URLs and access logs.
     """
-    return tree.find_tree(session, org_id=key.org_id, search=body)
+    return reads.find_tree(session, org_id=caller.org_id, search=body)
 
 
 @router.post(
     "/v2/orgs/{orgId}/users/tree/full", response_model=UserTreeFull, openapi_extra=READ_ONLY
 )
 def post_users_tree_full(
-    *, orgId: str, body: TreeFullSearch, session: SessionDep, caller: CallerDep
+    *, body: TreeFullSearch, session: SessionDep, caller: CallerDep
 ) -> UserTreeFull:
     """Returns full customer tree data.
 
@@ -87,22 +84,22 @@ def post_users_tree_full(
     current product, its services with their state and the bonuses in force now.
     """
     search = TreeSearch(document_type=body.document_type.value, document=body.document)
-    return tree.find_full_tree(session, org_id=caller.org_id, search=search, now=caller.now)
+    return reads.find_full_tree(session, org_id=caller.org_id, search=search, now=caller.now)
 
 
 @router.get("/v2/orgs/{orgId}/users/{userId}", response_model=UserDocument)
-def get_user(*, orgId: str, userId: UserId, session: SessionDep, key: CurrentKey) -> UserDocument:
+def get_user(*, userId: UserId, session: SessionDep, caller: CallerDep) -> UserDocument:
     """Returns user data by userId.
 
     ``personal`` is filled for people and ``business`` (with its ``responsable``) for the owner
     of a company customer (type 2); the other one is null.
     """
-    return user_document.user_document(session, org_id=key.org_id, user_id=userId)
+    return reads.user_document(session, org_id=caller.org_id, user_id=userId)
 
 
 @router.patch("/v2/orgs/{orgId}/users/agile-tv", response_model=AgileTvChanged)
 def patch_agile_tv(
-    *, orgId: str, body: AgileTvChange, session: SessionDep, key: CurrentKey
+    *, body: AgileTvChange, session: SessionDep, caller: CallerDep
 ) -> AgileTvChanged:
     """Patch users agile tv subscription.
 
@@ -111,4 +108,4 @@ def patch_agile_tv(
     case-insensitively). Emails: at most 82 characters, RFC syntax. No such customer or TV
     subscription answers 404.
     """
-    return agile_tv.change_registration_email(session, org_id=key.org_id, change=body)
+    return service.change_registration_email(session, org_id=caller.org_id, change=body)

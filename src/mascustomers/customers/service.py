@@ -1,15 +1,23 @@
-"""Customers and their users: found by document (per org) or created."""
+"""Customers and their users: found by document (per org) or created; a customer's TV
+registration email (PATCH users/agile-tv)."""
 
 import uuid
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from mascustomers.catalog.statuses import SubscriptionType
 from mascustomers.customers import repository
-from mascustomers.customers.documents import check_postal_code, normalized_document
+from mascustomers.customers.documents import (
+    check_postal_code,
+    normalized_document,
+    untyped_document,
+)
 from mascustomers.customers.errors import CustomerMismatch
-from mascustomers.customers.schemas import ClientAttributes
-from mascustomers.db.loaded_rows import insert_loaded
+from mascustomers.customers.schemas import AgileTvChange, AgileTvChanged, ClientAttributes
+from mascustomers.db.unit_of_work import UnitOfWork
+from mascustomers.errors import NotFound
+from mascustomers.kit.emails import emails_equal
 from mascustomers.models import Customer, User
 
 
@@ -31,7 +39,7 @@ def new_user_ids(owner: ClientAttributes) -> int:
 
 
 def find_or_create_customer(
-    session: Session,
+    uow: UnitOfWork,
     *,
     org_id: int,
     sector_id: int,
@@ -39,15 +47,13 @@ def find_or_create_customer(
     now: datetime,
     looked_up: bool = False,
     found: Customer | None = None,
-    ids: tuple[int, list[int]] | None = None,
 ) -> tuple[Customer, User]:
     """The customer with the owner's document, reused if it exists, with its owner user.
 
     ``looked_up``: ``found`` is what ``find_customer`` returned in this transaction, so the
     customer is not looked up again.
-    ``ids``: reserved ids for a new customer and its users (``new_user_ids`` of them); the
-    rows are then written without a flush.
     """
+    session = uow.session
     field = "clients.attributes[owner]"
     document = normalized_document(
         owner.document_type_id, owner.document_value, field=f"{field}.document_value"
@@ -81,26 +87,13 @@ def find_or_create_customer(
         login_blocked=False,
         created_at=now,
     )
-    if ids is None:
-        session.add(customer)
-        session.flush()
-    else:
-        customer.id = ids[0]
-        insert_loaded(session, customer)
-    user = _new_user(
-        session,
-        customer=customer,
-        person=owner,
-        role="owner",
-        document=document,
-        now=now,
-        ids=ids[1] if ids else None,
-    )
+    uow.insert(customer)
+    user = _new_user(uow, customer=customer, person=owner, role="owner", document=document, now=now)
     return customer, user
 
 
 def add_line_user(
-    session: Session, *, customer: Customer, person: ClientAttributes, field: str, now: datetime
+    uow: UnitOfWork, *, customer: Customer, person: ClientAttributes, field: str, now: datetime
 ) -> User:
     """The user of one line: reused when the customer already has that person."""
     document = normalized_document(
@@ -108,16 +101,14 @@ def add_line_user(
     )
     _check_address(person, field)
     existing = repository.find_user_by_document(
-        session,
+        uow.session,
         customer_id=customer.id,
         document_type_id=person.document_type_id,
         document_value=document,
     )
     if existing is not None:
         return existing
-    return _new_user(
-        session, customer=customer, person=person, role="line", document=document, now=now
-    )
+    return _new_user(uow, customer=customer, person=person, role="line", document=document, now=now)
 
 
 def _check_address(person: ClientAttributes, field: str) -> None:
@@ -133,16 +124,15 @@ def _check_address(person: ClientAttributes, field: str) -> None:
 
 
 def _new_user(
-    session: Session,
+    uow: UnitOfWork,
     *,
     customer: Customer,
     person: ClientAttributes,
     role: str,
     document: str,
     now: datetime,
-    ids: list[int] | None = None,
 ) -> User:
-    """``ids``: reserved ids (the responsable's, then the user's): written without a flush."""
+    """The person's user of the customer (and first the company's responsable, if any)."""
     responsible_id = None
     if person.responsable is not None:
         r = person.responsable
@@ -160,7 +150,7 @@ def _new_user(
             nationality_id=r.nationality_id,
             created_at=now,
         )
-        _write(session, responsible, ids)
+        uow.insert(responsible)
         responsible_id = responsible.id
     address = person.address
     user = User(
@@ -191,17 +181,8 @@ def _new_user(
         responsible_user_id=responsible_id,
         created_at=now,
     )
-    _write(session, user, ids)
+    uow.insert(user)
     return user
-
-
-def _write(session: Session, user: User, ids: list[int] | None) -> None:
-    if ids is None:
-        session.add(user)
-        session.flush()
-        return
-    user.id = ids.pop(0)
-    insert_loaded(session, user)
 
 
 def get_customer(session: Session, *, org_id: int, customer_id: int) -> Customer | None:
@@ -210,3 +191,34 @@ def get_customer(session: Session, *, org_id: int, customer_id: int) -> Customer
 
 def get_user(session: Session, *, org_id: int, user_id: int) -> User | None:
     return repository.get_user(session, org_id=org_id, user_id=user_id)
+
+
+def change_registration_email(
+    session: Session, *, org_id: int, change: AgileTvChange
+) -> AgileTvChanged:
+    """Every live TV line of the customer registered with ``old_email`` gets ``new_email``.
+
+    The document may be of any type (NIF, NIE, CIF, passport); emails are compared
+    case-insensitively. No such customer, or no TV line with that email: ``NotFound``.
+    """
+    documents = untyped_document(change.document_number, field="document_number")
+    customers = repository.customers_by_documents(session, org_id=org_id, documents=documents)
+    if not customers:
+        raise NotFound(f"no customer with document {change.document_number!r}")
+    changed: list[int] = []
+    for customer in customers:
+        lines = repository.live_lines_of_type(
+            session, customer_id=customer.id, type_id=SubscriptionType.TV
+        )
+        for line in lines:
+            if line.registration_email and emails_equal(line.registration_email, change.old_email):
+                line.registration_email = change.new_email
+                changed.append(line.id)
+    if not changed:
+        raise NotFound("the customer has no TV subscription registered with old_email")
+    session.flush()
+    return AgileTvChanged(
+        document_number=customers[0].document_value,
+        registration_email=change.new_email,
+        subscription_ids=changed,
+    )

@@ -1,4 +1,4 @@
-"""The request's session, opened and ended by its route (``api.v2_route.V2Route``)."""
+"""The request's session, opened and ended by its route (``routing.v2_route.V2Route``)."""
 
 from typing import Annotated
 

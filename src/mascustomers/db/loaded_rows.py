@@ -70,6 +70,11 @@ def update_loaded(session: Session, changes: list[tuple[Base, dict[str, Any]]]) 
             set_committed_value(obj, name, value)
 
 
+def row_values(obj: Base) -> dict[str, Any]:
+    """The new object's row by column name (its id set), as an INSERT would write it."""
+    return _row(inspect(obj))
+
+
 @cache
 def _update(table: Table, columns: tuple[str, ...]) -> Any:
     return (

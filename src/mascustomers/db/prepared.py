@@ -1,15 +1,21 @@
-"""Hot read statements compiled once per dialect and run straight on the DBAPI cursor."""
+"""Hot read statements compiled once per dialect and run straight on the DBAPI cursor, their
+rows typed.
+
+Each statement names the ``NamedTuple`` its rows are (``PreparedSelect(select(...), LineRow)``):
+the row class's fields must be the statement's columns, in order — checked when the statement
+is built — so mypy checks every use of a read's result. ``rows_of`` gives the same typed rows
+for a select built per call (IN-lists, optional filters), through SQLAlchemy.
+"""
 
 from collections import namedtuple
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import CursorResult, Dialect, Executable, Row, Select
+from sqlalchemy import Dialect, Select
 from sqlalchemy.orm import Session
 
 Processor = Any  # a SQLAlchemy bind or result processor: a callable or None
-# A row of a column select, whichever runner returned it.
-AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+R = TypeVar("R", bound=tuple[Any, ...])
 
 
 @dataclass(frozen=True)
@@ -20,17 +26,35 @@ class _Compiled:
     bind_processors: dict[str, Processor]
 
 
-class Rows(list[Any]):
-    """The rows of one call, with the two result methods the read modules use."""
+class Rows(list[R]):
+    """The rows of one call, with SQLAlchemy's two result methods."""
 
-    def first(self) -> Any:
+    def first(self) -> R | None:
         return self[0] if self else None
 
-    def all(self) -> "Rows":
+    def all(self) -> "Rows[R]":
         return self
 
 
-class PreparedSelect:
+def _check_fields(row: type[Any], statement: Select[*tuple[Any, ...]]) -> None:
+    columns = tuple(statement.selected_columns.keys())
+    fields = tuple(getattr(row, "_fields", ()))
+    if fields != columns:
+        raise TypeError(f"{row.__name__} has fields {fields}, the statement selects {columns}")
+
+
+def rows_of(
+    row: type[R], session: Session, statement: Select[*tuple[Any, ...]], **params: Any
+) -> list[R]:
+    """A select whose SQL depends on the call (optional filters, IN-lists), run through
+    SQLAlchemy on the session's connection; its rows as ``row`` (a ``NamedTuple`` of its
+    columns)."""
+    _check_fields(row, statement)
+    make = row._make  # type: ignore[attr-defined]
+    return [make(values) for values in session.connection().execute(statement, params)]
+
+
+class PreparedSelect(Generic[R]):
     """A fixed SELECT with named bind parameters, compiled once per dialect.
 
     Through ``Connection.execute`` a statement costs ~30 µs of Python (compiled-cache key,
@@ -42,9 +66,12 @@ class PreparedSelect:
     expanding (IN-list) parameters are refused: their SQL depends on the call.
     """
 
-    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]], row: type[R] | None = None) -> None:
         self.statement = statement
-        self._row: Any = namedtuple("Row", list(statement.selected_columns.keys()))  # type: ignore[misc]
+        # Without a row class, untyped rows (the runner's own tests).
+        made: Any = row or namedtuple("Row", list(statement.selected_columns.keys()))
+        _check_fields(made, statement)
+        self._row: Any = made
         self._by_dialect: dict[type[Dialect], _Compiled] = {}
         self._results: dict[type[Dialect], tuple[Processor, ...]] = {}
 
@@ -80,7 +107,13 @@ class PreparedSelect:
         self._results[type(dialect)] = processors
         return processors
 
-    def execute(self, session: Session, **params: Any) -> Rows:
+    def first(self, session: Session, **params: Any) -> R | None:
+        return self.execute(session, **params).first()
+
+    def all(self, session: Session, **params: Any) -> Rows[R]:
+        return self.execute(session, **params)
+
+    def execute(self, session: Session, **params: Any) -> Rows[R]:
         connection = session.connection()
         compiled = self._compiled(connection.dialect)
         values = {**compiled.defaults, **params}
@@ -119,13 +152,3 @@ class PreparedSelect:
             )
             for row in raw
         )
-
-
-def run(
-    session: Session, statement: "PreparedSelect | Executable", **params: Any
-) -> Rows | CursorResult[Any]:
-    """A prebuilt statement on the session's connection (its transaction); prepared ones
-    straight on the driver, others through SQLAlchemy (their SQL depends on the call)."""
-    if isinstance(statement, PreparedSelect):
-        return statement.execute(session, **params)
-    return session.connection().execute(statement, params)

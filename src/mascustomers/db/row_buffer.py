@@ -27,13 +27,17 @@ class RowBuffer:
     def write(self, session: Session) -> None:
         """Insert what was gathered and start empty again."""
         rows, self._rows = self._rows, {}
-        order = _table_order()
-        for model, values in sorted(rows.items(), key=lambda item: order[item[0].__table__]):
+        for model, values in sorted(rows.items(), key=lambda item: table_order(item[0])):
             # The table, not the mapped class: the ORM's bulk path costs more than the INSERT.
             session.execute(insert(cast(Table, model.__table__)), values)
 
 
+def table_order(model: type[Base]) -> int:
+    """The model's table's place in foreign-key order: rows of a lower place are written first."""
+    return _table_order()[model.__table__]
+
+
 @cache
 def _table_order() -> dict[Any, int]:
-    """Each table's place in foreign-key order (every model is imported by the first write)."""
+    # Every model is imported by the first write.
     return {table: index for index, table in enumerate(Base.metadata.sorted_tables)}

@@ -6,7 +6,8 @@ nothing is sent until someone points it at a URL they serve and enables it.
 
 from mascustomers.demo.examples import Registry, WorkingExample
 from mascustomers.demo.world import DemoWorld
-from mascustomers.events import repository, webhooks
+from mascustomers.events import webhooks
+from mascustomers.outbox import repository
 
 example = Registry()
 OPS = "/ops"

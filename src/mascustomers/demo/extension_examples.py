@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from mascustomers.billing.cycles import Cycle
-from mascustomers.catalog import reads_extras as catalogue_extras
+from mascustomers.catalog import reads as catalogue_extras
 from mascustomers.catalog.statuses import InvoiceStatus, SubscriptionStatus, WorkOrderStatus
 from mascustomers.demo import repository
 from mascustomers.demo.customers import Role

@@ -5,7 +5,7 @@ import uuid
 from stdnum import luhn
 
 from mascustomers.catalog import reads as catalogue
-from mascustomers.catalog import reads_extras as catalogue_extras
+from mascustomers.catalog import reads as catalogue_extras
 from mascustomers.catalog.statuses import SubscriptionStatus, WorkOrderStatus
 from mascustomers.demo import repository
 from mascustomers.demo.customers import DEALER, Role

@@ -19,7 +19,6 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from mascustomers.catalog.statuses import SubscriptionStatus, SubscriptionType
-from mascustomers.db.sequences import advance_to, current_value
 from mascustomers.kit.identity_documents import make_nif
 from mascustomers.kit.line_numbers import iccid_with_check_digit
 from mascustomers.models import (
@@ -46,6 +45,7 @@ from mascustomers.models import (
     User,
     WorkOrder,
 )
+from mascustomers.sequences import advance_to, current_value
 
 FIRST_NAMES = [
     "Lucía",
@@ -236,6 +236,29 @@ class Generator:
         r = self.random
         since = self.now - timedelta(days=r.randint(30, 1500))
         state = r.choice(PROVINCES)
+        customer_id, user_id = self._person(b, since=since, state=state)
+        kind = r.random()
+        prepaid = kind >= 0.75
+        context = self._account(
+            b, customer_id=customer_id, user_id=user_id, state=state, since=since, prepaid=prepaid
+        )
+        if kind < 0.40:
+            self._convergent(b, context)
+        elif prepaid:
+            self._prepaid(b, context)
+        else:
+            self._line(
+                b,
+                context,
+                product_id=r.choice(self.offer.postpaid).product_id,
+                kind=SubscriptionType.POSTPAID_MOBILE,
+                bundle=None,
+                line_type=None,
+            )
+
+    def _person(self, b: Batch, *, since: datetime, state: int) -> tuple[int, int]:
+        """A new customer and its owner user: their ids."""
+        r = self.random
         customer_id = b.next_ids["customer"]
         b.add(
             Customer,
@@ -272,8 +295,19 @@ class Generator:
             postal_code=f"{state:02d}{r.randint(0, 999):03d}",
             created_at=since,
         )
-        kind = r.random()
-        prepaid = kind >= 0.75
+        return customer_id, user_id
+
+    def _account(
+        self,
+        b: Batch,
+        *,
+        customer_id: int,
+        user_id: int,
+        state: int,
+        since: datetime,
+        prepaid: bool,
+    ) -> tuple[int, int, int, datetime]:
+        """The customer's account with its tax, its signup sell and completed ALTA order."""
         self.account_serial += 1
         account_id = b.add(
             Account,
@@ -301,6 +335,11 @@ class Generator:
             start_at=since,
             end_at=None,
         )
+        sell_id = self._signup_order(b, customer_id=customer_id, account_id=account_id, since=since)
+        return (account_id, user_id, sell_id, since)
+
+    def _signup_order(self, b: Batch, *, customer_id: int, account_id: int, since: datetime) -> int:
+        """The account's signup sell and its completed ALTA work order: the sell's id."""
         sell_id = b.add(
             Sell,
             org_id=self.org_id,
@@ -325,37 +364,30 @@ class Generator:
             status_id=34,
             created_at=since,
         )
-        context = (account_id, user_id, sell_id, since)
-        if kind < 0.40:
-            self._convergent(b, context)
-        elif prepaid:
-            product = r.choice(self.offer.prepaid)
-            line = self._line(
-                b,
-                context,
-                product_id=product.product_id,
-                kind=SubscriptionType.PREPAID_MOBILE,
-                bundle=None,
-                line_type=None,
-            )
-            for _ in range(r.randint(0, 4)):
-                b.add(
-                    Recharge,
-                    org_id=self.org_id,
-                    subscription_id=line,
-                    amount=Decimal(r.choice(["5", "10", "15", "20"])),
-                    movement_type_id=1,
-                    origin_id=1,
-                    recharged_at=since + timedelta(days=r.randint(0, 28)),
-                )
-        else:
-            self._line(
-                b,
-                context,
-                product_id=r.choice(self.offer.postpaid).product_id,
-                kind=SubscriptionType.POSTPAID_MOBILE,
-                bundle=None,
-                line_type=None,
+        return sell_id
+
+    def _prepaid(self, b: Batch, context: tuple[int, int, int, datetime]) -> None:
+        """A prepaid line with a few recharges."""
+        r = self.random
+        since = context[3]
+        product = r.choice(self.offer.prepaid)
+        line = self._line(
+            b,
+            context,
+            product_id=product.product_id,
+            kind=SubscriptionType.PREPAID_MOBILE,
+            bundle=None,
+            line_type=None,
+        )
+        for _ in range(r.randint(0, 4)):
+            b.add(
+                Recharge,
+                org_id=self.org_id,
+                subscription_id=line,
+                amount=Decimal(r.choice(["5", "10", "15", "20"])),
+                movement_type_id=1,
+                origin_id=1,
+                recharged_at=since + timedelta(days=r.randint(0, 28)),
             )
 
     def _convergent(self, b: Batch, context: tuple[int, int, int, datetime]) -> None:
@@ -392,6 +424,10 @@ class Generator:
                     bundle=bundle,
                     line_type="additional",
                 )
+        self._bundle_promotion(b, account_id=account_id, bundle=bundle, since=since)
+
+    def _bundle_promotion(self, b: Batch, *, account_id: int, bundle: int, since: datetime) -> None:
+        """Now and then, the catalogue's bundle promotion (and its commitment)."""
         promotion = self.offer.bundle_promotion
         if promotion is not None and self.random.random() < 0.3:
             applied = b.add(
@@ -461,6 +497,16 @@ class Generator:
             activated_at=since,
             ended_at=None,
         )
+        self._history(b, line, status=status, product_id=product_id, since=since)
+        if mobile:
+            self._inventory(b, line, number=number, iccid=iccid, imsi=imsi, since=since)
+            self._extras(b, account_id=account_id, bundle=bundle, line=line, kind=kind, since=since)
+        return line
+
+    def _history(
+        self, b: Batch, line: int, *, status: int, product_id: int, since: datetime
+    ) -> None:
+        """A line's first status, tariff period and services."""
         b.add(
             SubscriptionStatusChange,
             subscription_id=line,
@@ -484,10 +530,6 @@ class Generator:
                 active=True,
                 modified_at=since,
             )
-        if mobile:
-            self._inventory(b, line, number=number, iccid=iccid, imsi=imsi, since=since)
-            self._extras(b, account_id=account_id, bundle=bundle, line=line, kind=kind, since=since)
-        return line
 
     def _inventory(
         self, b: Batch, line: int, *, number: Any, iccid: Any, imsi: Any, since: datetime

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog.inventory_states import NumberStatus, SimStatus
+from mascustomers.inventory.states import NumberStatus, SimStatus
 from mascustomers.models import (
     Account,
     AccountBundle,

@@ -16,11 +16,11 @@ from mascustomers.auth.caller import Caller
 from mascustomers.billing import jobs as billing_jobs
 from mascustomers.billing.cycles import Cycle
 from mascustomers.billing.service import OrgRef
-from mascustomers.catalog import inventory_service
 from mascustomers.demo import repository
 from mascustomers.demo.customers import PEOPLE, SIGNUPS, Role
 from mascustomers.events import webhooks
 from mascustomers.events.schemas import WebhookEndpointCreate
+from mascustomers.inventory import service as inventory_service
 from mascustomers.kit.clock import default_clock, local_date
 from mascustomers.models import Org, Subscription
 from mascustomers.penalties import service as penalties_service

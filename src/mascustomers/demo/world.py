@@ -12,9 +12,9 @@ from functools import cached_property
 
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG
 from mascustomers.demo import repository
 from mascustomers.demo.customers import PEOPLE, Person, Role
+from mascustomers.inventory.states import YOIGO_HOST_CFG
 from mascustomers.kit.identity_documents import make_nif
 from mascustomers.models import Account, Customer, Org, Sell, Subscription, WorkOrder
 from mascustomers.scheduler import clocks

@@ -41,13 +41,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mascustomers.db.engine import begin_for_write
-from mascustomers.events import outbox, repository, service, webhook_repository
+from mascustomers.events import service, webhook_repository
 from mascustomers.events.retries import DeliveryStatus, EndpointStatus, RetryPolicy, after_failure
 from mascustomers.events.sending import Sender, Sent, Timeouts
 from mascustomers.events.signature import HEADER, sign
-from mascustomers.events.types import ALL, EventType, expand
 from mascustomers.kit.clock import clock_for, default_clock
 from mascustomers.models import OrgClock, WebhookDelivery, WebhookEndpoint
+from mascustomers.outbox import repository
+from mascustomers.outbox import service as outbox
+from mascustomers.outbox.types import ALL, EventType, expand
 from mascustomers.scheduler.config import worker_name
 
 log = logging.getLogger(__name__)

@@ -12,13 +12,13 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from mascustomers.accounts.read_schemas import InvoiceInfo
+from mascustomers.accounts.schemas import InvoiceInfo
 from mascustomers.events.schemas import WebhookEndpointView
 from mascustomers.events.signature import HEADER, TOLERANCE_SECONDS
-from mascustomers.events.types import TYPES, EventType, ObjectKind
 from mascustomers.ops.schemas import HeldOrder, WorkOrderView
+from mascustomers.outbox.types import TYPES, EventType, ObjectKind
 from mascustomers.penalties.schemas import ComputedPenalty
-from mascustomers.signups.listing import SellSummary
+from mascustomers.signups.schemas import SellSummary
 from mascustomers.subscriptions.schemas import (
     BonusItem,
     ServiceItem,

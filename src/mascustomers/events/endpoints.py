@@ -26,8 +26,9 @@ from mascustomers.events.schemas import (
 )
 from mascustomers.kit.clock import default_clock, ensure_utc
 from mascustomers.kit.request_fields import Id, Limit
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 OPS = "/v2/orgs/{orgId}/ops"
 EXTRA: dict[str, Any] = {"x-permission": "events"}
 TAGS: list[str | Any] = ["Events"]
@@ -51,7 +52,6 @@ def _wall_now() -> datetime:
     openapi_extra=EXTRA,
 )
 def list_events(
-    orgId: str,
     *,
     session: SessionDep,
     caller: CallerDep,
@@ -92,7 +92,7 @@ def list_events(
 
 
 @router.get(f"{OPS}/events/{{eventId}}", response_model=EventView, tags=TAGS, openapi_extra=EXTRA)
-def get_event(orgId: str, eventId: Id, session: SessionDep, caller: CallerDep) -> EventView:
+def get_event(eventId: Id, session: SessionDep, caller: CallerDep) -> EventView:
     """One event, as it was delivered (see ``GET events``)."""
     return service.get_event(
         session, org_id=caller.org_id, org_slug=caller.org_slug, event_id=eventId
@@ -100,7 +100,7 @@ def get_event(orgId: str, eventId: Id, session: SessionDep, caller: CallerDep) -
 
 
 @router.get(f"{OPS}/webhooks", response_model=WebhookEndpoints, tags=TAGS, openapi_extra=EXTRA)
-def list_webhooks(orgId: str, session: SessionDep, caller: CallerDep) -> WebhookEndpoints:
+def list_webhooks(session: SessionDep, caller: CallerDep) -> WebhookEndpoints:
     """The org's webhook endpoints (never their secrets)."""
     found = webhooks.list_endpoints(session, org_id=caller.org_id)
     return WebhookEndpoints(webhooks=[WebhookEndpointView.of(e) for e in found])
@@ -114,7 +114,7 @@ def list_webhooks(orgId: str, session: SessionDep, caller: CallerDep) -> Webhook
     openapi_extra=EXTRA,
 )
 def create_webhook(
-    orgId: str, body: WebhookEndpointCreate, session: SessionDep, caller: CallerDep
+    body: WebhookEndpointCreate, session: SessionDep, caller: CallerDep
 ) -> WebhookEndpointCreated:
     """A webhook endpoint: the org's events of ``event_types`` made from now on are POSTed to
     ``url``, signed with ``secret`` — shown in this answer only. The URL is http or https,
@@ -131,9 +131,7 @@ def create_webhook(
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-def get_webhook(
-    orgId: str, endpointId: Id, session: SessionDep, caller: CallerDep
-) -> WebhookEndpointView:
+def get_webhook(endpointId: Id, session: SessionDep, caller: CallerDep) -> WebhookEndpointView:
     """One webhook endpoint: its status (ENABLED, FAILING, DISABLED) and failure streak."""
     return WebhookEndpointView.of(
         webhooks.get(session, org_id=caller.org_id, endpoint_id=endpointId)
@@ -147,7 +145,6 @@ def get_webhook(
     openapi_extra=EXTRA,
 )
 def update_webhook(
-    orgId: str,
     endpointId: Id,
     body: WebhookEndpointUpdate,
     session: SessionDep,
@@ -169,7 +166,7 @@ def update_webhook(
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-def delete_webhook(orgId: str, endpointId: Id, session: SessionDep, caller: CallerDep) -> Response:
+def delete_webhook(endpointId: Id, session: SessionDep, caller: CallerDep) -> Response:
     """Delete the endpoint with its deliveries and their log. Answers 204."""
     webhooks.delete(session, org_id=caller.org_id, endpoint_id=endpointId)
     return Response(status_code=204)
@@ -182,7 +179,6 @@ def delete_webhook(orgId: str, endpointId: Id, session: SessionDep, caller: Call
     openapi_extra=EXTRA,
 )
 def list_deliveries(
-    orgId: str,
     endpointId: Id,
     *,
     session: SessionDep,
@@ -216,7 +212,7 @@ def list_deliveries(
     openapi_extra=EXTRA,
 )
 def redeliver(
-    orgId: str, endpointId: Id, body: RedeliveryCreate, session: SessionDep, caller: CallerDep
+    endpointId: Id, body: RedeliveryCreate, session: SessionDep, caller: CallerDep
 ) -> DeliveryView:
     """Send one event to this endpoint again (any type): a new delivery, tried at once in
     event order. Answers 202: the delivery worker sends it.

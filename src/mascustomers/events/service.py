@@ -1,6 +1,6 @@
 """Reading the event stream: an org's events by type and time, page after page, or one event.
 
-Pages follow the stream's positions (commit order; ``events.outbox``), never an offset:
+Pages follow the stream's positions (commit order; ``outbox.service``), never an offset:
 ``next_cursor`` is the position of the page's last event. Oldest first (the default), a
 cursor is also the place to poll from — an event committed later always comes after every
 position already seen, so polling with the last ``next_cursor`` misses nothing and repeats
@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mascustomers.errors import NotFound
-from mascustomers.events import repository
 from mascustomers.events.errors import CursorInvalid, EventTypeUnknown
 from mascustomers.events.schemas import EventList, EventView
-from mascustomers.events.types import check_patterns, expand
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.kit.request_fields import MAX_ID
 from mascustomers.models import Event
+from mascustomers.outbox import repository
+from mascustomers.outbox.types import check_patterns, expand
 
 
 def render(event: Event, org_slug: str) -> dict[str, Any]:

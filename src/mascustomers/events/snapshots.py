@@ -4,7 +4,7 @@ Each kind of object is shown by the read function and schema of the GET that sho
 same call, in the emitting transaction, after a flush): an integrator sees in ``data.object``
 exactly what that GET would have answered right after the change.
 
-Imported by ``events.outbox`` on first use, never by the domains: it imports their read
+Imported by ``outbox.service`` on first use, never by the domains: it imports their read
 functions, and they import the outbox.
 """
 
@@ -16,12 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.accounts.commercial_reads import invoice_info
+from mascustomers.accounts.reads import invoice_info
 from mascustomers.auth.caller import Caller
-from mascustomers.events import repository
-from mascustomers.events.changes import DecidedOrder
-from mascustomers.events.outbox import Built
-from mascustomers.events.types import TYPES, EventType, ObjectKind
 from mascustomers.kit.clock import format_timestamp, local_date
 from mascustomers.models import (
     Invoice,
@@ -31,12 +27,16 @@ from mascustomers.models import (
     WebhookEndpoint,
     WorkOrder,
 )
-from mascustomers.ops.holds import HoldDecision
 from mascustomers.ops.schemas import HeldOrder, WorkOrderView
+from mascustomers.orders.holds import HoldDecision
+from mascustomers.outbox import repository
+from mascustomers.outbox.changes import DecidedOrder
+from mascustomers.outbox.service import Built
+from mascustomers.outbox.types import TYPES, EventType, ObjectKind
 from mascustomers.penalties.schemas import ComputedPenalty, Penalty
 from mascustomers.penalties.service import StoredPenalty
-from mascustomers.signups.listing import summary
-from mascustomers.subscriptions import bonuses, details, product_reads, services_switch
+from mascustomers.signups.reads import summary
+from mascustomers.subscriptions import bonuses, line_services, reads
 
 Builder = Callable[[Session, Any, datetime], Built]
 # What the line GETs show in an event: the optional parts that say where the line comes from.
@@ -91,7 +91,7 @@ def _line_subject(line: Subscription) -> dict[str, int | str | None]:
 
 
 def _subscription(session: Session, line: Subscription, at: datetime) -> Built:
-    detail = details.subscription_detail(
+    detail = reads.subscription_detail(
         session,
         caller=_caller(session, line.org_id, at),
         subscription_id=line.id,
@@ -103,7 +103,7 @@ def _subscription(session: Session, line: Subscription, at: datetime) -> Built:
 
 
 def _products(session: Session, line: Subscription, at: datetime) -> Built:
-    view = product_reads.products_view(
+    view = reads.products_view(
         session,
         caller=_caller(session, line.org_id, at),
         subscription_id=line.id,
@@ -130,7 +130,7 @@ def _bonus(session: Session, row: SubscriptionBonus, at: datetime) -> Built:
 def _service(session: Session, row: SubscriptionService, at: datetime) -> Built:
     line = session.get(Subscription, row.subscription_id)
     assert line is not None
-    view = services_switch.services_view(
+    view = line_services.services_view(
         session, caller=_caller(session, line.org_id, at), subscription_id=line.id, filter=None
     )
     item = next(i for i in view.items if i.id == row.service_id)

@@ -24,7 +24,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from mascustomers.events.repository import EVENT_COUNTER
 from mascustomers.events.retries import DeliveryStatus, EndpointStatus
 from mascustomers.models import (
     Event,
@@ -33,6 +32,7 @@ from mascustomers.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from mascustomers.outbox.repository import EVENT_COUNTER
 
 _ATTEMPTS = cast(Table, WebhookAttempt.__table__)
 

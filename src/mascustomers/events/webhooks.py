@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from mascustomers.errors import NotFound
-from mascustomers.events import repository, webhook_repository
+from mascustomers.events import webhook_repository
 from mascustomers.events.errors import EventTypeUnknown, WebhookUrlInvalid
 from mascustomers.events.retries import DeliveryStatus, EndpointStatus
 from mascustomers.events.schemas import (
@@ -25,9 +25,10 @@ from mascustomers.events.schemas import (
     WebhookEndpointUpdate,
 )
 from mascustomers.events.service import parse_cursor
-from mascustomers.events.types import check_patterns
 from mascustomers.kit.clock import format_timestamp
 from mascustomers.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from mascustomers.outbox import repository
+from mascustomers.outbox.types import check_patterns
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 -- the prefix of generated secrets, not a secret
 

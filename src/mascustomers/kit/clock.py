@@ -9,7 +9,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Europe/Madrid"
@@ -143,6 +143,15 @@ def now(org_id: str | None = None) -> datetime:
 def today(org_id: str | None = None, tz: str = DEFAULT_TIMEZONE) -> date:
     """The current calendar date for an org in its time zone."""
     return clock_for(org_id).today(tz)
+
+
+def start_of_day(day: date, tz: str) -> datetime:
+    """The instant a calendar day of the org begins (midnight in its time zone ``tz``), in UTC.
+
+    Dates a channel gives (a scheduled change, a termination, a portability window, a date
+    filter) are the org's calendar days: what falls due on one is due from this instant.
+    """
+    return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def format_timestamp(instant: datetime) -> str:

@@ -1,6 +1,6 @@
 """The outbox of events, and the webhook endpoints they are delivered to.
 
-An event is written by the transaction that makes the change it reports (``events.outbox``);
+An event is written by the transaction that makes the change it reports (``outbox.service``);
 its ``position`` is its place in the org's stream, taken from the org's ``event`` counter
 at commit, so positions follow commit order without gaps. Deliveries and their attempts are
 the webhook worker's log (``events.delivery``).

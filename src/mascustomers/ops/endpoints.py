@@ -6,12 +6,12 @@ Errors are ``ErrorMessage`` with the codes of ``errors.ErrorCode`` (0089-0095 ar
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id, Limit, Offset
-from mascustomers.ops import accounts, holds, payments, terminations
+from mascustomers.ops import service
 from mascustomers.ops.schemas import (
     HeldOrder,
     HeldOrders,
@@ -20,26 +20,26 @@ from mascustomers.ops.schemas import (
     PaymentResult,
     RechargeCreate,
     RechargeResult,
+    TaxPeriod,
+    TaxProvinceChange,
     TerminationCreate,
     TerminationResult,
     WorkOrderView,
 )
+from mascustomers.orders import holds, terminations
+from mascustomers.orders import service as orders_service
+from mascustomers.routing.v2_route import V2Route
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.change_types import ChangeType
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 OPS = "/v2/orgs/{orgId}/ops"
 EXTRA: dict[str, Any] = {"x-permission": "operations"}
 TAGS: list[str | Any] = ["Operations"]
 
 
-def org_timezone(request: Request) -> str:
-    return str(request.app.state.settings.default_timezone)
-
-
 @router.get(f"{OPS}/risk-holds", response_model=HeldOrders, tags=TAGS, openapi_extra=EXTRA)
 def list_risk_holds(
-    orgId: str,
     *,
     session: SessionDep,
     caller: CallerDep,
@@ -55,23 +55,21 @@ def list_risk_holds(
 @router.post(
     f"{OPS}/risk-holds/{{sellId}}/approve", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
 )
-def approve_risk_hold(
-    orgId: str, sellId: Id, request: Request, session: SessionDep, caller: CallerDep
-) -> HeldOrder:
+def approve_risk_hold(sellId: Id, session: SessionDep, caller: CallerDep) -> HeldOrder:
     """Approve a held order: its lines go where an approved order puts them (mobile with the
     SIM handed in the shop → ACTIVO, shipped or ported → PENDIENTE ALTA, fixed and TV →
     PENDIENTE INSTALACION, OTT → ACTIVO), the account → ACTIVO, its work order → PENDIENTE
     CREAR OT. Held signups, added lines and device sales only (else 400, 0091); an order not
     held: 400 (0090).
     """
-    decision = holds.approve(session, caller=caller, sell_id=sellId, tz=org_timezone(request))
+    decision = holds.approve(session, caller=caller, sell_id=sellId)
     return HeldOrder.of(decision)
 
 
 @router.post(
     f"{OPS}/risk-holds/{{sellId}}/reject", response_model=HeldOrder, tags=TAGS, openapi_extra=EXTRA
 )
-def reject_risk_hold(orgId: str, sellId: Id, session: SessionDep, caller: CallerDep) -> HeldOrder:
+def reject_risk_hold(sellId: Id, session: SessionDep, caller: CallerDep) -> HeldOrder:
     """Reject a held order: its lines → CANCELADO with numbers and SIMs back in stock, held
     terminals cancelled, work orders → CANCELADA, the account closed if nothing is left.
     """
@@ -84,9 +82,7 @@ def reject_risk_hold(orgId: str, sellId: Id, session: SessionDep, caller: Caller
     tags=TAGS,
     openapi_extra=EXTRA,
 )
-def get_work_order(
-    orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep
-) -> WorkOrderView:
+def get_work_order(workOrderId: str, session: SessionDep, caller: CallerDep) -> WorkOrderView:
     """A work order with its lines and status history."""
     order = workorders_service.find(session, org_id=caller.org_id, work_order_id=workOrderId)
     return WorkOrderView.of(session, order)
@@ -95,16 +91,8 @@ def get_work_order(
 def _change(
     session: SessionDep, caller: CallerDep, work_order_id: str, change: ChangeType, note: Note
 ) -> WorkOrderView:
-    order = workorders_service.change_work_order(
-        session,
-        org_id=caller.org_id,
-        work_order_id=work_order_id,
-        change_type=change.value,
-        parameters=None,
-        note=f"{note.reason or 'sin motivo'} (back office)",
-        actor=caller.actor,
-        now=caller.now,
-        today=caller.today,
+    order = orders_service.change_from_back_office(
+        session, caller=caller, work_order_id=work_order_id, change=change, reason=note.reason
     )
     return WorkOrderView.of(session, order)
 
@@ -116,7 +104,7 @@ def _change(
     openapi_extra=EXTRA,
 )
 def complete_work_order(
-    orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
+    workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
 ) -> WorkOrderView:
     """Provisioning done: change-order COMPLETE, by the same table (docs/work-orders.md). An
     ALTA or AMPLIACION installs its fixed lines (the TV follows); the order → COMPLETADA.
@@ -132,7 +120,7 @@ def complete_work_order(
     openapi_extra=EXTRA,
 )
 def cancel_work_order(
-    orgId: str, workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
+    workOrderId: str, session: SessionDep, caller: CallerDep, body: Note | None = None
 ) -> WorkOrderView:
     """Cancel the order: change-order CANCEL, by the same table (docs/work-orders.md). It
     undoes that order's change only: an ALTA's or AMPLIACION's lines not live yet → CANCELADO
@@ -150,11 +138,9 @@ def cancel_work_order(
     openapi_extra=EXTRA,
 )
 def terminate_subscription(
-    orgId: str,
     subscriptionId: Id,
     *,
     body: TerminationCreate,
-    request: Request,
     session: SessionDep,
     caller: CallerDep,
 ) -> TerminationResult:
@@ -171,7 +157,6 @@ def terminate_subscription(
         motive_id=body.motive_id,
         on=body.deactivation_date,
         with_penalties=body.with_penalties,
-        tz=org_timezone(request),
     )
     return TerminationResult.of(result)
 
@@ -184,12 +169,12 @@ def terminate_subscription(
     openapi_extra=EXTRA,
 )
 def record_recharge(
-    orgId: str, subscriptionId: Id, body: RechargeCreate, session: SessionDep, caller: CallerDep
+    subscriptionId: Id, body: RechargeCreate, session: SessionDep, caller: CallerDep
 ) -> RechargeResult:
     """Record a balance movement of a prepaid line (what ``recharge/detail`` lists). Not
     prepaid: 400 (0070); unknown origin or movement type: 400 (0022).
     """
-    recharge = payments.record_recharge(
+    recharge = service.record_recharge(
         session,
         caller=caller,
         subscription_id=subscriptionId,
@@ -207,10 +192,8 @@ def record_recharge(
     openapi_extra=EXTRA,
 )
 def pay_invoice(
-    orgId: str,
     invoiceId: Id,
     *,
-    request: Request,
     session: SessionDep,
     caller: CallerDep,
     body: PaymentCreate | None = None,
@@ -218,34 +201,32 @@ def pay_invoice(
     """Record an invoice's payment: PENDIENTE (or DEVUELTO) → PAGADO with its pay date (today
     unless ``pay_date``, never in the future). Already paid or cancelled: 400 (0095).
     """
-    tz = org_timezone(request)
-    invoice = payments.pay_invoice(
+    tz = caller.tz
+    invoice = service.pay_invoice(
         session,
         caller=caller,
         invoice_id=invoiceId,
         pay_date=(body or PaymentCreate()).pay_date,
-        tz=tz,
     )
     return PaymentResult.of(invoice, tz)
 
 
 @router.post(
     f"{OPS}/accounts/{{accountId}}/tax-province",
-    response_model=accounts.TaxPeriod,
+    response_model=TaxPeriod,
     tags=TAGS,
     openapi_extra=EXTRA,
 )
 def change_tax_province(
-    orgId: str,
     accountId: Id,
-    body: accounts.TaxProvinceChange,
+    body: TaxProvinceChange,
     session: SessionDep,
     caller: CallerDep,
-) -> accounts.TaxPeriod:
+) -> TaxPeriod:
     """The customer's tax address moved to another province: the current tax period ends now
     and one with the new province's tax (IVA, IGIC, IPSI from the catalogue) starts; GET
     accounts/{accountId}/tax shows the earlier one under ``historical_changes``.
     """
-    return accounts.change_tax_province(
+    return service.change_tax_province(
         session, caller=caller, account_id=accountId, state_id=body.state_id
     )

@@ -1,96 +1,10 @@
-"""All SQL of the back office: held sells and their rows, invoices, scheduled deactivations."""
+"""All SQL of the back office's own operations: invoices it marks paid."""
 
-from collections.abc import Collection, Sequence
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mascustomers.models import (
-    AccountBundle,
-    Commitment,
-    Invoice,
-    ScheduledOperation,
-    Sell,
-    SimCard,
-    Subscription,
-    SubscriptionTerminal,
-)
-
-
-def _for_update(session: Session, query: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return query.with_for_update()
-    return query
-
-
-def held_sells(
-    session: Session, *, org_id: int, kind: str | None, limit: int, offset: int
-) -> Sequence[Sell]:
-    query = select(Sell).where(Sell.org_id == org_id, Sell.status == "HELD")
-    if kind is not None:
-        query = query.where(Sell.kind == kind)
-    return session.scalars(query.order_by(Sell.id).limit(limit).offset(offset)).all()
-
-
-def get_sell(session: Session, *, org_id: int, sell_id: int, lock: bool = False) -> Sell | None:
-    query = select(Sell).where(Sell.id == sell_id, Sell.org_id == org_id)
-    if lock:
-        query = _for_update(session, query)
-    return session.scalars(query).one_or_none()
-
-
-def lines_of_sells(session: Session, *, sell_ids: Collection[int]) -> Sequence[Subscription]:
-    if not sell_ids:
-        return []
-    return session.scalars(
-        select(Subscription)
-        .where(Subscription.sell_id.in_(list(sell_ids)))
-        .order_by(Subscription.id)
-    ).all()
-
-
-def lock_line(session: Session, *, org_id: int, subscription_id: int) -> Subscription | None:
-    query = select(Subscription).where(
-        Subscription.id == subscription_id, Subscription.org_id == org_id
-    )
-    return session.scalars(_for_update(session, query)).one_or_none()
-
-
-def terminals_of_sell(
-    session: Session, *, sell_id: int, status_id: int
-) -> Sequence[SubscriptionTerminal]:
-    return session.scalars(
-        select(SubscriptionTerminal)
-        .where(SubscriptionTerminal.sell_id == sell_id, SubscriptionTerminal.status_id == status_id)
-        .order_by(SubscriptionTerminal.id)
-    ).all()
-
-
-def close_terminal_commitments(
-    session: Session, *, terminal_ids: Collection[int], now: datetime
-) -> None:
-    if not terminal_ids:
-        return
-    session.execute(
-        update(Commitment)
-        .where(
-            Commitment.subscription_terminal_id.in_(list(terminal_ids)),
-            Commitment.cancelled_at.is_(None),
-        )
-        .values(cancelled_at=now)
-    )
-
-
-def get_account_bundle(session: Session, *, account_bundle_id: int) -> AccountBundle | None:
-    return session.get(AccountBundle, account_bundle_id)
-
-
-def get_sim(session: Session, *, org_id: int, iccid: str) -> SimCard | None:
-    return session.scalars(
-        select(SimCard).where(SimCard.org_id == org_id, SimCard.iccid == iccid)
-    ).one_or_none()
+from mascustomers.db.repository import for_update
+from mascustomers.models import Invoice
 
 
 def get_invoice(
@@ -98,19 +12,5 @@ def get_invoice(
 ) -> Invoice | None:
     query = select(Invoice).where(Invoice.id == invoice_id, Invoice.org_id == org_id)
     if lock:
-        query = _for_update(session, query)
+        query = for_update(session, query)
     return session.scalars(query).one_or_none()
-
-
-def claim_operation(session: Session, *, operation_id: int, now: datetime) -> bool:
-    """PENDING or RUNNING (leased) → DONE in one guarded UPDATE; False if already taken."""
-    result = session.execute(
-        update(ScheduledOperation)
-        .where(
-            ScheduledOperation.id == operation_id,
-            ScheduledOperation.status.in_(("PENDING", "RUNNING")),
-        )
-        .values(status="DONE", done_at=now, lease_until=None)
-        .execution_options(synchronize_session="fetch")
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]

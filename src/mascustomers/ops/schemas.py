@@ -12,9 +12,10 @@ from mascustomers.catalog.statuses import InvoiceStatus
 from mascustomers.kit.clock import format_timestamp, local_date
 from mascustomers.kit.money import parse_money
 from mascustomers.kit.request_fields import PositiveId
+from mascustomers.kit.schemas import IdValue
 from mascustomers.models import Invoice, Recharge, Sell, Subscription, WorkOrder
-from mascustomers.ops.holds import HoldDecision
-from mascustomers.ops.terminations import Termination
+from mascustomers.orders.holds import HoldDecision
+from mascustomers.orders.terminations import Termination
 from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
@@ -41,11 +42,8 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class OpsLabel(BaseModel):
+class OpsLabel(IdValue):
     """An id with its label in back-office answers (statuses, types, motives)."""
-
-    id: int
-    value: str
 
 
 class Note(Body):
@@ -234,3 +232,16 @@ class PaymentResult(BaseModel):
             status=OpsLabel(id=status, value=status.label),
             pay_date=local_date(invoice.paid_at, tz) if invoice.paid_at else None,
         )
+
+
+class TaxProvinceChange(BaseModel):
+    state_id: int = Field(ge=1, le=52, description="INE province id of the new tax address")
+
+
+class TaxPeriod(BaseModel):
+    account_id: int
+    state_id: int
+    description: str
+    tax_value: float
+    tax_terminal_value: float
+    start_date: str

@@ -13,8 +13,9 @@ from mascustomers.kit.request_fields import MAX_ID, Id
 from mascustomers.penalties import service
 from mascustomers.penalties.schemas import ComputedPenalty, Penalty
 from mascustomers.penalties.states import AccountReason, LineReason
+from mascustomers.routing.v2_route import V2Route
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 
 ACCOUNT_REASON = Query(description="unsubscribe or cancel")
 LINE_REASON = Query(description="broadband_subscription, device or mobile")
@@ -39,7 +40,6 @@ def _answer(stored: service.StoredPenalty) -> list[ComputedPenalty]:
 
 @router.get("/v2/orgs/{orgId}/penalties/{accountId}", response_model=list[ComputedPenalty])
 def account_penalties(
-    orgId: str,
     accountId: Id,
     reason: Annotated[AccountReason, ACCOUNT_REASON],
     session: SessionDep,
@@ -74,7 +74,6 @@ def account_penalties(
     response_model=list[ComputedPenalty],
 )
 def subscription_penalties(
-    orgId: str,
     accountId: Id,
     subscriptionId: Id,
     *,
@@ -113,7 +112,6 @@ def subscription_penalties(
     response_model=list[ComputedPenalty],
 )
 def subscription_uuid_penalties(
-    orgId: str,
     accountId: Id,
     subscriptionUUID: str,
     *,
@@ -165,7 +163,6 @@ def _penalty_ids(values: list[str] | None) -> list[int] | None:
 
 @router.put("/v2/orgs/{orgId}/penalties/{computePenaltyId}", response_class=Response)
 def confirm_penalty(
-    orgId: str,
     computePenaltyId: Id,
     session: SessionDep,
     caller: CallerDep,
@@ -195,9 +192,7 @@ def confirm_penalty(
 
 
 @router.delete("/v2/orgs/{orgId}/penalties/{computePenaltyId}", response_class=Response)
-def delete_penalty(
-    orgId: str, computePenaltyId: Id, session: SessionDep, caller: CallerDep
-) -> Response:
+def delete_penalty(computePenaltyId: Id, session: SessionDep, caller: CallerDep) -> Response:
     """Deletes already confirmed penalty with PUT method. Computed penalty id is obtained
     through the GET penalties method (account or subscription).
 

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from mascustomers.catalog.statuses import SubscriptionStatus, WorkOrderStatus
+from mascustomers.db.repository import for_update as locking
 from mascustomers.models import (
     Account,
     Commitment,
@@ -31,12 +32,6 @@ _PENDING_LINE = (
     SubscriptionStatus.PENDIENTE_INSTALACION,
     SubscriptionStatus.PENDIENTE_RIESGO,
 )
-
-
-def _for_update(session: Session, query: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return query.with_for_update()
-    return query
 
 
 def subscription_by_uuid(session: Session, *, org_id: int, uuid: str) -> Subscription | None:
@@ -113,7 +108,7 @@ def get_computed_penalty(
     )
     if for_update:
         # Read again under the lock: the object may have been loaded before it was taken.
-        query = _for_update(session, query).execution_options(populate_existing=True)
+        query = locking(session, query).execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
 
 
@@ -140,7 +135,7 @@ def confirmable(
 
 def lock_account(session: Session, *, account_id: int) -> None:
     """Serialize confirmations of one account's penalties (PostgreSQL row lock)."""
-    session.execute(_for_update(session, select(Account.id).where(Account.id == account_id)))
+    session.execute(locking(session, select(Account.id).where(Account.id == account_id)))
 
 
 def lines_of(session: Session, *, computed_penalty_id: int) -> Sequence[PenaltyLine]:

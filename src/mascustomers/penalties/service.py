@@ -33,11 +33,11 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
-from mascustomers.catalog.inventory_states import YOIGO_HOST_CFG
 from mascustomers.errors import NotFound
-from mascustomers.events import outbox
-from mascustomers.events.types import EventType
+from mascustomers.inventory.states import YOIGO_HOST_CFG
 from mascustomers.models import Account, Commitment, ComputedPenalty, PenaltyLine, Subscription
+from mascustomers.outbox import service as outbox
+from mascustomers.outbox.types import EventType
 from mascustomers.penalties import repository
 from mascustomers.penalties.computation import (
     CommitmentTerms,

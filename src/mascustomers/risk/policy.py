@@ -15,6 +15,7 @@ available. Rules, first match wins:
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class RiskDecision(StrEnum):
@@ -31,6 +32,33 @@ class RiskThresholds:
     max_financed_without_scoring: Decimal = Decimal("0")
     sim_replacements_30d_review: int = 2
     overdue_invoices_reject: int = 1
+
+    @classmethod
+    def of(cls, policy: dict[str, Any]) -> "RiskThresholds":
+        """The catalogue's ``risk_policy`` (``catalog.service.risk_policy``); defaults for
+        what it leaves out."""
+        defaults = cls()
+        return cls(
+            scoring_reject_below=int(
+                policy.get("scoring_reject_below", defaults.scoring_reject_below)
+            ),
+            scoring_review_below=int(
+                policy.get("scoring_review_below", defaults.scoring_review_below)
+            ),
+            max_financed_without_scoring=Decimal(
+                str(
+                    policy.get(
+                        "max_financed_without_scoring", defaults.max_financed_without_scoring
+                    )
+                )
+            ),
+            sim_replacements_30d_review=int(
+                policy.get("sim_replacements_30d_review", defaults.sim_replacements_30d_review)
+            ),
+            overdue_invoices_reject=int(
+                policy.get("overdue_invoices_reject", defaults.overdue_invoices_reject)
+            ),
+        )
 
 
 @dataclass(frozen=True)

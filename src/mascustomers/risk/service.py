@@ -7,10 +7,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
-from mascustomers.db.loaded_rows import insert_loaded
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, Invoice, Sell
-from mascustomers.risk.policy import Assessment, RiskDecision, RiskInput, assess
+from mascustomers.risk.policy import Assessment, RiskDecision, RiskInput, RiskThresholds, assess
 
 INVOICE_PENDING = 1
 
@@ -18,15 +19,16 @@ INVOICE_PENDING = 1
 def decide(
     session: Session,
     *,
-    org_id: int,
+    caller: Caller,
     customer_id: int | None,
-    scoring_value: int | None,
-    credit_limit_available: Decimal | None,
-    financed_amount: Decimal,
+    financed_amount: Decimal = Decimal("0"),
+    scoring_value: int | None = None,
+    credit_limit_available: Decimal | None = None,
     sim_replacement_subscription_id: int | None = None,
-    now: datetime,
 ) -> Assessment:
-    """Gather the facts the policy needs and apply it."""
+    """The decision on the caller's operation for this customer: the facts the policy needs,
+    gathered, and the org's thresholds applied (``risk.policy``)."""
+    org_id, now = caller.org_id, caller.now
     facts = RiskInput(
         scoring_value=scoring_value,
         credit_limit_available=credit_limit_available,
@@ -36,7 +38,7 @@ def decide(
             session, subscription_id=sim_replacement_subscription_id, now=now
         ),
     )
-    return assess(facts, catalog_service.risk_thresholds(session, org_id=org_id))
+    return assess(facts, RiskThresholds.of(catalog_service.risk_policy(session, org_id=org_id)))
 
 
 def _overdue_invoices(session: Session, *, customer_id: int | None, now: datetime) -> int:
@@ -78,49 +80,37 @@ _SELL_STATUS = {RiskDecision.APPROVED: "COMPLETED", RiskDecision.REJECTED: "REJE
 
 
 def record_sell(
-    session: Session,
+    uow: UnitOfWork,
     *,
-    org_id: int,
+    caller: Caller,
     kind: str,
     request: dict[str, Any],
     assessment: Assessment,
     customer_id: int | None,
     account_id: int | None,
-    actor: str,
-    now: datetime,
-    origin_ip: str | None = None,
-    channel: str | None = None,
-    dealer_id: str | None = None,
-    shop_id: str | None = None,
-    agent_id: str | None = None,
-    reserved_id: int | None = None,
+    sales: object | None = None,
 ) -> Sell:
-    """The operation as asked, with its decision: COMPLETED, HELD (r, n/a) or REJECTED (x).
-
-    With a ``reserved_id`` (``db.ids``) it is written without a flush.
-    """
+    """The caller's operation as asked, with its decision: COMPLETED, HELD (r, n/a) or
+    REJECTED (x). ``sales``: who sold it, as the request says (its ``channel``, ``dealer_id``,
+    ``shop_id`` and ``agent_id``, those it has)."""
     status = _SELL_STATUS.get(assessment.decision, "HELD")
+    now = caller.now
     sell = Sell(
-        org_id=org_id,
+        org_id=caller.org_id,
         kind=kind,
         status=status,
         risk_decision=assessment.decision.value,
         customer_id=customer_id,
         account_id=account_id,
-        channel=channel,
-        dealer_id=dealer_id,
-        shop_id=shop_id,
-        agent_id=agent_id,
-        origin_ip=origin_ip,
+        channel=getattr(sales, "channel", None),
+        dealer_id=getattr(sales, "dealer_id", None),
+        shop_id=getattr(sales, "shop_id", None),
+        agent_id=getattr(sales, "agent_id", None),
+        origin_ip=caller.origin_ip,
         request=request,
         created_at=now,
-        created_by=actor,
+        created_by=caller.actor,
         decided_at=now if status != "HELD" else None,
     )
-    if reserved_id is None:
-        session.add(sell)
-        session.flush()
-    else:
-        sell.id = reserved_id
-        insert_loaded(session, sell)
+    uow.insert(sell)
     return sell

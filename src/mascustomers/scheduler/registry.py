@@ -22,11 +22,11 @@ Handler = Callable[[Session, ScheduledOperation, datetime], object]
 # Every kind the code base schedules, with its handler. Bonus starts need none: a bonus row
 # carries its own start instant. A domain that adds a kind adds it here.
 DEFAULT_HANDLERS: dict[str, str] = {
-    "PORTABILITY_WINDOW": "mascustomers.scheduler.portability:activate_ported_line",
+    "PORTABILITY_WINDOW": "mascustomers.subscriptions.jobs:activate_ported_line",
     "PRODUCT_CHANGE": "mascustomers.subscriptions.jobs:apply_scheduled_product_change",
     "BONUS_END": "mascustomers.subscriptions.jobs:end_scheduled_bonus",
-    "DEACTIVATION": "mascustomers.ops.jobs:run_deactivation",
-    "EMIT_EVENT": "mascustomers.events.jobs:emit_due_event",
+    "DEACTIVATION": "mascustomers.orders.jobs:run_deactivation",
+    "EMIT_EVENT": "mascustomers.outbox.jobs:emit_due_event",
 }
 
 

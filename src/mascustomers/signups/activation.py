@@ -3,9 +3,9 @@
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import Caller
-from mascustomers.catalog import inventory_service
-from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.errors import DomainError, ErrorCode, NotFound
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import SimStatus
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.states import (
     IllegalStatusChange,

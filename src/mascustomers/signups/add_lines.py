@@ -4,15 +4,16 @@ from sqlalchemy.orm import Session
 
 from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.auth.caller import Caller
-from mascustomers.events import changes as events
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import CatalogueBundle
+from mascustomers.outbox import changes as events
+from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
-from mascustomers.signups.addline_schemas import AddedTv, AddLinesCreate
 from mascustomers.signups.bundle_lines import check_component, store_tv
 from mascustomers.signups.context import OrderContext
+from mascustomers.signups.convergent_account import context_for, load_convergent_account
 from mascustomers.signups.lines import store_mobile_line
-from mascustomers.signups.orders import assess, context_for, load_convergent_account, record_sell
-from mascustomers.signups.schemas import Tv
+from mascustomers.signups.schemas import AddedTv, AddLinesCreate, Tv
 from mascustomers.signups.service import financed_amount
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.states import SubscriptionType
@@ -25,11 +26,15 @@ def add_lines(session: Session, *, caller: Caller, body: AddLinesCreate) -> Risk
     target = load_convergent_account(session, caller=caller, account_id=body.account.account_id)
     wanted = body.account.subscriptions
     devices = [d for line in wanted.mobile_lines for d in line.devices]
-    assessment = assess(
-        session, caller=caller, customer_id=target.customer.id, financed=financed_amount(devices)
-    )
-    sell = record_sell(
+    assessment = risk_service.decide(
         session,
+        caller=caller,
+        customer_id=target.customer.id,
+        financed_amount=financed_amount(devices),
+    )
+    uow = UnitOfWork.order(session)
+    sell = risk_service.record_sell(
+        uow,
         caller=caller,
         kind="ADD_LINES",
         request=body.model_dump(mode="json"),
@@ -42,7 +47,7 @@ def add_lines(session: Session, *, caller: Caller, body: AddLinesCreate) -> Risk
         events.order_decided(session, sell=sell, decision="x", now=caller.now)
         return assessment.decision
     ctx = context_for(
-        session,
+        uow,
         caller=caller,
         target=target,
         sell=sell,
@@ -90,14 +95,13 @@ def _as_tv(tv: AddedTv) -> Tv:
 def _finish(ctx: OrderContext, *, tv_only: bool) -> None:
     ctx.add_contract(
         signature_config="TV" if tv_only else "BUNDLE_ADDLINE",
-        signature_type=ctx.signature_type,
-        process_id=ctx.signature_process_id,
+        signature_type=ctx.sale.signature_type,
+        process_id=ctx.sale.signature_process_id,
         account_bundle_id=ctx.account_bundle.id if ctx.account_bundle else None,
         subscription_id=ctx.subscription_ids[0] if ctx.subscription_ids else None,
     )
-    ctx.name_contracts()
     workorders_service.open_work_order(
-        ctx.session,
+        ctx.uow,
         org_id=ctx.org_id,
         account_id=ctx.account.id,
         sell_id=ctx.sell.id,
@@ -107,6 +111,5 @@ def _finish(ctx: OrderContext, *, tv_only: bool) -> None:
         installation=None,
         actor=ctx.actor,
         now=ctx.now,
-        rows=ctx.rows,
     )
     ctx.finish()

@@ -5,10 +5,10 @@ from typing import Any
 from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.catalog import service as catalog_service
-from mascustomers.models import AccountBundle, CatalogueBundle, Subscription
+from mascustomers.models import CatalogueBundle, Subscription
 from mascustomers.signups.context import OrderContext, PendingFixedNumber
 from mascustomers.signups.lines import add_bonuses, add_promotions, record, store_mobile_line
-from mascustomers.signups.schemas import BundleOrder, Ott, Tv
+from mascustomers.signups.schemas import BundleOrder, Landline, Ott, Tv
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.service import NewLine
 from mascustomers.subscriptions.states import Origin, SubscriptionStatus, SubscriptionType
@@ -35,7 +35,7 @@ def store_bundle(ctx: OrderContext, order: BundleOrder, *, field: str) -> None:
         order.installation_info.model_dump(mode="json") if order.installation_info else None
     )
     ctx.account_bundle = accounts_service.open_bundle(
-        ctx.session,
+        ctx.uow,
         account=ctx.account,
         bundle_id=bundle.bundle_id,
         territory_owner=order.territory_owner,
@@ -44,7 +44,6 @@ def store_bundle(ctx: OrderContext, order: BundleOrder, *, field: str) -> None:
         if ctx.held
         else SubscriptionStatus.PENDIENTE_INSTALACION,
         now=ctx.now,
-        reserved_id=ctx.reserved_id(AccountBundle),
     )
     fixed_number = _store_fixed_access(ctx, bundle, order, field=field)
     max_additional = int(bundle.components.get("max_additional_lines", 0))
@@ -69,8 +68,8 @@ def store_bundle(ctx: OrderContext, order: BundleOrder, *, field: str) -> None:
     )
     ctx.add_contract(
         signature_config="CONVERGENTE",
-        signature_type=ctx.signature_type,
-        process_id=ctx.signature_process_id,
+        signature_type=ctx.sale.signature_type,
+        process_id=ctx.sale.signature_process_id,
         account_bundle_id=ctx.account_bundle.id,
     )
 
@@ -86,48 +85,11 @@ def _fixed_status(ctx: OrderContext) -> SubscriptionStatus:
 def _store_fixed_access(
     ctx: OrderContext, bundle: CatalogueBundle, order: BundleOrder, *, field: str
 ) -> str | None:
+    """The landline, then the fibre or ADSL access that carries its number; the number (None
+    while it is to be taken when the order finishes)."""
     fixed_number: str | None = None
     if order.landline is not None:
-        landline = order.landline
-        check_component(bundle, "fixed", landline.product_id, f"{field}.landline.product_id")
-        product = catalog_service.product(
-            ctx.session,
-            org_id=ctx.org_id,
-            product_id=landline.product_id,
-            field=f"{field}.landline.product_id",
-        )
-        ported = landline.portability_info is not None
-        fixed_number = landline.number
-        if fixed_number is None:
-            # Numbered when the order finishes, so the counter is locked only until commit.
-            ctx.fixed_number = PendingFixedNumber(state_id=ctx.account.state_id)
-        details: dict[str, Any] | None = (
-            {"portability": landline.portability_info.model_dump(mode="json")}
-            if landline.portability_info
-            else None
-        )
-        subscription = _store_simple(
-            ctx,
-            SubscriptionType.LANDLINE,
-            product.product_id,
-            tuple(product.service_ids),
-            identification_nr=fixed_number,
-            origin=Origin.PORTABILIDAD if ported else Origin.NUEVA,
-            details=details,
-        )
-        _hold_fixed_number(ctx, subscription, "identification_nr")
-        add_bonuses(
-            ctx, subscription, [b.id for b in landline.bonuses], field=f"{field}.landline.bonuses"
-        )
-        add_promotions(
-            ctx,
-            subscription,
-            landline.promotions,
-            levels=("subscription",),
-            field=f"{field}.landline.promotions",
-        )
-        record(ctx, subscription, fixed_number=fixed_number)
-        _hold_fixed_number(ctx, ctx.created[-1], "fixed_number")
+        fixed_number = _store_landline(ctx, bundle, order.landline, field=f"{field}.landline")
     for name, access, kind in (
         ("ftth", order.ftth, SubscriptionType.FTTH),
         ("adsl", order.adsl, SubscriptionType.ADSL),
@@ -160,6 +122,47 @@ def _store_fixed_access(
         record(ctx, subscription, fixed_number=fixed_number)
         _hold_fixed_number(ctx, ctx.created[-1], "fixed_number")
         _hold_fixed_number(ctx, ctx.created[-1], "associated_number")
+    return fixed_number
+
+
+def _store_landline(
+    ctx: OrderContext, bundle: CatalogueBundle, landline: Landline, *, field: str
+) -> str | None:
+    """The landline with its number: ported or asked for, else taken when the order finishes
+    (so its counter is locked only until commit)."""
+    check_component(bundle, "fixed", landline.product_id, f"{field}.product_id")
+    product = catalog_service.product(
+        ctx.session, org_id=ctx.org_id, product_id=landline.product_id, field=f"{field}.product_id"
+    )
+    ported = landline.portability_info is not None
+    fixed_number = landline.number
+    if fixed_number is None:
+        ctx.fixed_number = PendingFixedNumber(state_id=ctx.account.state_id)
+    details: dict[str, Any] | None = (
+        {"portability": landline.portability_info.model_dump(mode="json")}
+        if landline.portability_info
+        else None
+    )
+    subscription = _store_simple(
+        ctx,
+        SubscriptionType.LANDLINE,
+        product.product_id,
+        tuple(product.service_ids),
+        identification_nr=fixed_number,
+        origin=Origin.PORTABILIDAD if ported else Origin.NUEVA,
+        details=details,
+    )
+    _hold_fixed_number(ctx, subscription, "identification_nr")
+    add_bonuses(ctx, subscription, [b.id for b in landline.bonuses], field=f"{field}.bonuses")
+    add_promotions(
+        ctx,
+        subscription,
+        landline.promotions,
+        levels=("subscription",),
+        field=f"{field}.promotions",
+    )
+    record(ctx, subscription, fixed_number=fixed_number)
+    _hold_fixed_number(ctx, ctx.created[-1], "fixed_number")
     return fixed_number
 
 
@@ -229,7 +232,7 @@ def _store_simple(
     details: dict[str, Any] | None = None,
 ) -> Subscription:
     return subscriptions_service.create(
-        ctx.session,
+        ctx.uow,
         org_id=ctx.org_id,
         account_id=ctx.account.id,
         account_bundle_id=ctx.account_bundle.id if ctx.account_bundle else None,
@@ -246,10 +249,8 @@ def _store_simple(
             service_ids=service_ids,
             details=details,
         ),
-        dealer_id=ctx.dealer_id,
-        shop_id=ctx.shop_id,
+        dealer_id=ctx.sale.dealer_id,
+        shop_id=ctx.sale.shop_id,
         actor=ctx.actor,
         now=ctx.now,
-        rows=ctx.rows,
-        reserved_id=ctx.reserved_id(Subscription),
     )

@@ -1,39 +1,37 @@
 """Signup operations (reference tags Signups and Account migrations)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.errors import ValidationFailed
-from mascustomers.signups import activation, add_lines, listing, migration, service
-from mascustomers.signups.addline_schemas import ActivateSim, AddLinesCreate, MigrationCreate
-from mascustomers.signups.schemas import RiskDecisionResult, SignupCreate, SignupResult
+from mascustomers.risk.responses import accepted, decided
+from mascustomers.routing.v2_route import V2Route
+from mascustomers.signups import activation, add_lines, migration, reads, service
+from mascustomers.signups.schemas import (
+    ActivateSim,
+    AddLinesCreate,
+    MigrationCreate,
+    RiskDecisionResult,
+    SellFilter,
+    SellList,
+    SignupCreate,
+    SignupResult,
+)
 from mascustomers.subscriptions.states import SubscriptionStatus
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 SIGNUPS_EXTENSION = {"x-permission": "signups"}
-
-
-def accepted(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
-    return {202: {"model": model, "description": "Risk decision r, x or n/a"}}
-
-
-def decided(result: BaseModel, decision: str, success: int) -> JSONResponse:
-    """The reference's rule: success code for ``a``, 202 for ``r``, ``x`` and ``n/a``."""
-    status = success if decision == "a" else 202
-    return JSONResponse(result.model_dump(mode="json"), status_code=status)
 
 
 @router.post(
     "/v2/orgs/{orgId}/signups", response_model=SignupResult, responses=accepted(SignupResult)
 )
-def create_signup(
-    orgId: str, body: SignupCreate, session: SessionDep, caller: CallerDep
-) -> JSONResponse:
+def create_signup(body: SignupCreate, session: SessionDep, caller: CallerDep) -> JSONResponse:
     """Add new customers including products purchased.
 
     One request creates, in one transaction, the sell, the customer (or reuses the one with the
@@ -61,9 +59,7 @@ def create_signup(
     response_model=RiskDecisionResult,
     responses=accepted(RiskDecisionResult),
 )
-def add_subscriptions(
-    orgId: str, body: AddLinesCreate, session: SessionDep, caller: CallerDep
-) -> JSONResponse:
+def add_subscriptions(body: AddLinesCreate, session: SessionDep, caller: CallerDep) -> JSONResponse:
     """Add a new mobile line or tv subscription to an existing convergent account.
 
     The account must be active and its bundle must allow the line type and product (and have
@@ -78,9 +74,7 @@ def add_subscriptions(
     response_model=RiskDecisionResult,
     responses=accepted(RiskDecisionResult),
 )
-def migrate_bundle(
-    orgId: str, body: MigrationCreate, session: SessionDep, caller: CallerDep
-) -> JSONResponse:
+def migrate_bundle(body: MigrationCreate, session: SessionDep, caller: CallerDep) -> JSONResponse:
     """Migrate bundle account to another bundle.
 
     With only ``account_id`` and ``new_bundle_id``, every line keeps its product when the new
@@ -97,9 +91,7 @@ class Activated(BaseModel):
 
 
 @router.patch("/v2/orgs/{orgId}/signups/activate-sim", response_model=Activated)
-def activate_sim(
-    orgId: str, body: ActivateSim, session: SessionDep, caller: CallerDep
-) -> Activated:
+def activate_sim(body: ActivateSim, session: SessionDep, caller: CallerDep) -> Activated:
     """Activate the shipped SIM of the line with this MSISDN (PENDIENTE ALTA → ACTIVO)."""
     activation.activate_sim(session, caller=caller, msisdn=body.msisdn)
     active = SubscriptionStatus.ACTIVO
@@ -108,26 +100,24 @@ def activate_sim(
 
 @router.get(
     "/v2/orgs/{orgId}/signups",
-    response_model=listing.SellList,
+    response_model=SellList,
     tags=["Signups"],
     openapi_extra=SIGNUPS_EXTENSION,
 )
 def list_signups(
-    orgId: str,
-    request: Request,
     session: SessionDep,
     caller: CallerDep,
-    query: Annotated[listing.SellFilter, Query()],
-) -> listing.SellList:
+    query: Annotated[SellFilter, Query()],
+) -> SellList:
     """List the org's sells (changelog 2.29.0), newest first, with their work order.
 
     Filter by ``work_order_id``, ``customer_id`` and a creation date range (org time zone).
     """
     if query.start_date and query.end_date and query.end_date < query.start_date:
         raise ValidationFailed("end_date: must not be before start_date")
-    return listing.list_sells(
+    return reads.list_sells(
         session,
         org_id=caller.org_id,
-        tz=request.app.state.settings.default_timezone,
+        tz=caller.tz,
         query_filter=query,
     )

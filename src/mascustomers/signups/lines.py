@@ -1,33 +1,31 @@
 """Storing the lines of an order: numbers, SIMs, products, bonuses, promotions, devices."""
 
 from dataclasses import replace
-from datetime import UTC, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from mascustomers.accounts.promotions import apply_promotion
-from mascustomers.catalog import inventory_service
 from mascustomers.catalog import service as catalog_service
-from mascustomers.catalog.inventory_states import SimStatus
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import SimStatus
+from mascustomers.kit.clock import start_of_day
 from mascustomers.models import (
-    AppliedPromotion,
     ScheduledOperation,
     Subscription,
     SubscriptionBonus,
-    SubscriptionTerminal,
 )
+from mascustomers.scheduler import queue
 from mascustomers.signups.context import OrderContext
 from mascustomers.signups.schemas import MobileLine, PromotionRef, SubscriptionInfo
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.bonus_periods import end_after, end_operation
-from mascustomers.subscriptions.device_sales import device_sale as device_sale_of
-from mascustomers.subscriptions.device_schemas import DeviceOrder
 from mascustomers.subscriptions.devices import (
     TERMINAL_ACTIVE,
     TERMINAL_PENDING_RISK,
     DeviceSale,
     sell_device,
 )
+from mascustomers.subscriptions.devices import device_sale as device_sale_of
+from mascustomers.subscriptions.schemas import DeviceOrder
 from mascustomers.subscriptions.service import NewLine
 from mascustomers.subscriptions.states import Origin, SubscriptionStatus, SubscriptionType
 
@@ -64,33 +62,13 @@ def store_mobile_line(
         billing_type_id=ctx.billing_type_id,
     )
     ported = line.portability_info is not None
-    if ported:
-        assert line.msisdn is not None
-        inventory_service.register_ported_number(
-            ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
-        )
-        msisdn = line.msisdn
-    else:
-        msisdn = inventory_service.reserve_number(
-            ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
-        )
+    msisdn = _take_number(ctx, line, field=field)
     sim = inventory_service.reserve_line_sim(
         ctx.session, org_id=ctx.org_id, iccid=line.iccid, now=ctx.now, field=f"{field}.iccid"
     )
-    handed_in_shop = line.iccid is not None
-    if ctx.held:
-        status = SubscriptionStatus.PENDIENTE_RIESGO
-    elif handed_in_shop and not ported:
-        status = SubscriptionStatus.ACTIVO
-    else:
-        status = SubscriptionStatus.PENDIENTE_ALTA
-    details: dict[str, Any] = {}
-    if line.portability_info is not None:
-        details["portability"] = line.portability_info.model_dump(mode="json")
-    if line.delivery_info is not None:
-        details["delivery"] = line.delivery_info.model_dump(mode="json")
+    status = _first_status(ctx, line)
     subscription = subscriptions_service.create(
-        ctx.session,
+        ctx.uow,
         org_id=ctx.org_id,
         account_id=ctx.account.id,
         account_bundle_id=ctx.account_bundle.id if ctx.account_bundle else None,
@@ -106,14 +84,12 @@ def store_mobile_line(
             imsi=sim.imsi,
             mobile_line_type=mobile_line_type,
             service_ids=tuple(product.service_ids),
-            details=details or None,
+            details=_line_details(line),
         ),
-        dealer_id=ctx.dealer_id,
-        shop_id=ctx.shop_id,
+        dealer_id=ctx.sale.dealer_id,
+        shop_id=ctx.sale.shop_id,
         actor=ctx.actor,
         now=ctx.now,
-        rows=ctx.rows,
-        reserved_id=ctx.reserved_id(Subscription),
     )
     # Bound when the order writes its lines (the line may not be written yet).
     ctx.line_numbers.append((msisdn, subscription.id))
@@ -128,30 +104,70 @@ def store_mobile_line(
     add_promotions(
         ctx, subscription, line.promotions, levels=("subscription",), field=f"{field}.promotions"
     )
+    terminal_id = _sell_devices(ctx, line, subscription, field=field)
+    record(ctx, subscription, msisdn=msisdn, terminal_id=terminal_id)
+    return subscription
+
+
+def _line_details(line: MobileLine) -> dict[str, Any] | None:
+    """What the line keeps of its order: its portability and where its SIM is shipped."""
+    details: dict[str, Any] = {}
+    if line.portability_info is not None:
+        details["portability"] = line.portability_info.model_dump(mode="json")
+    if line.delivery_info is not None:
+        details["delivery"] = line.delivery_info.model_dump(mode="json")
+    return details or None
+
+
+def _take_number(ctx: OrderContext, line: MobileLine, *, field: str) -> str:
+    """The line's number: the ported-in one, registered, or one of the pool (the one asked
+    for, else any free one), reserved."""
+    if line.portability_info is not None:
+        assert line.msisdn is not None
+        inventory_service.register_ported_number(
+            ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
+        )
+        return line.msisdn
+    return inventory_service.reserve_number(
+        ctx.session, org_id=ctx.org_id, msisdn=line.msisdn, now=ctx.now, field=f"{field}.msisdn"
+    )
+
+
+def _first_status(ctx: OrderContext, line: MobileLine) -> SubscriptionStatus:
+    """Held by risk; else live at once with a SIM handed in the shop (not ported); else
+    waiting for the shipped SIM or the portability window."""
+    if ctx.held:
+        return SubscriptionStatus.PENDIENTE_RIESGO
+    if line.iccid is not None and line.portability_info is None:
+        return SubscriptionStatus.ACTIVO
+    return SubscriptionStatus.PENDIENTE_ALTA
+
+
+def _sell_devices(
+    ctx: OrderContext, line: MobileLine, subscription: Subscription, *, field: str
+) -> int | None:
+    """The line's devices, each with its TERMINAL contract; the last terminal's id."""
     terminal_id = None
     for index, device in enumerate(line.devices):
         sale = device_sale(ctx, device, f"{field}.devices[{index}].device_details", "captacion")
         terminal = sell_device(
-            ctx.session,
+            ctx.uow,
             subscription=subscription,
             sale=sale,
             sell_id=ctx.sell.id,
             status_id=TERMINAL_PENDING_RISK if ctx.held else TERMINAL_ACTIVE,
             now=ctx.now,
             today=ctx.today,
-            rows=ctx.rows,
-            reserved_id=ctx.reserved_id(SubscriptionTerminal),
         )
         terminal_id = terminal.id
         ctx.add_contract(
             signature_config="TERMINAL",
-            signature_type=device.signature_type or ctx.signature_type,
-            process_id=device.signature_process_id or ctx.signature_process_id,
+            signature_type=device.signature_type or ctx.sale.signature_type,
+            process_id=device.signature_process_id or ctx.sale.signature_process_id,
             subscription_id=subscription.id,
             subscription_terminal_id=terminal.id,
         )
-    record(ctx, subscription, msisdn=msisdn, terminal_id=terminal_id)
-    return subscription
+    return terminal_id
 
 
 def record(
@@ -189,7 +205,7 @@ def add_bonuses(
             field=f"{field}[{index}].id",
         )
         end = end_after(ctx.now, bonus.duration_days, ctx.tz)
-        ctx.rows.add(
+        ctx.uow.append(
             SubscriptionBonus,
             subscription_id=subscription.id,
             bonus_id=bonus.bonus_id,
@@ -198,7 +214,7 @@ def add_bonuses(
             created_at=ctx.now,
         )
         if end is not None:
-            ctx.rows.add(
+            ctx.uow.append(
                 ScheduledOperation,
                 **end_operation(
                     org_id=ctx.org_id,
@@ -231,7 +247,7 @@ def add_promotions(
             field=f"{field}[{index}].id",
         )
         apply_promotion(
-            ctx.session,
+            ctx.uow,
             org_id=ctx.org_id,
             promotion=promotion,
             account_id=ctx.account.id,
@@ -244,8 +260,6 @@ def add_promotions(
             value=ref.value,
             start=ctx.now,
             start_date=ctx.today,
-            rows=ctx.rows,
-            reserved_id=ctx.reserved_id(AppliedPromotion),
         )
 
 
@@ -253,17 +267,16 @@ def schedule(
     ctx: OrderContext, kind: str, subscription: Subscription, day: Any, payload: dict[str, Any]
 ) -> None:
     """A dated operation for the scheduler; dates run at the start of the org's day."""
-    due = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(ctx.tz)).astimezone(UTC)
-    ctx.rows.add(
+    ctx.uow.append(
         ScheduledOperation,
-        org_id=ctx.org_id,
-        kind=kind,
-        subscription_id=subscription.id,
-        account_id=subscription.account_id,
-        payload=payload,
-        due_at=due,
-        status="PENDING",
-        attempts=0,
-        created_at=ctx.now,
-        requested_by=ctx.actor,
+        **queue.operation_values(
+            org_id=ctx.org_id,
+            kind=kind,
+            subscription_id=subscription.id,
+            account_id=subscription.account_id,
+            payload=payload,
+            due_at=start_of_day(day, ctx.tz),
+            now=ctx.now,
+            actor=ctx.actor,
+        ),
     )

@@ -6,18 +6,23 @@ fixed access only) the new bundle's first product of that component. An addition
 line with neither is refused, naming the line.
 """
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
+from mascustomers.accounts.service import ContractTerms
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import DomainError, ErrorCode
-from mascustomers.events import changes as events
-from mascustomers.models import CatalogueBundle, Subscription
+from mascustomers.models import CatalogueBundle, Sell, Subscription
+from mascustomers.outbox import changes as events
+from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
-from mascustomers.signups.addline_schemas import MigrationCreate
 from mascustomers.signups.bundle_lines import allowed
-from mascustomers.signups.orders import assess, load_convergent_account, record_sell
+from mascustomers.signups.convergent_account import ConvergentAccount, load_convergent_account
+from mascustomers.signups.schemas import MigrationCreate
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.states import SubscriptionType
 from mascustomers.workorders import service as workorders_service
@@ -52,15 +57,12 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
             f"account.new_bundle_id: bundle {target.bundle.bundle_id} "
             f"cannot migrate to {new_bundle.bundle_id}"
         )
-    live = [
-        s
-        for s in subscriptions_service.of_account(session, account_id=target.account.id)
-        if s.ended_at is None and s.account_bundle_id == target.account_bundle.id
-    ]
+    live = target_lines(session, target)
     plan = {s.id: _destination(session, caller.org_id, s, new_bundle, body) for s in live}
-    assessment = assess(session, caller=caller, customer_id=target.customer.id, financed=0)  # type: ignore[arg-type]
-    sell = record_sell(
-        session,
+    assessment = risk_service.decide(session, caller=caller, customer_id=target.customer.id)
+    uow = UnitOfWork(session)
+    sell = risk_service.record_sell(
+        uow,
         caller=caller,
         kind="MIGRATION",
         request=body.model_dump(mode="json"),
@@ -73,10 +75,38 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
         # Held or rejected: nothing moves until a risk review approves the sell.
         events.order_decided(session, sell=sell, decision=assessment.decision.value, now=caller.now)
         return assessment.decision
+    _move(
+        uow,
+        caller=caller,
+        body=body,
+        target=target,
+        new_bundle=new_bundle,
+        plan=plan,
+        sell=sell,
+        live=live,
+    )
+    events.order_decided(session, sell=sell, decision=assessment.decision.value, now=caller.now)
+    return assessment.decision
+
+
+def _move(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    body: MigrationCreate,
+    target: ConvergentAccount,
+    new_bundle: CatalogueBundle,
+    plan: dict[int, int],
+    sell: Sell,
+    live: list[Subscription],
+) -> None:
+    """The lines (``plan``: each one's product) to a new account bundle, with their contract
+    and the MIGRACION work order that records what cancelling it restores."""
+    session = uow.session
     old_bundle = target.account_bundle
     old_bundle.ended_at = caller.now
     account_bundle = accounts_service.open_bundle(
-        session,
+        uow,
         account=target.account,
         bundle_id=new_bundle.bundle_id,
         territory_owner=old_bundle.territory_owner,
@@ -86,27 +116,20 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
     )
     # What each line had: cancelling the migration's work order puts it back.
     products = {s.id: (s.product_id, plan[s.id]) for s in live}
-    for subscription in live:
-        subscription.account_bundle_id = account_bundle.id
-        if plan[subscription.id] != subscription.product_id:
-            subscriptions_service.change_product(
-                session,
-                subscription=subscription,
-                product_id=plan[subscription.id],
-                reason="MIGRACION",
-                now=caller.now,
-            )
+    _join(session, live, account_bundle_id=account_bundle.id, plan=plan, now=caller.now)
     contract = accounts_service.add_contract(
         session,
         account=target.account,
-        signature_config="BUNDLE_MIGRATION",
-        signature_type=body.sales_info.signature_type if body.sales_info else None,
-        process_id=body.sales_info.signature_process_id if body.sales_info else None,
-        account_bundle_id=account_bundle.id,
+        terms=ContractTerms(
+            signature_config="BUNDLE_MIGRATION",
+            signature_type=body.sales_info.signature_type if body.sales_info else None,
+            process_id=body.sales_info.signature_process_id if body.sales_info else None,
+            account_bundle_id=account_bundle.id,
+        ),
         now=caller.now,
     )
     workorders_service.open_work_order(
-        session,
+        uow,
         org_id=caller.org_id,
         account_id=target.account.id,
         sell_id=sell.id,
@@ -123,8 +146,36 @@ def migrate(session: Session, *, caller: Caller, body: MigrationCreate) -> RiskD
             contract_id=contract.id,
         ),
     )
-    events.order_decided(session, sell=sell, decision=assessment.decision.value, now=caller.now)
-    return assessment.decision
+
+
+def _join(
+    session: Session,
+    lines: list[Subscription],
+    *,
+    account_bundle_id: int,
+    plan: dict[int, int],
+    now: datetime,
+) -> None:
+    """The lines into the new account bundle, each on the product the plan gives it."""
+    for subscription in lines:
+        subscription.account_bundle_id = account_bundle_id
+        if plan[subscription.id] != subscription.product_id:
+            subscriptions_service.start_tariff_period(
+                session,
+                subscription=subscription,
+                product_id=plan[subscription.id],
+                reason="MIGRACION",
+                now=now,
+            )
+
+
+def target_lines(session: Session, target: ConvergentAccount) -> list[Subscription]:
+    """The live lines of the account's current bundle."""
+    return [
+        line
+        for line in subscriptions_service.of_account(session, account_id=target.account.id)
+        if line.ended_at is None and line.account_bundle_id == target.account_bundle.id
+    ]
 
 
 def _requested(subscription: Subscription, body: MigrationCreate) -> int | None:

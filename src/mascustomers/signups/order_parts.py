@@ -1,8 +1,8 @@
 """What an order names, read from its body before anything is stored.
 
 Knowing the lines, promotions and devices up front lets the order load their catalogue rows
-in two queries and reserve the ids of its new rows in one (``db.ids``), instead of one query
-and one flush per line.
+in two queries and reserve the ids of its new rows in one (``db.unit_of_work``), instead of
+one query and one flush per line.
 """
 
 from typing import Any
@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from mascustomers.catalog import service as catalog_service
 from mascustomers.db.base import Base
-from mascustomers.db.ids import reserve_ids
 from mascustomers.models import AppliedPromotion, Subscription, SubscriptionTerminal
 from mascustomers.signups.schemas import Products, PromotionRef
 
@@ -41,18 +40,13 @@ def preload_catalogue(session: Session, *, org_id: int, products: Products) -> l
     )
 
 
-def reserve(
-    session: Session, *, products: Products, more: dict[type[Base], int] | None = None
-) -> dict[type[Base], list[int]]:
-    """Ids for the order's subscriptions, applied promotions and sold terminals (and ``more``),
-    in one statement."""
+def ids_needed(products: Products, *, more: dict[type[Base], int]) -> dict[type[Base], int]:
+    """How many subscriptions, applied promotions and sold terminals the order creates (and
+    ``more``): the ids its unit of work reserves."""
     devices = sum(len(getattr(part, "devices", [])) for part in lines(products))
-    return reserve_ids(
-        session,
-        {
-            Subscription: len(lines(products)),
-            AppliedPromotion: len(promotions(products)),
-            SubscriptionTerminal: devices,
-            **(more or {}),
-        },
-    )
+    return {
+        Subscription: len(lines(products)),
+        AppliedPromotion: len(promotions(products)),
+        SubscriptionTerminal: devices,
+        **more,
+    }

@@ -10,20 +10,20 @@ from mascustomers.auth.caller import Caller
 from mascustomers.customers import service as customers_service
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
-from mascustomers.db.row_buffer import RowBuffer
-from mascustomers.db.sequences import next_values
-from mascustomers.events import changes as events
+from mascustomers.db.base import Base
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, AccountBundle, Customer, Sell, User, WorkOrder
+from mascustomers.outbox import changes as events
 from mascustomers.risk import service as risk_service
-from mascustomers.risk.policy import RiskDecision
+from mascustomers.risk.policy import Assessment, RiskDecision
+from mascustomers.sequences import next_values
 from mascustomers.signups import order_parts
 from mascustomers.signups.bundle_lines import store_bundle
-from mascustomers.signups.context import OrderContext
+from mascustomers.signups.context import OrderContext, SaleTerms
 from mascustomers.signups.lines import store_mobile_line
-from mascustomers.signups.orders import record_sell
 from mascustomers.signups.schemas import AccountInfo, SignupCreate, SignupResult
-from mascustomers.subscriptions.device_schemas import DeviceOrder
 from mascustomers.subscriptions.devices import financed_amount as financed
+from mascustomers.subscriptions.schemas import DeviceOrder
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
 
@@ -46,31 +46,12 @@ def financed_amount(devices: list[DeviceOrder]) -> Decimal:
 
 def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> SignupResult:
     """Sign a customer up; a rejected (``x``) order stores only its sell."""
-    owner = body.clients.owner
-    existing = customers_service.find_customer(session, org_id=caller.org_id, person=owner)
-    payment = body.payment
-    scoring = payment.scoring
-    assessment = risk_service.decide(
-        session,
-        org_id=caller.org_id,
-        customer_id=existing.id if existing else None,
-        scoring_value=scoring.scoring_value if scoring else None,
-        credit_limit_available=scoring.credit_limit_available if scoring else None,
-        financed_amount=financed_amount(all_devices(body)),
-        now=caller.now,
+    existing = customers_service.find_customer(
+        session, org_id=caller.org_id, person=body.clients.owner
     )
-    request = body.model_dump(mode="json")
+    assessment = _assess(session, caller=caller, body=body, existing=existing)
     if assessment.decision == RiskDecision.REJECTED:
-        sell = record_sell(
-            session,
-            caller=caller,
-            kind="SIGNUP",
-            request=request,
-            assessment=assessment,
-            sales=body.sales_info,
-            customer_id=None,
-            account_id=None,
-        )
+        sell = _record_sell(UnitOfWork(session), caller, body, assessment, customer=None)
         events.order_decided(session, sell=sell, decision="x", now=caller.now)
         return SignupResult(
             sell_id=sell.id,
@@ -79,12 +60,73 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
             account_info=None,
             risk_decision="x",
         )
-    held = assessment.decision != RiskDecision.APPROVED
-    rows = RowBuffer()
     # Every id the order needs, in one statement: its rows are written without flushes.
-    reserved = order_parts.reserve(
+    uow = UnitOfWork.order(session, reserve=_ids_needed(body, existing))
+    ctx = _open(uow, caller=caller, body=body, existing=existing, assessment=assessment)
+    _add_line_users(ctx, body)
+    _store_products(ctx, body)
+    order = _close(ctx)
+    events.order_decided(
         session,
-        products=body.products,
+        sell=ctx.sell,
+        decision=assessment.decision.value,
+        now=caller.now,
+        work_order_id=order.work_order_id,
+    )
+    return SignupResult(
+        sell_id=ctx.sell.id,
+        customer_id=ctx.customer.id,
+        work_order_id=order.work_order_id,
+        account_info=AccountInfo(
+            account_id=ctx.account.id,
+            account_number=ctx.account.account_number,
+            bundle_id=ctx.account_bundle.bundle_id if ctx.account_bundle else None,
+            subscriptions=ctx.created,
+        ),
+        risk_decision=assessment.decision.value,
+    )
+
+
+def _assess(
+    session: Session, *, caller: Caller, body: SignupCreate, existing: Customer | None
+) -> Assessment:
+    scoring = body.payment.scoring
+    return risk_service.decide(
+        session,
+        caller=caller,
+        customer_id=existing.id if existing else None,
+        scoring_value=scoring.scoring_value if scoring else None,
+        credit_limit_available=scoring.credit_limit_available if scoring else None,
+        financed_amount=financed_amount(all_devices(body)),
+    )
+
+
+def _record_sell(
+    uow: UnitOfWork,
+    caller: Caller,
+    body: SignupCreate,
+    assessment: Assessment,
+    *,
+    customer: Customer | None,
+    account: Account | None = None,
+) -> Sell:
+    return risk_service.record_sell(
+        uow,
+        caller=caller,
+        kind="SIGNUP",
+        request=body.model_dump(mode="json"),
+        assessment=assessment,
+        customer_id=customer.id if customer else None,
+        account_id=account.id if account else None,
+        sales=body.sales_info,
+    )
+
+
+def _ids_needed(body: SignupCreate, existing: Customer | None) -> dict[type[Base], int]:
+    """How many rows of each kind that others point at the order creates."""
+    owner = body.clients.owner
+    return order_parts.ids_needed(
+        body.products,
         more={
             Customer: 0 if existing else 1,
             User: 0 if existing else customers_service.new_user_ids(owner),
@@ -94,18 +136,31 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
             WorkOrder: 1,
         },
     )
+
+
+def _open(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    body: SignupCreate,
+    existing: Customer | None,
+    assessment: Assessment,
+) -> OrderContext:
+    """The customer (found or new), its account and the sell: the order the lines join."""
+    owner, payment = body.clients.owner, body.payment
+    held = assessment.decision != RiskDecision.APPROVED
     customer, owner_user = customers_service.find_or_create_customer(
-        session,
+        uow,
         org_id=caller.org_id,
         sector_id=body.clients.sector_id,
         owner=owner,
         now=caller.now,
         looked_up=True,
         found=existing,
-        ids=None if existing else (reserved[Customer][0], reserved[User]),
     )
+    card = payment.tpv_response.model_dump() if payment.tpv_response and not payment.info else None
     account = accounts_service.open_account(
-        session,
+        uow,
         org_id=caller.org_id,
         customer_id=customer.id,
         owner_user_id=owner_user.id,
@@ -113,68 +168,23 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         state_id=_tax_province(body, owner),
         iban=payment.info.bank_account if payment.info else None,
         swift_bic=payment.info.swift_bic if payment.info else None,
-        card=payment.tpv_response.model_dump()
-        if payment.tpv_response and not payment.info
-        else None,
+        card=card,
         status=AccountStatus.PENDIENTE_RIESGO if held else AccountStatus.ACTIVO,
         now=caller.now,
-        rows=rows,
-        reserved_id=reserved[Account][0],
     )
-    sell = record_sell(
-        session,
+    return OrderContext(
+        uow=uow,
         caller=caller,
-        kind="SIGNUP",
-        request=request,
-        assessment=assessment,
-        sales=body.sales_info,
-        customer_id=customer.id,
-        account_id=account.id,
-        reserved_id=reserved[Sell][0],
-    )
-    ctx = OrderContext(
-        session=session,
-        org_id=caller.org_id,
-        actor=caller.actor,
-        now=caller.now,
-        today=caller.today,
         held=held,
         billing_type_id=payment.billing_type_id,
         customer=customer,
         owner=owner_user,
         account=account,
-        sell=sell,
-        dealer_id=body.sales_info.dealer_id,
-        shop_id=body.sales_info.shop_id,
-        signature_type=body.sales_info.signature_type,
-        signature_process_id=body.sales_info.signature_process_id,
-        rows=rows,
+        sell=_record_sell(uow, caller, body, assessment, customer=customer, account=account),
+        sale=SaleTerms.of(body.sales_info),
         catalogue=order_parts.preload_catalogue(
-            session, org_id=caller.org_id, products=body.products
+            uow.session, org_id=caller.org_id, products=body.products
         ),
-        reserved=reserved,
-    )
-    _add_line_users(ctx, body)
-    _store_products(ctx, body)
-    order = _close(ctx)
-    events.order_decided(
-        session,
-        sell=sell,
-        decision=assessment.decision.value,
-        now=caller.now,
-        work_order_id=order.work_order_id,
-    )
-    return SignupResult(
-        sell_id=sell.id,
-        customer_id=customer.id,
-        work_order_id=order.work_order_id,
-        account_info=AccountInfo(
-            account_id=account.id,
-            account_number=account.account_number,
-            bundle_id=ctx.account_bundle.bundle_id if ctx.account_bundle else None,
-            subscriptions=ctx.created,
-        ),
-        risk_decision=assessment.decision.value,
     )
 
 
@@ -188,8 +198,8 @@ def _store_products(ctx: OrderContext, body: SignupCreate) -> None:
         if body.products.bundle is None:
             ctx.add_contract(
                 signature_config="SOLOMOVIL",
-                signature_type=ctx.signature_type,
-                process_id=ctx.signature_process_id,
+                signature_type=ctx.sale.signature_type,
+                process_id=ctx.sale.signature_process_id,
                 subscription_id=ctx.subscription_ids[-1],
             )
 
@@ -207,12 +217,9 @@ def _close(ctx: OrderContext) -> WorkOrder:
         counters.append("fixed_number")
     taken = next_values(ctx.session, org_id=ctx.org_id, names=counters)
     ctx.number_fixed_line(taken.get("fixed_number"))
-    accounts_service.number_account(
-        ctx.session, account=ctx.account, number=taken["account_number"]
-    )
-    ctx.name_contracts()
+    accounts_service.number_account(ctx.uow, account=ctx.account, number=taken["account_number"])
     order = workorders_service.open_work_order(
-        ctx.session,
+        ctx.uow,
         org_id=ctx.org_id,
         account_id=ctx.account.id,
         sell_id=ctx.sell.id,
@@ -222,8 +229,6 @@ def _close(ctx: OrderContext) -> WorkOrder:
         installation=ctx.account_bundle.installation if ctx.account_bundle else None,
         actor=ctx.actor,
         now=ctx.now,
-        rows=ctx.rows,
-        reserved_id=ctx.reserved_id(WorkOrder),
         number=taken["work_order"],
     )
     ctx.finish()
@@ -252,5 +257,5 @@ def _add_line_users(ctx: OrderContext, body: SignupCreate) -> None:
         if person.line_msisdn is None:
             raise CustomerMismatch(f"{field}.line_msisdn: a line user names the line it uses")
         ctx.line_users[person.line_msisdn] = customers_service.add_line_user(
-            ctx.session, customer=ctx.customer, person=person, field=field, now=ctx.now
+            ctx.uow, customer=ctx.customer, person=person, field=field, now=ctx.now
         )

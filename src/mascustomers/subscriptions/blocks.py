@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import Caller
+from mascustomers.catalog import master_data
 from mascustomers.catalog.master_data import MasterDataList
 from mascustomers.errors import ValidationFailed
 from mascustomers.kit.clock import format_timestamp
@@ -29,8 +30,7 @@ from mascustomers.models import Subscription, SubscriptionBlock
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.errors import BlockedLineNeedsShop
-from mascustomers.subscriptions.operations import (
-    label,
+from mascustomers.subscriptions.line_changes import (
     load_line,
     require_changeable,
     require_mobile,
@@ -46,7 +46,7 @@ def blocks_view(session: Session, *, caller: Caller, subscription_id: int) -> Su
     items = [
         BlockItem(
             id=row.block_id,
-            value=label(MasterDataList.BLOCK_TYPES, row.block_id) or str(row.block_id),
+            value=master_data.value(MasterDataList.BLOCK_TYPES, row.block_id) or str(row.block_id),
             date_last_modified=format_timestamp(row.start_at),
             description=row.reason,
         )

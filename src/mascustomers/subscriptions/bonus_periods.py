@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mascustomers.kit.clock import ensure_utc
+from mascustomers.scheduler import queue
 
 BONUS_END = "BONUS_END"
 # Who carries out an end that was due at a date (as for other scheduled operations).
@@ -65,15 +66,13 @@ def end_operation(
     actor: str,
 ) -> dict[str, Any]:
     """The column values of the ``BONUS_END`` operation that carries out an end at ``end``."""
-    return {
-        "org_id": org_id,
-        "kind": BONUS_END,
-        "subscription_id": subscription_id,
-        "account_id": account_id,
-        "payload": {"bonus_id": bonus_id},
-        "due_at": end,
-        "status": "PENDING",
-        "attempts": 0,
-        "created_at": now,
-        "requested_by": actor,
-    }
+    return queue.operation_values(
+        org_id=org_id,
+        kind=BONUS_END,
+        subscription_id=subscription_id,
+        account_id=account_id,
+        payload={"bonus_id": bonus_id},
+        due_at=end,
+        now=now,
+        actor=actor,
+    )

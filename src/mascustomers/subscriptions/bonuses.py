@@ -37,10 +37,11 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
 from mascustomers.errors import NotFound, ValidationFailed
-from mascustomers.events import jobs as bonus_events
-from mascustomers.kit.clock import format_timestamp
+from mascustomers.kit.clock import format_timestamp, start_of_day
 from mascustomers.models import ScheduledOperation, Subscription, SubscriptionBonus
-from mascustomers.subscriptions import queries, repository
+from mascustomers.outbox import jobs as bonus_events
+from mascustomers.scheduler import queue
+from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.bonus_periods import (
     BONUS_END,
     BonusState,
@@ -49,11 +50,10 @@ from mascustomers.subscriptions.bonus_periods import (
     state_at,
 )
 from mascustomers.subscriptions.errors import BonusAlreadyPresent
-from mascustomers.subscriptions.operations import (
+from mascustomers.subscriptions.line_changes import (
     load_line,
     require_changeable,
     require_future,
-    start_of_day,
 )
 from mascustomers.subscriptions.schemas import BonusItem, SubscriptionBonuses
 
@@ -80,21 +80,24 @@ _SHOWN = {
 def bonuses_view(
     session: Session, *, caller: Caller, subscription_id: int, filters: frozenset[str]
 ) -> SubscriptionBonuses:
-    rows = queries.line_bonuses(session, org_id=caller.org_id, subscription_id=subscription_id)
+    rows = repository.line_bonuses(session, org_id=caller.org_id, subscription_id=subscription_id)
     if not rows:
         raise NotFound(f"subscription {subscription_id} not found")
     shown: set[BonusState] = set().union(*(_SHOWN[name] for name in filters))
-    items = [
-        BonusItem(
-            id=row.bonus_id,
-            value=row.name,
-            start_date=format_timestamp(row.start_at),
-            end_date=format_timestamp(row.end_at) if row.end_at else None,
-        )
+    items = []
+    for row in rows:
         # A line without bonuses comes back as one row without a bonus.
-        for row in rows
-        if row.bonus_id is not None and state_at(row.start_at, row.end_at, caller.now) in shown
-    ]
+        if row.bonus_id is None or row.start_at is None:
+            continue
+        if state_at(row.start_at, row.end_at, caller.now) in shown:
+            items.append(
+                BonusItem(
+                    id=row.bonus_id,
+                    value=row.name,
+                    start_date=format_timestamp(row.start_at),
+                    end_date=format_timestamp(row.end_at) if row.end_at else None,
+                )
+            )
     return SubscriptionBonuses(id=rows[0].id, items=items)
 
 
@@ -105,8 +108,8 @@ def add_bonus(
     subscription_id: int,
     bonus_id: int,
     scheduled_date: date | None,
-    tz: str,
 ) -> None:
+    tz = caller.tz
     line = load_line(session, caller=caller, subscription_id=subscription_id, lock=True)
     require_changeable(line)
     bonus = catalog_service.bonus_for(
@@ -149,8 +152,8 @@ def remove_bonus(
     subscription_id: int,
     bonus_id: int,
     scheduled_date: date | None,
-    tz: str,
 ) -> None:
+    tz = caller.tz
     line = load_line(session, caller=caller, subscription_id=subscription_id, lock=True)
     rows = repository.bonus_rows_open_after(
         session, subscription_id=line.id, bonus_id=bonus_id, instant=caller.now
@@ -180,9 +183,7 @@ def _end_row(
         row.ended_by = caller.actor
         bonus_events.bonus_ended(session, row=row, now=caller.now)
         if pending is not None:
-            pending.status = "CANCELLED"
-            pending.done_at = caller.now
-            pending.last_error = f"the bonus was removed by {caller.actor}"
+            queue.cancel(pending, reason=f"the bonus was removed by {caller.actor}", now=caller.now)
     elif pending is not None:
         pending.due_at = row.end_at
     else:
@@ -195,9 +196,7 @@ def _pending_end(
     """The PENDING ``BONUS_END`` that carries out this bonus's end at ``end``."""
     if end is None:
         return None
-    for operation in repository.pending_operations(
-        session, subscription_id=line.id, kind=BONUS_END
-    ):
+    for operation in queue.pending(session, subscription_id=line.id, kind=BONUS_END):
         if operation.payload.get("bonus_id") == bonus_id and operation.due_at == end:
             return operation
     return None

@@ -2,35 +2,30 @@
 Consumption): thin routes, one service call each."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from mascustomers.auth.caller import CallerDep
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id
+from mascustomers.risk.responses import accepted, decided
+from mascustomers.routing.v2_route import V2Route
 from mascustomers.subscriptions import (
     blocks,
     bonuses,
-    details,
-    device_reads,
-    device_sales,
-    product_reads,
+    devices,
+    line_services,
     products,
-    recharges,
-    services_switch,
+    reads,
     sim_replacement,
-)
-from mascustomers.subscriptions.device_schemas import (
-    DeviceSaleCreate,
-    DeviceSaleResult,
-    SubscriptionDevices,
 )
 from mascustomers.subscriptions.schemas import (
     BlockChange,
     BonusAdd,
+    DeviceSaleCreate,
+    DeviceSaleResult,
     ProductChange,
     RechargeDetail,
     RiskDecisionResult,
@@ -39,43 +34,21 @@ from mascustomers.subscriptions.schemas import (
     SubscriptionBlocks,
     SubscriptionBonuses,
     SubscriptionDetail,
+    SubscriptionDevices,
     SubscriptionProducts,
     SubscriptionServices,
 )
 
-router = APIRouter()
+router = APIRouter(route_class=V2Route)
 LINE = "/v2/orgs/{orgId}/subscriptions/{subscriptionId}"
 
 SubscriptionId = Annotated[Id, Path(description="subscription identifier")]
 Include = Annotated[list[str] | None, Query(description="comma-separated or repeated")]
 
 
-async def org_timezone(request: Request) -> str:
-    """The org's time zone: calendar dates (``scheduled_date``, periods) are taken there.
-
-    ``async`` although it awaits nothing: FastAPI runs a plain ``def`` dependency on its thread
-    pool, a hop that costs more than a read."""
-    return str(request.app.state.settings.default_timezone)
-
-
-TimeZone = Annotated[str, Depends(org_timezone)]
-
-
-def accepted(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
-    return {202: {"model": model, "description": "Risk decision r, x or n/a"}}
-
-
-def decided(result: BaseModel, decision: str, success: int) -> JSONResponse:
-    """The reference's rule: success code for ``a``, 202 for ``r``, ``x`` and ``n/a``."""
-    return JSONResponse(
-        result.model_dump(mode="json"), status_code=success if decision == "a" else 202
-    )
-
-
 @router.get(LINE, response_model=SubscriptionDetail, response_model_exclude_unset=True)
 def get_subscription(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     session: SessionDep,
     caller: CallerDep,
@@ -88,24 +61,22 @@ def get_subscription(
     (``sell_date``, when the line was sold) and ``historical_status`` (every status change,
     oldest first, with who made it). Those fields are present only when included.
     """
-    wanted = details.parse_include(
-        include or [], allowed=details.SUBSCRIPTION_INCLUDES, query=query
-    )
-    return details.subscription_detail(
+    wanted = reads.parse_include(include or [], allowed=reads.SUBSCRIPTION_INCLUDES, query=query)
+    return reads.subscription_detail(
         session, caller=caller, subscription_id=subscriptionId, include=wanted
     )
 
 
 @router.get(f"{LINE}/devices", response_model=SubscriptionDevices)
 def get_devices(
-    *, orgId: str, subscriptionId: SubscriptionId, session: SessionDep, caller: CallerDep
+    *, subscriptionId: SubscriptionId, session: SessionDep, caller: CallerDep
 ) -> SubscriptionDevices:
     """Returns devices subscription info given by subscriptionId.
 
     Each terminal with its status, sale, device, installment plans (``unpaid_installments``,
     what is still due today) and permanence (penalty pro rata of the days left).
     """
-    return device_reads.devices_view(session, caller=caller, subscription_id=subscriptionId)
+    return reads.devices_view(session, caller=caller, subscription_id=subscriptionId)
 
 
 @router.post(
@@ -116,7 +87,6 @@ def get_devices(
 )
 def add_device(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     body: DeviceSaleCreate,
     session: SessionDep,
@@ -127,7 +97,7 @@ def add_device(
     ``catalogue_id`` is mandatory (2.38). Risk decision ``a`` answers 201; ``r`` and ``n/a``
     answer 202 with the terminal held; ``x`` answers 202 with no terminal.
     """
-    decision, terminal_id = device_sales.add_device(
+    decision, terminal_id = devices.add_device(
         session, caller=caller, subscription_id=subscriptionId, body=body
     )
     result = DeviceSaleResult(risk_decision=decision.value, subscription_terminal_id=terminal_id)
@@ -142,7 +112,6 @@ def add_device(
 )
 def replace_sim(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     body: SimReplacement,
     session: SessionDep,
@@ -162,11 +131,9 @@ def replace_sim(
 @router.get(f"{LINE}/recharge/detail", response_model=RechargeDetail)
 def get_recharges(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     session: SessionDep,
     caller: CallerDep,
-    tz: TimeZone,
     start_date: date | None = None,
     end_date: date | None = None,
 ) -> RechargeDetail:
@@ -174,13 +141,13 @@ def get_recharges(
 
     If it doesn't include dates, it takes the current month. Prepaid lines only.
     """
-    return recharges.recharge_detail(
+    return reads.recharge_detail(
         session,
         caller=caller,
         subscription_id=subscriptionId,
         start_date=start_date,
         end_date=end_date,
-        tz=tz,
+        tz=caller.tz,
     )
 
 
@@ -189,7 +156,6 @@ def get_recharges(
 )
 def get_products(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     session: SessionDep,
     caller: CallerDep,
@@ -201,8 +167,8 @@ def get_products(
     (tariff history, newest first, the current tariff on top). A pending scheduled change is
     shown under ``product.scheduled``.
     """
-    wanted = details.parse_include(include or [], allowed=product_reads.PRODUCT_INCLUDES)
-    return product_reads.products_view(
+    wanted = reads.parse_include(include or [], allowed=reads.PRODUCT_INCLUDES)
+    return reads.products_view(
         session, caller=caller, subscription_id=subscriptionId, include=wanted
     )
 
@@ -215,12 +181,10 @@ def get_products(
 )
 def change_product(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     body: ProductChange,
     session: SessionDep,
     caller: CallerDep,
-    tz: TimeZone,
 ) -> JSONResponse:
     """Change subscription products given by new productId & subscriptionId.
 
@@ -229,7 +193,7 @@ def change_product(
     ``r``, ``x`` and ``n/a`` answer 202.
     """
     decision = products.change_product(
-        session, caller=caller, subscription_id=subscriptionId, body=body, tz=tz
+        session, caller=caller, subscription_id=subscriptionId, body=body
     )
     return decided(RiskDecisionResult(risk_decision=decision.value), decision.value, 201)
 
@@ -237,7 +201,6 @@ def change_product(
 @router.get(f"{LINE}/services", response_model=SubscriptionServices)
 def get_services(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     session: SessionDep,
     caller: CallerDep,
@@ -247,7 +210,7 @@ def get_services(
 
     Use ``filter`` to get ``active`` or ``inactive`` services.
     """
-    return services_switch.services_view(
+    return line_services.services_view(
         session, caller=caller, subscription_id=subscriptionId, filter=filter
     )
 
@@ -255,7 +218,6 @@ def get_services(
 @router.patch(f"{LINE}/services/{{serviceId}}", status_code=201, response_class=Response)
 def switch_service(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     serviceId: Annotated[Id, Path(description="service identifier")],
     body: ServiceSwitch,
@@ -266,7 +228,7 @@ def switch_service(
 
     Only services the catalogue marks changeable can be switched.
     """
-    services_switch.switch_service(
+    line_services.switch_service(
         session,
         caller=caller,
         subscription_id=subscriptionId,
@@ -279,7 +241,6 @@ def switch_service(
 @router.get(f"{LINE}/bonuses", response_model=SubscriptionBonuses)
 def get_bonuses(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     session: SessionDep,
     caller: CallerDep,
@@ -305,12 +266,10 @@ def get_bonuses(
 @router.put(f"{LINE}/bonuses", status_code=201, response_class=Response)
 def add_bonus(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     body: BonusAdd,
     session: SessionDep,
     caller: CallerDep,
-    tz: TimeZone,
 ) -> Response:
     """Add a bonus (bonusId) to the subscription, now or from ``scheduled_date``.
 
@@ -325,7 +284,6 @@ def add_bonus(
         subscription_id=subscriptionId,
         bonus_id=body.bonus_id,
         scheduled_date=body.scheduled_date,
-        tz=tz,
     )
     return Response(status_code=201)
 
@@ -333,12 +291,10 @@ def add_bonus(
 @router.delete(f"{LINE}/bonuses/{{bonusId}}", status_code=202, response_class=Response)
 def remove_bonus(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     bonusId: Annotated[Id, Path(description="bonus identifier")],
     session: SessionDep,
     caller: CallerDep,
-    tz: TimeZone,
     scheduled_date: Annotated[date | None, Query(description="date to execute it")] = None,
 ) -> Response:
     """Delete a bonus (bonusId) from the subscription, now or at ``scheduled_date``.
@@ -354,14 +310,13 @@ def remove_bonus(
         subscription_id=subscriptionId,
         bonus_id=bonusId,
         scheduled_date=scheduled_date,
-        tz=tz,
     )
     return Response(status_code=202)
 
 
 @router.get(f"{LINE}/blocks", response_model=SubscriptionBlocks)
 def get_blocks(
-    *, orgId: str, subscriptionId: SubscriptionId, session: SessionDep, caller: CallerDep
+    *, subscriptionId: SubscriptionId, session: SessionDep, caller: CallerDep
 ) -> SubscriptionBlocks:
     """Returns the subscription's blocking reason, filtered results by theft or loss."""
     return blocks.blocks_view(session, caller=caller, subscription_id=subscriptionId)
@@ -370,7 +325,6 @@ def get_blocks(
 @router.patch(f"{LINE}/blocks/{{blockId}}", status_code=201, response_class=Response)
 def change_block(
     *,
-    orgId: str,
     subscriptionId: SubscriptionId,
     blockId: Annotated[Id, Path(le=2, description="block identifier (only allow 1 or 2)")],
     body: BlockChange,

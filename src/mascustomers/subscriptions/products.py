@@ -27,25 +27,26 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts.errors import BundleDoesNotAllow
 from mascustomers.auth.caller import Caller
 from mascustomers.catalog import service as catalog_service
-from mascustomers.events import outbox
-from mascustomers.events.types import EventType
+from mascustomers.db.unit_of_work import UnitOfWork
+from mascustomers.kit.clock import start_of_day
 from mascustomers.models import Account, ScheduledOperation, Sell, Subscription, WorkOrder
+from mascustomers.outbox import service as outbox
+from mascustomers.outbox.types import EventType
+from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
+from mascustomers.scheduler import queue
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions import service as subscriptions_service
 from mascustomers.subscriptions.errors import BundledMainLine, ProductNotCompatible
-from mascustomers.subscriptions.operations import (
-    assess,
+from mascustomers.subscriptions.line_changes import (
     cancel_order,
     line_account,
     load_line,
     open_order,
-    record_sell,
     require_changeable,
     require_future,
-    start_of_day,
 )
-from mascustomers.subscriptions.product_reads import PRODUCT_CHANGE, catalogue_product
+from mascustomers.subscriptions.reads import PRODUCT_CHANGE, catalogue_product
 from mascustomers.subscriptions.schemas import ProductChange
 from mascustomers.subscriptions.states import SubscriptionType
 from mascustomers.workorders.states import WorkOrderType
@@ -53,17 +54,20 @@ from mascustomers.workorders.undo import TariffUndo
 
 
 def change_product(
-    session: Session, *, caller: Caller, subscription_id: int, body: ProductChange, tz: str
+    session: Session, *, caller: Caller, subscription_id: int, body: ProductChange
 ) -> RiskDecision:
     """Check the change, decide risk, then apply, schedule or hold it."""
+    tz = caller.tz
     line = load_line(session, caller=caller, subscription_id=subscription_id, lock=True)
     account = _check_change(session, caller=caller, line=line, body=body)
-    assessment = assess(session, caller=caller, account=account)
-    sell = record_sell(
-        session,
+    assessment = risk_service.decide(session, caller=caller, customer_id=account.customer_id)
+    uow = UnitOfWork(session)
+    sell = risk_service.record_sell(
+        uow,
         caller=caller,
         kind=PRODUCT_CHANGE,
-        account=account,
+        customer_id=account.customer_id,
+        account_id=account.id,
         assessment=assessment,
         request={
             "subscription_id": line.id,
@@ -84,7 +88,7 @@ def change_product(
         },
     )
     order = open_order(
-        session,
+        uow,
         caller=caller,
         subscription=line,
         sell=sell,
@@ -97,7 +101,7 @@ def change_product(
         return decision
     cancel_pending(session, caller=caller, line=line, reason="replaced by a newer product change")
     if body.scheduled_date is None:
-        apply_change(
+        apply_tariff_change(
             session, line=line, product_id=body.product_id, actor=caller.actor, now=caller.now
         )
     else:
@@ -139,21 +143,17 @@ def _schedule(
     order: WorkOrder,
 ) -> ScheduledOperation:
     assert body.scheduled_date is not None
-    operation = ScheduledOperation(
+    return queue.schedule(
+        session,
         org_id=line.org_id,
         kind=PRODUCT_CHANGE,
         subscription_id=line.id,
         account_id=line.account_id,
         payload={"product_id": body.product_id, "sell_id": sell.id, "work_order_id": order.id},
         due_at=start_of_day(body.scheduled_date, tz),
-        status="PENDING",
-        attempts=0,
-        created_at=caller.now,
-        requested_by=caller.actor,
+        now=caller.now,
+        actor=caller.actor,
     )
-    session.add(operation)
-    session.flush()
-    return operation
 
 
 def _check_target(
@@ -220,12 +220,8 @@ def _check_bundle_role(session: Session, *, line: Subscription, product_id: int)
 
 def cancel_pending(session: Session, *, caller: Caller, line: Subscription, reason: str) -> None:
     """A newer change supersedes the pending scheduled one: CANCELLED, its work order too."""
-    for operation in repository.pending_operations(
-        session, subscription_id=line.id, kind=PRODUCT_CHANGE
-    ):
-        operation.status = "CANCELLED"
-        operation.done_at = caller.now
-        operation.last_error = reason
+    for operation in queue.pending(session, subscription_id=line.id, kind=PRODUCT_CHANGE):
+        queue.cancel(operation, reason=reason, now=caller.now)
         order_id = operation.payload.get("work_order_id")
         if isinstance(order_id, int):
             cancel_order(
@@ -234,7 +230,7 @@ def cancel_pending(session: Session, *, caller: Caller, line: Subscription, reas
     session.flush()
 
 
-def apply_change(
+def apply_tariff_change(
     session: Session,
     *,
     line: Subscription,

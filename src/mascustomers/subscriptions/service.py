@@ -1,7 +1,7 @@
 """Subscription lifecycle: creating lines, moving status (with history), changing product.
 
 Also what cancelling a work order does to a line it changed: ``switch_product`` back,
-``restore_sim`` and ``restore_blocks`` (called by ``workorders.effects``).
+``restore_sim`` and ``restore_blocks`` (called by ``orders.effects``).
 """
 
 import uuid
@@ -13,14 +13,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mascustomers.catalog import inventory_service, master_data
+from mascustomers.catalog import master_data
 from mascustomers.catalog import service as catalog_service
 from mascustomers.catalog.errors import ProductNotSellable
-from mascustomers.catalog.inventory_states import SimStatus
 from mascustomers.catalog.master_data import MasterDataList
-from mascustomers.db.row_buffer import RowBuffer
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound, ValidationFailed
-from mascustomers.events import changes as events
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import SimStatus
 from mascustomers.models import (
     Recharge,
     Subscription,
@@ -29,6 +29,7 @@ from mascustomers.models import (
     SubscriptionService,
     SubscriptionStatusChange,
 )
+from mascustomers.outbox import changes as events
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.errors import NotPrepaid
 from mascustomers.subscriptions.line_services import set_service, sync_services
@@ -60,7 +61,7 @@ class NewLine:
 
 
 def create(
-    session: Session,
+    uow: UnitOfWork,
     *,
     org_id: int,
     account_id: int,
@@ -71,18 +72,9 @@ def create(
     shop_id: str | None,
     actor: str,
     now: datetime,
-    rows: RowBuffer | None = None,
-    reserved_id: int | None = None,
 ) -> Subscription:
-    """Store a line with its first status, product and services.
-
-    With ``reserved_id`` (``db.ids``) the line stays pending for the caller's flush; without
-    it the line is flushed now for its id (and then the caller, if it gathers ``rows``, calls
-    ``name_contract``). Its history and service rows go to ``rows`` for the caller to write
-    after that flush, or are written now.
-    """
+    """Store a line with its first status, product and services."""
     subscription = Subscription(
-        id=reserved_id,
         org_id=org_id,
         uuid=str(uuid.uuid4()),
         account_id=account_id,
@@ -106,20 +98,24 @@ def create(
         sell_at=now,
         activated_at=now if line.status.is_in_service else None,
     )
-    session.add(subscription)
-    if reserved_id is None:
-        session.flush()
-    else:
-        name_contract(subscription)
-    buffer = rows if rows is not None else RowBuffer()
-    buffer.add(
+    uow.add(subscription)
+    name_contract(subscription)
+    _first_history(uow, subscription, line, actor=actor, now=now)
+    return subscription
+
+
+def _first_history(
+    uow: UnitOfWork, subscription: Subscription, line: NewLine, *, actor: str, now: datetime
+) -> None:
+    """A new line's first status, tariff period and services."""
+    uow.append(
         SubscriptionStatusChange,
         subscription_id=subscription.id,
         status_id=line.status,
         changed_at=now,
         modified_by=actor,
     )
-    buffer.add(
+    uow.append(
         SubscriptionProduct,
         subscription_id=subscription.id,
         product_id=line.product_id,
@@ -127,25 +123,17 @@ def create(
         reason="ALTA",
     )
     for service_id in line.service_ids:
-        buffer.add(
+        uow.append(
             SubscriptionService,
             subscription_id=subscription.id,
             service_id=service_id,
             active=True,
             modified_at=now,
         )
-    if rows is None:
-        name_contract(subscription)
-        session.flush()
-        buffer.write(session)
-    return subscription
 
 
 def name_contract(subscription: Subscription) -> None:
-    """Where the line's contract document is stored (named after its id).
-
-    Callers that gather rows name their lines last, so one UPDATE covers them all.
-    """
+    """Where the line's contract document is stored (named after its id)."""
     subscription.contract_path = f"/contracts/{subscription.org_id}/subscriptions/{subscription.id}"
     subscription.contract_filename = f"subscription_{subscription.id}.pdf"
 
@@ -177,7 +165,7 @@ def move_status(
     )
 
 
-def change_product(
+def start_tariff_period(
     session: Session, *, subscription: Subscription, product_id: int, reason: str, now: datetime
 ) -> None:
     """Close the current tariff period and open one for ``product_id``."""
@@ -198,8 +186,8 @@ def change_product(
 def switch_product(
     session: Session, *, line: Subscription, product_id: int, reason: str, actor: str, now: datetime
 ) -> None:
-    """``change_product`` and align the line's services with the new product's."""
-    change_product(session, subscription=line, product_id=product_id, reason=reason, now=now)
+    """``start_tariff_period`` and align the line's services with the new product's."""
+    start_tariff_period(session, subscription=line, product_id=product_id, reason=reason, now=now)
     try:
         target = catalog_service.product(
             session, org_id=line.org_id, product_id=product_id, field=""

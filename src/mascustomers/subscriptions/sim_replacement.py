@@ -36,23 +36,24 @@ simply sees the first's result.
 from sqlalchemy.orm import Session
 
 from mascustomers.accounts import service as accounts_service
+from mascustomers.accounts.service import ContractTerms
 from mascustomers.auth.caller import Caller
-from mascustomers.catalog import inventory_service
-from mascustomers.catalog.inventory_states import SimStatus
+from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import ValidationFailed
-from mascustomers.events import outbox
-from mascustomers.events.types import EventType
+from mascustomers.inventory import service as inventory_service
+from mascustomers.inventory.states import SimStatus
 from mascustomers.models import Account, SimCard, Subscription
+from mascustomers.outbox import service as outbox
+from mascustomers.outbox.types import EventType
+from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import RiskDecision
 from mascustomers.subscriptions import repository
 from mascustomers.subscriptions.blocks import lift_blocks, require_shop_if_blocked
 from mascustomers.subscriptions.errors import SimReplacementConflict, SimReplacementPending
-from mascustomers.subscriptions.operations import (
-    assess,
+from mascustomers.subscriptions.line_changes import (
     line_account,
     load_line,
     open_order,
-    record_sell,
     require_changeable,
     require_mobile,
 )
@@ -70,8 +71,11 @@ def replace_sim(
     line = load_line(session, caller=caller, subscription_id=subscription_id)
     _check(session, caller=caller, line=line, body=body)
     account = line_account(session, subscription=line)
-    assessment = assess(
-        session, caller=caller, account=account, sim_replacement_subscription_id=line.id
+    assessment = risk_service.decide(
+        session,
+        caller=caller,
+        customer_id=account.customer_id,
+        sim_replacement_subscription_id=line.id,
     )
     decision = assessment.decision
     request = {"subscription_id": line.id, "old_icc": line.iccid, **body.model_dump(mode="json")}
@@ -81,22 +85,23 @@ def replace_sim(
             session, org_id=caller.org_id, iccid=body.new_icc, now=caller.now, field="new_icc"
         )
         request["new_icc"] = sim.iccid
-    sell = record_sell(
-        session,
+    uow = UnitOfWork(session)
+    sell = risk_service.record_sell(
+        uow,
         caller=caller,
         kind=SIM_REPLACEMENT,
-        account=account,
+        customer_id=account.customer_id,
+        account_id=account.id,
         assessment=assessment,
         request=request,
-        dealer_id=body.dealer_id,
-        shop_id=body.shop_id,
+        sales=body,
     )
     if sim is None:
         return decision
     held = decision != RiskDecision.APPROVED
     undo = None if held else _swap(session, caller=caller, line=line, account=account, sim=sim)
     open_order(
-        session,
+        uow,
         caller=caller,
         subscription=line,
         sell=sell,
@@ -162,11 +167,13 @@ def _swap(
     contract = accounts_service.add_contract(
         session,
         account=account,
-        signature_config=SIM_REPLACEMENT,
-        signature_type=None,
-        process_id=None,
-        subscription_id=line.id,
-        iccid=sim.iccid,
+        terms=ContractTerms(
+            signature_config=SIM_REPLACEMENT,
+            signature_type=None,
+            process_id=None,
+            subscription_id=line.id,
+            iccid=sim.iccid,
+        ),
         now=caller.now,
     )
     return SimUndo(

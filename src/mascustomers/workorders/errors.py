@@ -1,14 +1,6 @@
-"""Change-order rule violations (codes 0087-0089)."""
+"""Work-order rule violations: a change the order's type or status does not allow (0089)."""
 
 from mascustomers.errors import DomainError, ErrorCode
-
-
-class ChangeTypeUnknown(DomainError):
-    error = ErrorCode.CHANGE_TYPE_UNKNOWN
-
-
-class ChangeParametersInvalid(DomainError):
-    error = ErrorCode.CHANGE_PARAMETERS_INVALID
 
 
 class ChangeNotAllowed(DomainError):

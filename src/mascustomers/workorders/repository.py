@@ -1,29 +1,17 @@
 """All SQL about work orders, the lines they provision and what hangs off those lines."""
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mascustomers.db.repository import for_update as locking
 from mascustomers.models import (
-    AccountBundle,
-    Contract,
-    ScheduledOperation,
-    Sell,
     Subscription,
-    SubscriptionTerminal,
     WorkOrder,
     WorkOrderStatusChange,
     WorkOrderSubscription,
 )
-
-
-def _for_update(session: Session, query: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return query.with_for_update()
-    return query
 
 
 def get_by_number(
@@ -34,7 +22,7 @@ def get_by_number(
     )
     if for_update:
         # Locked: read it again as it is now, even if this session loaded it before.
-        query = _for_update(session, query).execution_options(populate_existing=True)
+        query = locking(session, query).execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
 
 
@@ -74,26 +62,6 @@ def status_history(session: Session, *, work_order_pk: int) -> Sequence[WorkOrde
     ).all()
 
 
-def get_account_bundle(session: Session, *, account_bundle_id: int) -> AccountBundle | None:
-    return session.get(AccountBundle, account_bundle_id)
-
-
-def set_terminal_status(
-    session: Session, *, subscription_ids: Collection[int], from_ids: Collection[int], to_id: int
-) -> None:
-    """Move the terminals of these lines that are in one of ``from_ids`` to ``to_id``."""
-    if not subscription_ids:
-        return
-    session.execute(
-        update(SubscriptionTerminal)
-        .where(
-            SubscriptionTerminal.subscription_id.in_(list(subscription_ids)),
-            SubscriptionTerminal.status_id.in_(list(from_ids)),
-        )
-        .values(status_id=to_id)
-    )
-
-
 def orders_containing(
     session: Session, *, subscription_ids: Collection[int], status_ids: Collection[int]
 ) -> Sequence[WorkOrder]:
@@ -112,36 +80,3 @@ def orders_containing(
 
 def get_order(session: Session, *, work_order_pk: int) -> WorkOrder | None:
     return session.get(WorkOrder, work_order_pk)
-
-
-def get_sell(session: Session, *, sell_id: int) -> Sell | None:
-    return session.get(Sell, sell_id)
-
-
-def get_contract(session: Session, *, contract_pk: int) -> Contract | None:
-    return session.get(Contract, contract_pk)
-
-
-def get_terminal(session: Session, *, terminal_id: int) -> SubscriptionTerminal | None:
-    return session.get(SubscriptionTerminal, terminal_id)
-
-
-def get_operation(session: Session, *, operation_id: int) -> ScheduledOperation | None:
-    return session.get(ScheduledOperation, operation_id)
-
-
-def withdraw_operation(session: Session, *, operation_id: int, reason: str, now: datetime) -> bool:
-    """PENDING or RUNNING (leased) → CANCELLED in one guarded UPDATE; False if it ran already.
-
-    The scheduler claims a row with the same guard, so exactly one of the two wins.
-    """
-    result = session.execute(
-        update(ScheduledOperation)
-        .where(
-            ScheduledOperation.id == operation_id,
-            ScheduledOperation.status.in_(("PENDING", "RUNNING")),
-        )
-        .values(status="CANCELLED", done_at=now, lease_until=None, last_error=reason)
-        .execution_options(synchronize_session="fetch")
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]

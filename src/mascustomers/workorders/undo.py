@@ -1,6 +1,6 @@
 """What an order changed, kept on it (``work_order.undo``) so that CANCEL can restore it.
 
-Written by the operation that opens the order, read by ``workorders.effects``. Each kind
+Written by the operation that opens the order, read by ``orders.effects``. Each kind
 holds what was there before and what the order put instead: CANCEL restores the former only
 while the line still has the latter (otherwise a later change would be silently overwritten,
 and the cancel is refused instead).

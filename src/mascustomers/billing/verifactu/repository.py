@@ -1,6 +1,6 @@
 """All SQL of the VERI*FACTU records: the chain head, appends and ordered reads.
 
-An issuer's chain is numbered by the org counter ``verifactu:<NIF>`` (``db.sequences``): taking
+An issuer's chain is numbered by the org counter ``verifactu:<NIF>`` (``sequences``): taking
 the next numbers locks that counter row until the transaction ends, so two writers append to
 one chain one after the other and each sees the other's last record. Records are only ever
 inserted (the database refuses updates and deletes).

@@ -3,12 +3,12 @@ contracts, permanences, promotions, lines and penalties (compute, confirm, delet
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
-from mascustomers.accounts import commercial_reads, reads
-from mascustomers.accounts.read_schemas import AccountPromotions
+from mascustomers.accounts import reads
 from mascustomers.auth import service as auth_service
 from mascustomers.auth.permissions import Permission
 from mascustomers.billing import invoices
@@ -22,7 +22,8 @@ from mascustomers.console.route import ConsoleRoute
 from mascustomers.console.service import Staff
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id
-from mascustomers.ops import accounts as ops_accounts
+from mascustomers.ops import schemas as ops_schemas
+from mascustomers.ops import service as ops_accounts
 from mascustomers.penalties import service as penalties_service
 from mascustomers.penalties.states import AccountReason
 
@@ -56,7 +57,13 @@ def account(
     """Everything about one account, each list a page at a time."""
     org_id, tz = staff.org_id, _tz(request)
     info = reads.account_info(session, org_id=org_id, account_id=account_id)
-    found_invoices = commercial_reads.account_invoices(
+    rows = _row_pages(
+        session,
+        org_id=org_id,
+        account_id=account_id,
+        pages={"lines": lines_page, "contracts": contracts_page, "penalties": penalties_page},
+    )
+    found_invoices = reads.account_invoices(
         session,
         org_id=org_id,
         account_id=account_id,
@@ -65,67 +72,26 @@ def account(
         today=caller.today,
         tz=tz,
     )
-    lines_limit, lines_offset = limit_and_offset(lines_page)
-    contracts_limit, contracts_offset = limit_and_offset(contracts_page)
-    penalties_limit, penalties_offset = limit_and_offset(penalties_page)
     return render(
         request,
         "account.html",
         account=info,
-        tax=reads.account_tax(
-            session,
-            org_id=org_id,
-            account_id=account_id,
-            include_historical_changes=True,
-            start=None,
-            end=None,
-        ),
+        tax=_tax_history(session, org_id=org_id, account_id=account_id),
         payment=reads.payment_info(session, org_id=org_id, account_id=account_id),
         invoices=Page.of_list(found_invoices.invoices, invoices_page),
         invoice_period=found_invoices.period_date,
         terms=Page.of_list(
-            commercial_reads.account_terms(session, org_id=org_id, account_id=account_id, tz=tz),
+            reads.account_terms(session, org_id=org_id, account_id=account_id, tz=tz),
             terms_page,
         ),
         promotions=Page.of_list(
-            _promotions(
-                commercial_reads.account_promotions(
-                    session, org_id=org_id, account_id=account_id, filters=[], now=caller.now
-                )
-            ),
+            _promotions(session, org_id=org_id, account_id=account_id, now=caller.now),
             promotions_page,
         ),
         work_orders=Page.of_list(info.work_orders, work_orders_page),
-        lines=Page.of_rows(
-            repository.lines_of_account(
-                session,
-                org_id=org_id,
-                account_id=account_id,
-                limit=lines_limit,
-                offset=lines_offset,
-            ),
-            lines_page,
-        ),
-        contracts=Page.of_rows(
-            repository.contracts_of_account(
-                session,
-                org_id=org_id,
-                account_id=account_id,
-                limit=contracts_limit,
-                offset=contracts_offset,
-            ),
-            contracts_page,
-        ),
-        penalties=Page.of_rows(
-            repository.penalties_of_account(
-                session,
-                org_id=org_id,
-                account_id=account_id,
-                limit=penalties_limit,
-                offset=penalties_offset,
-            ),
-            penalties_page,
-        ),
+        lines=rows["lines"],
+        contracts=rows["contracts"],
+        penalties=rows["penalties"],
         provinces=master_data.provinces(),
         account_reasons=list(AccountReason),
         Permission=Permission,
@@ -192,7 +158,7 @@ def change_tax_province(
     form: FormDep,
 ) -> Response:
     """POST ops/accounts/{accountId}/tax-province: the tax of the customer's new province."""
-    change = ops_accounts.TaxProvinceChange.model_validate({"state_id": form.get("state_id")})
+    change = ops_schemas.TaxProvinceChange.model_validate({"state_id": form.get("state_id")})
     period = ops_accounts.change_tax_province(
         session, caller=caller, account_id=account_id, state_id=change.state_id
     )
@@ -227,8 +193,24 @@ class PromotionRow:
     end: datetime | None
 
 
-def _promotions(found: AccountPromotions) -> list[PromotionRow]:
+def _tax_history(session: Session, *, org_id: int, account_id: int) -> Any:
+    return reads.account_tax(
+        session,
+        org_id=org_id,
+        account_id=account_id,
+        include_historical_changes=True,
+        start=None,
+        end=None,
+    )
+
+
+def _promotions(
+    session: Session, *, org_id: int, account_id: int, now: datetime
+) -> list[PromotionRow]:
     """The three levels of GET accounts/{accountId}/promotions as one list to page through."""
+    found = reads.account_promotions(
+        session, org_id=org_id, account_id=account_id, filters=[], now=now
+    )
     return [
         *(
             PromotionRow(
@@ -256,3 +238,24 @@ def _back(request: Request, message: str) -> Response:
     from mascustomers.console.rendering import back_url
 
     return redirect(request, back_url(request, f"{PREFIX}/"), flash=message)
+
+
+_ROW_READS = {
+    "lines": repository.lines_of_account,
+    "contracts": repository.contracts_of_account,
+    "penalties": repository.penalties_of_account,
+}
+
+
+def _row_pages(
+    session: Session, *, org_id: int, account_id: int, pages: dict[str, int]
+) -> dict[str, Page[Any]]:
+    """The account's lines, contracts and penalties, each one page read from its index."""
+    found = {}
+    for name, number in pages.items():
+        limit, offset = limit_and_offset(number)
+        rows = _ROW_READS[name](
+            session, org_id=org_id, account_id=account_id, limit=limit, offset=offset
+        )
+        found[name] = Page.of_rows(rows, number)
+    return found

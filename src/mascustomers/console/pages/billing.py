@@ -18,9 +18,9 @@ from mascustomers.console.route import ConsoleRoute
 from mascustomers.console.service import Staff
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id
-from mascustomers.ops import payments
-from mascustomers.ops.payments import PAYABLE
+from mascustomers.ops import service as payments
 from mascustomers.ops.schemas import PaymentCreate, PaymentResult
+from mascustomers.ops.service import PAYABLE
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Operations = Annotated[Staff, Depends(may_change(Permission.OPERATIONS))]
@@ -100,7 +100,7 @@ def pay_invoice(
     body = PaymentCreate.model_validate({"pay_date": form.text("pay_date")})
     tz = _tz(request)
     invoice = payments.pay_invoice(
-        session, caller=caller, invoice_id=invoice_id, pay_date=body.pay_date, tz=tz
+        session, caller=caller, invoice_id=invoice_id, pay_date=body.pay_date
     )
     paid = PaymentResult.of(invoice, tz)
     return redirect(

@@ -6,14 +6,14 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from mascustomers.auth import service as auth_service
 from mascustomers.auth.permissions import Permission
+from mascustomers.clocks import service as scheduler_service
+from mascustomers.clocks.schemas import ClockAdvance, ClockAdvanced
 from mascustomers.console.dependencies import FormDep, StaffDep, may_change
 from mascustomers.console.paging import Page
 from mascustomers.console.rendering import PREFIX, render
 from mascustomers.console.route import ConsoleRoute
 from mascustomers.console.service import Staff
 from mascustomers.db.dependencies import SessionDep
-from mascustomers.scheduler import service as scheduler_service
-from mascustomers.scheduler.schemas import ClockAdvance, ClockAdvanced
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Operations = Annotated[Staff, Depends(may_change(Permission.OPERATIONS))]

@@ -9,7 +9,7 @@ from mascustomers.console.dependencies import StaffDep
 from mascustomers.console.paging import Page, PageNumber, limit_and_offset
 from mascustomers.console.rendering import PREFIX, redirect, render
 from mascustomers.console.route import ConsoleRoute
-from mascustomers.customers import tree, user_document
+from mascustomers.customers import reads as tree
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.errors import DomainError
 from mascustomers.kit.request_fields import Id
@@ -74,11 +74,7 @@ def customer(
 ) -> Response:
     """The customer: owner's data, the tree of accounts and lines, and its users."""
     found = tree.customer_tree(session, org_id=staff.org_id, customer_id=customer_id)
-    owner = (
-        user_document.user_document(session, org_id=staff.org_id, user_id=found.id)
-        if found.id
-        else None
-    )
+    owner = tree.user_document(session, org_id=staff.org_id, user_id=found.id) if found.id else None
     limit, offset = limit_and_offset(users_page)
     users = repository.users_of_customer(
         session, org_id=staff.org_id, customer_id=customer_id, limit=limit, offset=offset

@@ -18,8 +18,9 @@ from mascustomers.console.route import ConsoleRoute
 from mascustomers.console.service import Staff
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.kit.request_fields import Id
-from mascustomers.ops import holds
 from mascustomers.ops.schemas import HeldOrder, Note, WorkOrderView
+from mascustomers.orders import holds
+from mascustomers.orders import service as orders_service
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.change_types import ChangeType
 
@@ -54,7 +55,7 @@ def approve_hold(
     request: Request, *, sell_id: Id, session: SessionDep, staff: Operations, caller: CallerDep
 ) -> Response:
     """POST ops/risk-holds/{sellId}/approve."""
-    decision = holds.approve(session, caller=caller, sell_id=sell_id, tz=_tz(request))
+    decision = holds.approve(session, caller=caller, sell_id=sell_id)
     held = HeldOrder.of(decision)
     orders = ", ".join(held.work_order_ids) or "—"
     return redirect(
@@ -133,7 +134,7 @@ def _change(
     change: ChangeType,
 ) -> Response:
     note = Note.model_validate({"reason": form.text("reason")})
-    order = workorders_service.change_work_order(
+    order = orders_service.change_work_order(
         session,
         org_id=caller.org_id,
         work_order_id=order_id,

@@ -1,12 +1,15 @@
 """The line: status history, tariff (current, scheduled, compatible targets), bonuses,
 services, blocks, devices and permanence; and every change the API makes to a line."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
 
+from mascustomers.auth.caller import Caller
 from mascustomers.auth.permissions import Permission
-from mascustomers.catalog import master_data, reads_extras
+from mascustomers.catalog import master_data
+from mascustomers.catalog import reads as catalog_reads
 from mascustomers.catalog.master_data import MasterDataList
 from mascustomers.console import repository
 from mascustomers.console.dependencies import CallerDep, FormDep, StaffDep, may_change
@@ -18,18 +21,16 @@ from mascustomers.console.service import Staff
 from mascustomers.db.dependencies import SessionDep
 from mascustomers.errors import NotFound, ValidationFailed
 from mascustomers.kit.request_fields import Id
-from mascustomers.ops import terminations
 from mascustomers.ops.schemas import TerminationCreate
+from mascustomers.orders import terminations
 from mascustomers.penalties import service as penalties_service
 from mascustomers.penalties.states import LineReason
 from mascustomers.subscriptions import (
     blocks,
     bonuses,
-    details,
-    device_reads,
-    product_reads,
+    line_services,
     products,
-    services_switch,
+    reads,
     sim_replacement,
 )
 from mascustomers.subscriptions.schemas import BlockChange, BonusAdd, ProductChange, SimReplacement
@@ -81,34 +82,29 @@ def subscription(
     devices_page: PageNumber = 1,
 ) -> Response:
     """Everything about one line, with a form for each change the staff user's role allows."""
-    detail = details.subscription_detail(
+    detail = reads.subscription_detail(
         session,
         caller=caller,
         subscription_id=subscription_id,
-        include=frozenset(details.SUBSCRIPTION_INCLUDES),
+        include=frozenset(reads.SUBSCRIPTION_INCLUDES),
     )
     account_id = repository.account_of_line(
         session, org_id=staff.org_id, subscription_id=subscription_id
     )
-    tariff = product_reads.products_view(
+    tariff = reads.products_view(
         session,
         caller=caller,
         subscription_id=subscription_id,
-        include=frozenset(product_reads.PRODUCT_INCLUDES),
+        include=frozenset(reads.PRODUCT_INCLUDES),
     )
-    current_bonuses, ended_bonuses = (
-        bonuses.bonuses_view(
-            session, caller=caller, subscription_id=subscription_id, filters=frozenset({name})
-        ).items
-        for name in ("actual", "inactive")
-    )
-    catalogue_bonuses = reads_extras.list_bonuses(
+    current_bonuses, ended_bonuses = _bonuses(session, caller, subscription_id)
+    catalogue_bonuses = catalog_reads.list_bonuses(
         session, org_id=staff.org_id, dealer_id=None, product_id=tariff.product.id
     )
-    services = services_switch.services_view(
+    services = line_services.services_view(
         session, caller=caller, subscription_id=subscription_id, filter=None
     )
-    devices = device_reads.devices_view(session, caller=caller, subscription_id=subscription_id)
+    devices = reads.devices_view(session, caller=caller, subscription_id=subscription_id)
     return render(
         request,
         "subscription.html",
@@ -155,7 +151,7 @@ def change_product(
         {"productId": form.get("product_id"), "scheduled_date": form.text("scheduled_date")}
     )
     decision = products.change_product(
-        session, caller=caller, subscription_id=subscription_id, body=body, tz=_tz(request)
+        session, caller=caller, subscription_id=subscription_id, body=body
     )
     when = f"on {body.scheduled_date}" if body.scheduled_date else "now"
     return _done(
@@ -185,7 +181,6 @@ def add_bonus(
         subscription_id=subscription_id,
         bonus_id=body.bonus_id,
         scheduled_date=body.scheduled_date,
-        tz=_tz(request),
     )
     return _done(request, subscription_id, f"Bonus {body.bonus_id} added.")
 
@@ -211,7 +206,6 @@ def remove_bonus(
         subscription_id=subscription_id,
         bonus_id=bonus_id,
         scheduled_date=body.scheduled_date,
-        tz=_tz(request),
     )
     return _done(request, subscription_id, f"Bonus {bonus_id} removed.")
 
@@ -229,7 +223,7 @@ def switch_service(
 ) -> Response:
     """PATCH subscriptions/{id}/services/{serviceId}."""
     active = _bool(form, "active")
-    services_switch.switch_service(
+    line_services.switch_service(
         session,
         caller=caller,
         subscription_id=subscription_id,
@@ -314,7 +308,6 @@ def terminate(
         motive_id=body.motive_id,
         on=body.deactivation_date,
         with_penalties=body.with_penalties,
-        tz=_tz(request),
     )
     return _done(
         request,
@@ -361,3 +354,13 @@ def _bool(form: Form, name: str) -> bool:
     if value not in {"true", "false"}:
         raise ValidationFailed(f"{name}: true or false", field=name)
     return value == "true"
+
+
+def _bonuses(session: Session, caller: Caller, subscription_id: int) -> tuple[list[Any], ...]:
+    """The line's bonuses running or scheduled, and those ended."""
+    return tuple(
+        bonuses.bonuses_view(
+            session, caller=caller, subscription_id=subscription_id, filters=frozenset({name})
+        ).items
+        for name in ("actual", "inactive")
+    )

@@ -1,0 +1,31 @@
+"""Field types and shapes the answers of several packages share.
+
+An id with its label — ``{"id": 3, "value": "ACTIVO"}`` — is how every answer shows a status, a
+type or another master-data id. Each group of operations names its own schema (its name is in
+the OpenAPI document: ``CatalogueLabel``, ``SubscriptionLabel``…) on one of these shapes, by
+what may be missing: nothing (``IdValue``), the label of an id the list no longer has
+(``IdLabel``), or both (``IdRef``).
+"""
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, PlainSerializer
+
+# Exact inside, a JSON number outside (the reference types amounts as number (double)).
+JsonAmount = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+class IdValue(BaseModel):
+    id: int
+    value: str
+
+
+class IdLabel(BaseModel):
+    id: int
+    value: str | None
+
+
+class IdRef(BaseModel):
+    id: int | None
+    value: str | None
