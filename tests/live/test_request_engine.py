@@ -88,7 +88,7 @@ def _probe(url: str, ready: Any, stop: Any, results: Any) -> None:
             if status != 200:
                 failures.append(str(status))
             ready.set()
-            time.sleep(0.005)
+            time.sleep(0.001)
     results.put((latencies, failures))
 
 
