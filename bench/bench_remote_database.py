@@ -196,7 +196,7 @@ def main() -> int:
                 target = with_host(url, port) if port else url
                 server, http = serve_on(target, args.signup_workers)
                 try:
-                    warm_up(http, signup_key, kind, 90_000_000 + first)
+                    warm_up(http, signup_key, kind, 85_000_000 + first)
                     run = wrk_posts(
                         http, "/v2/orgs/telco/signups", bodies, signup_key, args.seconds
                     )

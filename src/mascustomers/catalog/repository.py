@@ -65,6 +65,11 @@ def list_items(session: Session, model: type[T], org_id: int) -> Sequence[T]:
     ).all()
 
 
+def get_catalogue_hash(session: Session, org_id: int) -> str | None:
+    """The loaded catalogue's content hash (a primary-key read of one short column)."""
+    return session.scalar(select(OrgCatalogue.content_hash).where(OrgCatalogue.org_id == org_id))
+
+
 def get_document(session: Session, org_id: int) -> dict[str, Any] | None:
     row = session.get(OrgCatalogue, org_id)
     return None if row is None else row.document

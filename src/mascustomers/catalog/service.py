@@ -125,7 +125,23 @@ def tax_rule(session: Session, *, org_id: int, state_id: int) -> CatalogueTaxRul
     return rule
 
 
+# Risk policies by the content hash of the catalogue they come from: every signup needs its
+# org's, and reading and parsing the whole catalogue document for it cost ~5 % of a signup.
+# A new catalogue has a new hash, so a cached policy is never stale.
+_RISK_POLICIES: dict[str, dict[str, Any]] = {}
+_MAX_CACHED_POLICIES = 100
+
+
 def risk_policy(session: Session, *, org_id: int) -> dict[str, Any]:
     """The catalogue's ``risk_policy`` section (empty when the catalogue has none)."""
-    document = repository.get_document(session, org_id) or {}
-    return dict(document.get("risk_policy") or {})
+    content_hash = repository.get_catalogue_hash(session, org_id)
+    if content_hash is None:
+        return {}
+    policy = _RISK_POLICIES.get(content_hash)
+    if policy is None:
+        document = repository.get_document(session, org_id) or {}
+        policy = dict(document.get("risk_policy") or {})
+        if len(_RISK_POLICIES) >= _MAX_CACHED_POLICIES:
+            _RISK_POLICIES.clear()
+        _RISK_POLICIES[content_hash] = policy
+    return dict(policy)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from mascustomers.auth.dependencies import PERMISSION_EXTRA, authenticate
 from mascustomers.db.database import run_sync
 from mascustomers.db.dependencies import READ_ONLY_EXTRA, open_session, take_session
-from mascustomers.db.engine import begin_for_write
+from mascustomers.db.engine import begin_for_write, share_the_loop
 from mascustomers.idempotency import repository as idempotency
 from mascustomers.idempotency.keys import HEADER, REPLAYED_HEADER, IdempotentWrite, keyed_write
 from mascustomers.routing.operations import operations_by_key
@@ -84,6 +84,7 @@ class V2Route(APIRoute):
         ).get(READ_ONLY_EXTRA)
 
         async def in_transaction(request: Request) -> Response:
+            await share_the_loop()
             auth = await authenticate(request)
             if not writes:
                 return await run_in_transaction(
