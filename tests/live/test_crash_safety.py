@@ -201,6 +201,12 @@ def test_kill_mid_stream_with_idempotency_keys(tmp_path: Path, worker_id: str) -
         engine.dispose()
         # The requests the crash cut off (if any) were run by their retry or replayed.
         assert unanswered <= set(retries)
+        replayed = sum(1 for r in retries.values() if r.headers.get("idempotent-replayed"))
+        print(
+            f"\nkill -9: {len(sent)} signups sent, {len(answers)} answered before the kill, "
+            f"{len(unanswered)} cut off; retries: {replayed} replayed, "
+            f"{len(retries) - replayed} run; {sells} orders, {len(stored)} keys, all answered"
+        )
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -9,6 +9,7 @@ import sqlite3
 import statistics
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -192,6 +193,13 @@ def test_a_storm_of_writes_never_stalls_the_process(
         assert statuses[-1] == 200  # the billing run
         assert sum(1 for s in statuses[len(ONE_LINE_WRITES) : -1] if s == 201) == LINES - 1
         slowest = max(elapsed for _, elapsed in answers)
+        # The figures, for `pytest -s` (the closing note quotes them).
+        print(
+            f"\nstorm, {workers} worker(s): statuses {sorted(Counter(statuses).items())}, "
+            f"slowest write {slowest * 1000:.0f} ms, health p50 "
+            f"{statistics.median(probe.latencies) * 1000:.1f} ms p99 {probe.p99() * 1000:.1f} ms "
+            f"over {len(probe.latencies)} probes"
+        )
         assert slowest < 2.0, f"slowest write {slowest:.2f} s"
         assert probe.failures == []
         assert len(probe.latencies) > 20
@@ -331,8 +339,14 @@ def test_postgres_outage_answers_503_and_recovers(tmp_path: Path, worker_id: str
             assert max(elapsed for _, elapsed in down + reads) < 2.5
             assert client.get("/health/ready").status_code == 503
             with running_proxy(upstream, 0, port=proxy_port):
+                returned = time.perf_counter()
                 back = _recovered(client)
                 assert back.status_code == 200, back.text
+                print(
+                    f"\nPostgreSQL outage: {len(down + reads)} requests, all 503, slowest "
+                    f"{max(elapsed for _, elapsed in down + reads) * 1000:.0f} ms; first 2xx "
+                    f"{(time.perf_counter() - returned) * 1000:.0f} ms after it came back"
+                )
                 assert _signup(client, 3).status_code == 200
                 metrics = client.get("/metrics").text
                 assert "database_unavailable_total" in metrics
@@ -373,4 +387,8 @@ def test_sqlite_locked_by_another_program_answers_503_and_recovers(
         assert {status for status, _ in down} == {503}
         assert max(elapsed for _, elapsed in down) < 2.5
         assert _signup(client, 3).status_code == 200
+        print(
+            f"\nSQLite write lock held outside: {len(down)} writes, all 503, slowest "
+            f"{max(elapsed for _, elapsed in down) * 1000:.0f} ms; the next write after it: 200"
+        )
         assert "database_unavailable_total" in client.get("/metrics").text

@@ -30,6 +30,7 @@ def routers() -> list[APIRouter]:
         queues,
         signin,
         subscriptions,
+        webhooks,
     )
 
     return [
@@ -38,6 +39,7 @@ def routers() -> list[APIRouter]:
         accounts.router,
         subscriptions.router,
         queues.router,
+        webhooks.router,
         billing.router,
         clock.router,
         _fallback,

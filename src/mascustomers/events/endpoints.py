@@ -24,7 +24,7 @@ from mascustomers.events.schemas import (
     WebhookEndpointUpdate,
     WebhookEndpointView,
 )
-from mascustomers.kit.clock import default_clock, ensure_utc
+from mascustomers.kit.clock import ensure_utc
 from mascustomers.kit.request_fields import Id, Limit
 from mascustomers.routing.v2_route import V2Route
 
@@ -37,11 +37,6 @@ Cursor = Annotated[
     Query(max_length=20, description="`next_cursor` of the page before (opaque)"),
 ]
 PAGE = {200: {"model": documents.event_page(), "description": "A page of events"}}
-
-
-def _wall_now() -> datetime:
-    """Webhook bookkeeping is in real time (endpoints, deliveries), not on the org's clock."""
-    return default_clock().now()
 
 
 @router.get(
@@ -120,7 +115,7 @@ def create_webhook(
     ``url``, signed with ``secret`` — shown in this answer only. The URL is http or https,
     without user or password (400 ``0130``); an unknown type is 400 ``0131``.
     """
-    created = webhooks.create(session, org_id=caller.org_id, body=body, now=_wall_now())
+    created = webhooks.create(session, org_id=caller.org_id, body=body, now=webhooks.wall_now())
     view = WebhookEndpointView.of(created.endpoint)
     return WebhookEndpointCreated(**view.model_dump(), secret=created.secret)
 
@@ -154,7 +149,7 @@ def update_webhook(
     disabled endpoint again (what it missed is sent, in order), false disables it.
     """
     endpoint = webhooks.update(
-        session, org_id=caller.org_id, endpoint_id=endpointId, body=body, now=_wall_now()
+        session, org_id=caller.org_id, endpoint_id=endpointId, body=body, now=webhooks.wall_now()
     )
     return WebhookEndpointView.of(endpoint)
 
@@ -222,5 +217,5 @@ def redeliver(
         org_id=caller.org_id,
         endpoint_id=endpointId,
         event_id=body.event_id,
-        now=_wall_now(),
+        now=webhooks.wall_now(),
     )

@@ -25,12 +25,17 @@ from mascustomers.events.schemas import (
     WebhookEndpointUpdate,
 )
 from mascustomers.events.service import parse_cursor
-from mascustomers.kit.clock import format_timestamp
+from mascustomers.kit.clock import default_clock, format_timestamp
 from mascustomers.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from mascustomers.outbox import repository
 from mascustomers.outbox.types import check_patterns
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 -- the prefix of generated secrets, not a secret
+
+
+def wall_now() -> datetime:
+    """Webhook bookkeeping is in real time (endpoints, deliveries), not on the org's clock."""
+    return default_clock().now()
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,5 @@
-"""The queues: orders held by risk (approve, reject) and work orders (complete, cancel).
-
-Failing webhook deliveries are not here yet: the events and webhooks are being built apart
-(issue 16); their queue joins this module when they land.
-"""
+"""The queues: orders held by risk (approve, reject) and work orders (complete, cancel). The
+third queue, failing webhook deliveries, is ``pages.webhooks``."""
 
 from typing import Annotated
 
