@@ -4,7 +4,9 @@ The database is SQLite (a temporary file) unless ``MASCUSTOMERS_TEST_DATABASE_UR
 another one, e.g. ``postgresql+psycopg://postgres@127.0.0.1/mascustomers_test``.
 """
 
+import fcntl
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,6 +112,27 @@ def catalogue(session: Session, org_slug: str) -> None:
     assert org is not None
     load_test_catalogue(session, org)
     session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _alone_or_together(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked ``alone`` (a live storm: its latency bounds are the server's, not those of
+    a machine shared with the other test worker) runs while no other test of the run does.
+    Every test holds a shared lock, an ``alone`` one the exclusive lock; a turnstile taken
+    before either keeps new tests from starving an exclusive waiter."""
+    alone = request.node.get_closest_marker("alone") is not None
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"solo-{os.getpid()}")
+    base = Path(tempfile.gettempdir()) / f"mascustomers-tests-{run}"
+    with open(f"{base}.turnstile", "a") as turnstile, open(f"{base}.lock", "a") as lock:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(autouse=True)

@@ -124,6 +124,7 @@ class HealthProbe:
         return statistics.quantiles(self.latencies, n=100)[98]
 
 
+@pytest.mark.alone
 @pytest.mark.parametrize("workers", STORM_WORKERS)
 def test_a_storm_of_writes_never_stalls_the_process(
     tmp_path: Path, worker_id: str, workers: int

@@ -17,7 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.util import greenlet_spawn
 
-from mascustomers.db.engine import is_sqlite, make_engine, make_request_engine, make_sessionmaker
+from mascustomers.db.engine import (
+    is_sqlite,
+    make_engine,
+    make_request_engine,
+    make_sessionmaker,
+    runs_inline,
+)
 from mascustomers.settings import Settings
 
 P = ParamSpec("P")
@@ -26,6 +32,8 @@ T = TypeVar("T")
 
 async def run_sync(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run synchronous database code from the event loop; its waits become awaits."""
+    if runs_inline():
+        return fn(*args, **kwargs)
     # greenlet_spawn's own keyword (_require_await) makes mypy reject forwarding P.kwargs.
     return await greenlet_spawn(fn, *args, **kwargs)  # type: ignore[arg-type]
 

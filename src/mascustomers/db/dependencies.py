@@ -9,6 +9,8 @@ from starlette.types import Scope
 _SESSION_KEY = "mascustomers.session"
 
 READ_ONLY_EXTRA = "x-read-only"
+# A GET that stores what it computes (the reference's penalty computations): begun as a writer.
+WRITES_EXTRA = "x-writes"
 
 
 def open_session(request: Request) -> Session:

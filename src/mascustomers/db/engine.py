@@ -18,7 +18,9 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +45,27 @@ _TURN = "mascustomers_write_turn"
 _handoff = threading.local()
 # The write gate of each SQLite engine, and how long its writers wait for a turn.
 _GATES: "weakref.WeakKeyDictionary[Engine, tuple[WriteGate, float]]" = weakref.WeakKeyDictionary()
+
+
+# Set while a request's database work can never wait: a SQLite reader (statements inline, WAL
+# readers never blocked, no write gate). ``db.database.run_sync`` then runs its code directly,
+# without a greenlet that would have nothing to turn into an await (14 % of a read's CPU,
+# docs/performance.md).
+_never_waits: ContextVar[bool] = ContextVar("mascustomers_never_waits", default=False)
+
+
+@contextmanager
+def never_waits(applies: bool) -> Iterator[None]:
+    """Within the block (one request's task), database code runs inline."""
+    token = _never_waits.set(applies)
+    try:
+        yield
+    finally:
+        _never_waits.reset(token)
+
+
+def runs_inline() -> bool:
+    return _never_waits.get()
 
 
 def is_sqlite(url: str) -> bool:
@@ -261,8 +284,16 @@ def _queue_writers(engine: Engine, gate: WriteGate | None, *, wait_seconds: floa
 
 
 def _take_turn(gate: WriteGate, timeout: float) -> Turn:
-    """As an await inside a request's greenlet, blocking in any other thread."""
-    return await_(gate.turn(timeout)) if in_greenlet() else gate.turn_blocking(timeout)
+    """As an await inside a request's greenlet, blocking in any other thread — never on the
+    event loop's own thread, where the wait would stall every request."""
+    if in_greenlet():
+        return await_(gate.turn(timeout))
+    if runs_inline():
+        raise RuntimeError(
+            "a reader began to write (its wait would stall the event loop): a route that writes "
+            "must be a writer (a write method, or x-writes: db.dependencies)"
+        )
+    return gate.turn_blocking(timeout)
 
 
 def _begin_immediate(driver: sqlite3.Connection, deadline: float) -> None:

@@ -1,13 +1,11 @@
 """Penalty operations (reference tag Penalties)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy.orm import Session
 
 from mascustomers.auth.caller import CallerDep
-from mascustomers.db.dependencies import SessionDep
-from mascustomers.db.engine import begin_for_write
+from mascustomers.db.dependencies import WRITES_EXTRA, SessionDep
 from mascustomers.errors import ValidationFailed
 from mascustomers.kit.request_fields import MAX_ID, Id
 from mascustomers.penalties import service
@@ -19,13 +17,8 @@ router = APIRouter(route_class=V2Route)
 
 ACCOUNT_REASON = Query(description="unsubscribe or cancel")
 LINE_REASON = Query(description="broadband_subscription, device or mobile")
-
-
-def _writing(session: Session) -> None:
-    """These GETs store what they compute: leave the key lookup's read and take the write lock."""
-    if session.in_transaction():
-        session.commit()
-    begin_for_write(session)
+# These GETs store what they compute: the route begins them as writers (db.dependencies).
+WRITES: dict[str, Any] = {WRITES_EXTRA: True}
 
 
 def _answer(stored: service.StoredPenalty) -> list[ComputedPenalty]:
@@ -38,7 +31,11 @@ def _answer(stored: service.StoredPenalty) -> list[ComputedPenalty]:
     ]
 
 
-@router.get("/v2/orgs/{orgId}/penalties/{accountId}", response_model=list[ComputedPenalty])
+@router.get(
+    "/v2/orgs/{orgId}/penalties/{accountId}",
+    response_model=list[ComputedPenalty],
+    openapi_extra=WRITES,
+)
 def account_penalties(
     accountId: Id,
     reason: Annotated[AccountReason, ACCOUNT_REASON],
@@ -57,7 +54,6 @@ def account_penalties(
     and the earlier unconfirmed ones of the same account, line and reason become SUPERSEDED
     (kept; confirming one answers 400, code 0096). At most one is confirmable at a time.
     """
-    _writing(session)
     stored = service.compute_for_account(
         session,
         org_id=caller.org_id,
@@ -72,6 +68,7 @@ def account_penalties(
 @router.get(
     "/v2/orgs/{orgId}/penalties/{accountId}/subscriptions/{subscriptionId}",
     response_model=list[ComputedPenalty],
+    openapi_extra=WRITES,
 )
 def subscription_penalties(
     accountId: Id,
@@ -94,7 +91,6 @@ def subscription_penalties(
     and the earlier unconfirmed ones of the same account, line and reason become SUPERSEDED
     (kept; confirming one answers 400, code 0096). At most one is confirmable at a time.
     """
-    _writing(session)
     stored = service.compute_for_line(
         session,
         org_id=caller.org_id,
@@ -110,6 +106,7 @@ def subscription_penalties(
 @router.get(
     "/v2/orgs/{orgId}/penalties/{accountId}/subscriptions/uuid/{subscriptionUUID}",
     response_model=list[ComputedPenalty],
+    openapi_extra=WRITES,
 )
 def subscription_uuid_penalties(
     accountId: Id,
@@ -131,7 +128,6 @@ def subscription_uuid_penalties(
     and the earlier unconfirmed ones of the same account, line and reason become SUPERSEDED
     (kept; confirming one answers 400, code 0096). At most one is confirmable at a time.
     """
-    _writing(session)
     stored = service.compute_for_line(
         session,
         org_id=caller.org_id,

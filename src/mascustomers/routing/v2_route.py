@@ -19,8 +19,13 @@ from sqlalchemy.orm import Session
 
 from mascustomers.auth.dependencies import PERMISSION_EXTRA, authenticate
 from mascustomers.db.database import run_sync
-from mascustomers.db.dependencies import READ_ONLY_EXTRA, open_session, take_session
-from mascustomers.db.engine import begin_for_write, share_the_loop
+from mascustomers.db.dependencies import (
+    READ_ONLY_EXTRA,
+    WRITES_EXTRA,
+    open_session,
+    take_session,
+)
+from mascustomers.db.engine import begin_for_write, never_waits, share_the_loop
 from mascustomers.idempotency import repository as idempotency
 from mascustomers.idempotency.keys import HEADER, REPLAYED_HEADER, IdempotentWrite, keyed_write
 from mascustomers.routing.operations import operations_by_key
@@ -56,7 +61,8 @@ class V2Route(APIRoute):
        locked for this transaction (``idempotency.repository.claim``).
     4. A body that is sent is checked where the operation's body is optional or absent
        (``routing.request_body``), then the handler runs; its synchronous endpoint runs in a
-       greenlet (``in_greenlet``).
+       greenlet (``in_greenlet``) — except a reader on SQLite, whose work can never wait
+       (``db.database.never_waits``).
     5. The answer is stored with the key and the transaction commits, before the response is
        sent: a client never sees a 2xx for work that is not committed, and a crash leaves
        either nothing or the work with its answer. Any error rolls everything back. GETs commit
@@ -78,21 +84,25 @@ class V2Route(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         guard = body_guard(self)
-        # POST searches (users/tree) declare x-read-only and need no write lock.
-        writes = bool(WRITE_METHODS & set(self.methods or ())) and not (
-            self.openapi_extra or {}
-        ).get(READ_ONLY_EXTRA)
+        # POST searches (users/tree) declare x-read-only and need no write lock; GETs that
+        # store what they compute (penalties) declare x-writes.
+        extra = self.openapi_extra or {}
+        writes = bool(extra.get(WRITES_EXTRA)) or (
+            bool(WRITE_METHODS & set(self.methods or ())) and not extra.get(READ_ONLY_EXTRA)
+        )
 
         async def in_transaction(request: Request) -> Response:
             await share_the_loop()
             auth = await authenticate(request)
             if not writes:
-                return await run_in_transaction(
-                    handler, request, open_session(request), None, guard=guard
-                )
+                with never_waits(request.app.state.database.is_sqlite):
+                    return await run_in_transaction(
+                        handler, request, open_session(request), None, guard=guard
+                    )
             body = await request.body()
             write = keyed_write(
-                request.headers.get(HEADER),
+                # Keys are for the write methods (Stripe's rule); a GET is never replayed.
+                request.headers.get(HEADER) if request.method in WRITE_METHODS else None,
                 org_id=auth.org_id,
                 method=request.method,
                 path=request.url.path,
