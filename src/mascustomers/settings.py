@@ -19,7 +19,6 @@ class Settings(BaseSettings):
     api_key_cache_seconds: float = 5.0
     log_json: bool = True
     log_level: str = "INFO"
-    default_timezone: str = "Europe/Madrid"
     # The longest a writer waits for its turn on SQLite (the write gate, then a lock held by
     # a program outside the service) before the request answers 503.
     sqlite_busy_timeout_ms: int = 30_000

@@ -98,3 +98,27 @@ def test_answers_without_a_body_are_documented_without_content(client: TestClien
         (f"{line}/bonuses/{{bonusId}}", "delete", "202"),
     ):
         assert "content" not in paths[path][method]["responses"][status], (path, method)
+
+
+def test_signup_description_names_the_fields_of_its_clients_attributes(client: TestClient) -> None:
+    """The reference shows ``clients.attributes`` as ``[{}]``; the description says what goes in
+    it, and every field it names is one the served schema has."""
+    import re
+
+    document = client.get("/v2/openapi.json").json()
+    description = document["paths"]["/v2/orgs/{orgId}/signups"]["post"]["description"]
+    assert "schema ``ClientAttributes``" in description
+    assert "docs/first-signup.md" in description
+    properties = document["components"]["schemas"]["ClientAttributes"]["properties"]
+    assert "role" in properties
+    named = {name for name in re.findall(r"``([a-z_]+)``", description) if len(name) > 1}
+    fields = named - {"clients", "attributes", "owner", "line_user", "company", "responsable"}
+    address = properties["address"]
+    reference = next(
+        (item["$ref"] for item in address.get("anyOf", [address]) if "$ref" in item), None
+    )
+    assert reference is not None
+    address_fields = document["components"]["schemas"][reference.rsplit("/", 1)[1]]["properties"]
+    assert {"document_type_id", "document_value", "first_name", "postal_code"} <= fields
+    unknown = fields - set(properties) - set(address_fields)
+    assert not unknown, sorted(unknown)

@@ -44,3 +44,24 @@ def test_readme_states_the_demo_iccids_as_stored() -> None:
     added = re.search(r"inventory add .*--iccids (\d+-\d+)", readme)
     assert added is not None
     assert parse_iccid_range(added.group(1)) == cards
+
+
+def test_make_run_serves_on_the_host_and_port_given() -> None:
+    """README: ``make run HOST=… PORT=…``; the demo prints that address and the server binds it."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    dry_run = subprocess.run(
+        ["make", "-n", "-C", str(ROOT), "run", "HOST=0.0.0.0", "PORT=8081"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "mascustomers demo --host 0.0.0.0 --port 8081" in dry_run
+    assert "mascustomers serve --host 0.0.0.0 --port 8081 --with-scheduler" in dry_run
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "make run HOST=" in readme or "make run PORT=" in readme

@@ -152,7 +152,7 @@ async def current_caller(request: Request) -> Caller:
         org_id=auth.org_id,
         org_slug=auth.org_slug,
         actor=auth.key_name,
-        timezone=request.app.state.settings.default_timezone,
+        timezone=auth.timezone,
         origin_ip=origin_ip(request),
     )
 

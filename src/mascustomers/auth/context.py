@@ -14,3 +14,5 @@ class AuthContext:
     permissions: frozenset[Permission]
     # Only sandbox orgs may run on a test clock; others never need the clock lookup.
     is_sandbox: bool = False
+    # The org's time zone: its "today", its day boundaries and the dates it is shown.
+    timezone: str = "Europe/Madrid"

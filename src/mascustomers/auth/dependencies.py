@@ -1,9 +1,8 @@
 """The request-side of authentication: who is calling, and may they call this route."""
 
 import time
-from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,6 +91,3 @@ async def current_key(request: Request) -> AuthContext:
     """The request's key, authenticated by its route before the handler ran."""
     context: AuthContext | None = request.scope.get("state", {}).get("auth")
     return context if context is not None else await authenticate(request)
-
-
-CurrentKey = Annotated[AuthContext, Depends(current_key)]

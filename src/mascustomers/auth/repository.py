@@ -29,7 +29,7 @@ def get_key(session: Session, org_id: int, key_id: int) -> ApiKey | None:
 
 def find_active_key(
     conn: Connection, key_hash: str
-) -> tuple[int, str, str, int, str, datetime | None, bool] | None:
+) -> tuple[int, str, str, int, str, datetime | None, bool, str] | None:
     """The key row joined with its org, read on the request path with Core (no ORM cost)."""
     row = conn.execute(
         select(
@@ -40,10 +40,11 @@ def find_active_key(
             Org.slug,
             ApiKey.revoked_at,
             Org.is_sandbox,
+            Org.timezone,
         )
         .join(Org, Org.id == ApiKey.org_id)
         .where(ApiKey.key_hash == key_hash)
     ).one_or_none()
     if row is None:
         return None
-    return (row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
+    return (row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7])

@@ -93,7 +93,7 @@ def authenticate(session: Session, secret: str) -> AuthContext | None:
     row = repository.find_active_key(session.connection(), hash_key(secret))
     if row is None:
         return None
-    key_id, name, permissions, org_id, org_slug, revoked_at, is_sandbox = row
+    key_id, name, permissions, org_id, org_slug, revoked_at, is_sandbox, timezone = row
     if revoked_at is not None:
         return None
     return AuthContext(
@@ -103,4 +103,5 @@ def authenticate(session: Session, secret: str) -> AuthContext | None:
         org_slug=org_slug,
         permissions=frozenset(Permission(p) for p in permissions.split()),
         is_sandbox=is_sandbox,
+        timezone=timezone,
     )

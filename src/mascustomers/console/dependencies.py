@@ -67,7 +67,7 @@ def _caller(request: Request, session: Session, staff: Staff) -> Caller:
         org_id=staff.org_id,
         org_slug=staff.org_slug,
         actor=staff.username,
-        timezone=request.app.state.settings.default_timezone,
+        timezone=staff.timezone,
         origin_ip=origin_ip(request),
     )
 

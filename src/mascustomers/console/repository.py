@@ -70,6 +70,7 @@ class SessionRow(NamedTuple):
     org_slug: str
     org_name: str
     is_sandbox: bool
+    org_timezone: str
 
 
 class PenaltySummaryRow(NamedTuple):
@@ -121,6 +122,7 @@ def session_row(session: Session, *, token_hash: str) -> SessionRow | None:
                 Org.slug.label("org_slug"),
                 Org.name.label("org_name"),
                 Org.is_sandbox,
+                Org.timezone.label("org_timezone"),
             )
             .join(StaffUser, StaffUser.id == StaffSession.staff_user_id)
             .join(Org, Org.id == StaffUser.org_id)

@@ -36,6 +36,8 @@ class Staff:
     is_sandbox: bool
     csrf_token: str
     session_id: int
+    # The org's time zone: the pages' dates and the caller's "today" are the org's.
+    timezone: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +203,7 @@ def authenticate(session: Session, *, token: str, now: datetime) -> Staff | None
         is_sandbox=bool(row.is_sandbox),
         csrf_token=row.csrf_token,
         session_id=row.session_id,
+        timezone=row.org_timezone,
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from mascustomers.models import ScheduledOperation, Subscription, SubscriptionBonus
 from mascustomers.outbox import service as outbox
 from mascustomers.outbox.types import EventType
+from mascustomers.scheduler import queue
 
 EMIT_EVENT = "EMIT_EVENT"
 
@@ -25,20 +26,18 @@ def bonus_added(
     if row.start_at <= now:
         outbox.emit(session, EventType.SUBSCRIPTION_BONUS_STARTED, row, at=now)
         return
-    session.add(
-        ScheduledOperation(
-            org_id=line.org_id,
-            kind=EMIT_EVENT,
-            subscription_id=line.id,
-            account_id=line.account_id,
-            payload={"type": EventType.SUBSCRIPTION_BONUS_STARTED.value, "bonus_row_id": row.id},
-            due_at=row.start_at,
-            status="PENDING",
-            attempts=0,
-            created_at=now,
-            requested_by="events",
-        )
+    # Not flushed here (``queue.schedule`` flushes for the id, which nobody needs).
+    values = queue.operation_values(
+        org_id=line.org_id,
+        kind=EMIT_EVENT,
+        subscription_id=line.id,
+        account_id=line.account_id,
+        payload={"type": EventType.SUBSCRIPTION_BONUS_STARTED.value, "bonus_row_id": row.id},
+        due_at=row.start_at,
+        now=now,
+        actor="events",
     )
+    session.add(ScheduledOperation(**values))
 
 
 def bonus_ended(session: Session, *, row: SubscriptionBonus, now: datetime) -> None:
@@ -53,7 +52,6 @@ def emit_due_event(session: Session, operation: ScheduledOperation, now: datetim
     row = session.get(SubscriptionBonus, int(operation.payload["bonus_row_id"]))
     starts = row is not None and row.start_at == operation.due_at
     if row is None or not starts or (row.end_at is not None and row.end_at <= row.start_at):
-        operation.status = "CANCELLED"
-        operation.last_error = "the bonus no longer starts then"
+        queue.cancel(operation, reason="the bonus no longer starts then", now=now)
         return
     outbox.emit(session, EventType(operation.payload["type"]), row, at=now)

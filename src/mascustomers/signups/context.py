@@ -12,7 +12,6 @@ from mascustomers.accounts.service import ContractTerms
 from mascustomers.auth.caller import Caller
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.inventory import service as inventory_service
-from mascustomers.kit.clock import DEFAULT_TIMEZONE
 from mascustomers.models import (
     Account,
     AccountBundle,
@@ -74,8 +73,6 @@ class OrderContext:
     sell: Sell
     sale: SaleTerms
     account_bundle: AccountBundle | None = None
-    # The org's time zone: dates of the order (bonus ends, scheduled operations) are taken there.
-    tz: str = DEFAULT_TIMEZONE
     line_users: dict[str, User] = field(default_factory=dict)
     # The answer's lines, and the lines themselves.
     created: list[SubscriptionInfo] = field(default_factory=list)
@@ -96,6 +93,11 @@ class OrderContext:
     @property
     def org_id(self) -> int:
         return self.caller.org_id
+
+    @property
+    def tz(self) -> str:
+        """The org's time zone: the order's dates (bonus ends, scheduled operations) are its."""
+        return self.caller.tz
 
     @property
     def actor(self) -> str:

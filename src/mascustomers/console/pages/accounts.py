@@ -32,10 +32,6 @@ Penalties = Annotated[Staff, Depends(may_change(Permission.PENALTIES))]
 Operations = Annotated[Staff, Depends(may_change(Permission.OPERATIONS))]
 
 
-def _tz(request: Request) -> str:
-    return str(request.app.state.settings.default_timezone)
-
-
 @router.get(f"{PREFIX}/accounts/{{account_id}}")
 def account(
     request: Request,
@@ -55,7 +51,7 @@ def account(
     work_orders_page: PageNumber = 1,
 ) -> Response:
     """Everything about one account, each list a page at a time."""
-    org_id, tz = staff.org_id, _tz(request)
+    org_id, tz = staff.org_id, staff.timezone
     info = reads.account_info(session, org_id=org_id, account_id=account_id)
     rows = _row_pages(
         session,

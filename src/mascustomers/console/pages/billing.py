@@ -26,10 +26,6 @@ router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Operations = Annotated[Staff, Depends(may_change(Permission.OPERATIONS))]
 
 
-def _tz(request: Request) -> str:
-    return str(request.app.state.settings.default_timezone)
-
-
 @router.get(f"{PREFIX}/billing")
 def billing(
     request: Request,
@@ -98,7 +94,7 @@ def pay_invoice(
 ) -> Response:
     """POST ops/invoices/{invoiceId}/payment: PENDIENTE (or DEVUELTO) → PAGADO."""
     body = PaymentCreate.model_validate({"pay_date": form.text("pay_date")})
-    tz = _tz(request)
+    tz = staff.timezone
     invoice = payments.pay_invoice(
         session, caller=caller, invoice_id=invoice_id, pay_date=body.pay_date
     )

@@ -28,10 +28,6 @@ WorkOrders = Annotated[Staff, Depends(may_change(Permission.WORKORDERS))]
 QUEUE_STATUSES = (WorkOrderStatus.PENDIENTE_CREAR_OT, WorkOrderStatus.EN_CURSO)
 
 
-def _tz(request: Request) -> str:
-    return str(request.app.state.settings.default_timezone)
-
-
 @router.get(f"{PREFIX}/queues/risk-holds")
 def risk_holds(
     request: Request, *, session: SessionDep, staff: StaffDep, page: PageNumber = 1

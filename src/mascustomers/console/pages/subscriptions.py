@@ -52,10 +52,6 @@ Penalties = Annotated[Staff, _may(Permission.PENALTIES)]
 Operations = Annotated[Staff, _may(Permission.OPERATIONS)]
 
 
-def _tz(request: Request) -> str:
-    return str(request.app.state.settings.default_timezone)
-
-
 def _motives() -> list[master_data.MasterDataItem]:
     found = []
     for kind in (MasterDataList.TERMINATION_MOTIVES, MasterDataList.CANCELLATION_MOTIVES):
