@@ -224,3 +224,23 @@ def test_a_read_only_agent_gets_a_403_page_and_the_line_is_unchanged(
     assert answer.status == 403
     assert "lacks the &#39;barrings&#39; permission" in answer.text()
     assert api.get(f"/subscriptions/{line}/blocks") == before
+
+
+def test_the_failing_webhook_queue_in_the_browser(page: Page, world: World, shots: Path) -> None:
+    """The demo's disabled endpoint is in trouble: listed marked, opened, enabled again."""
+    api = Api(world)
+    [endpoint] = api.get("/ops/webhooks")["webhooks"]
+    assert endpoint["status"] == "DISABLED"
+    sign_in(page, world, "admin")
+
+    page.get_by_role("link", name="Webhooks").click()
+    row = page.get_by_test_id(f"endpoint-{endpoint['id']}")
+    expect(row).to_have_class("trouble")
+    expect(page.get_by_test_id(f"endpoint-status-{endpoint['id']}")).to_have_text("DISABLED")
+    page.screenshot(path=str(shots / "webhooks.png"), full_page=True)
+
+    page.get_by_test_id(f"endpoint-link-{endpoint['id']}").click()
+    page.get_by_test_id("enable").click()
+    flash(page, f"Endpoint {endpoint['id']} is ENABLED.")
+    expect(page.get_by_test_id("endpoint-status")).to_have_text("ENABLED")
+    assert api.get(f"/ops/webhooks/{endpoint['id']}")["status"] == "ENABLED"
