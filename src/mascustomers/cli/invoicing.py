@@ -1,7 +1,6 @@
 """``mascustomers billing issuer|rectify|cancel|records-xml|verify-chain|submit``: issued
 invoices and their VERI*FACTU records (registered on the ``billing`` command group)."""
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ from pydantic import ValidationError
 from mascustomers.auth import service as auth_service
 from mascustomers.billing import issuer as issuer_service
 from mascustomers.billing import rectifying
-from mascustomers.billing.invoice_schemas import IssuerView
+from mascustomers.billing.invoice_schemas import CreditLine, IssuerView
 from mascustomers.billing.rectifying import Credit, RectificationReason
 from mascustomers.billing.verifactu import chain, submission
 from mascustomers.billing.verifactu.xml import MAX_RECORDS
@@ -66,11 +65,15 @@ def issuer(
 
 
 def _credit(text: str) -> Credit:
+    """``LINE_ID`` or ``LINE_ID:AMOUNT``, checked as the API checks a credit line (a positive
+    plain decimal with at most two decimals)."""
     line, _, amount = text.partition(":")
     try:
-        return Credit(int(line), Decimal(amount) if amount else None)
-    except (ValueError, InvalidOperation) as error:
-        raise typer.BadParameter(f"{text!r}: LINE_ID or LINE_ID:AMOUNT") from error
+        credit = CreditLine.model_validate({"line_id": line, "amount": amount or None})
+    except ValidationError as error:
+        problems = "; ".join(problem["msg"] for problem in error.errors())
+        raise typer.BadParameter(f"{text!r}: LINE_ID or LINE_ID:AMOUNT ({problems})") from error
+    return Credit(credit.line_id, credit.amount)
 
 
 def rectify(
