@@ -435,7 +435,7 @@ def test_cancel_does_what_the_api_does(billed: Billed) -> None:
     through_api = billed.api.post(f"/ops/invoices/{by_api}/cancel", json={"note": "Por error"})
     assert through_api.status_code == 200, through_api.text
     records = billed.count(BillingRecord)
-    through_cli = billing("cancel", "--number", by_cli)
+    through_cli = billing("cancel", "--number", by_cli, "--note", "Por error")
     assert through_cli.exit_code == 0, through_cli.output
     assert through_cli.output == f"cancelled {by_cli}\n"
     assert billed.count(BillingRecord) == records + 1
@@ -447,6 +447,13 @@ def test_cancel_does_what_the_api_does(billed: Billed) -> None:
     assert cli_side["status"]["value"] == "ANULADO"
     assert [kind for kind, *_ in cli_side["records"]] == ["ALTA", "ANULACION"]
     assert cli_side["penalties_still_charged"] == []  # may be charged again
+    # Why and by whom, kept with the invoice (the API key's name; the CLI's actor).
+    api_details, cli_details = billed.details(by_api), billed.details(by_cli)
+    assert (api_details["cancellation_note"], api_details["cancelled_by"]) == (
+        "Por error",
+        "test-key",
+    )
+    assert (cli_details["cancellation_note"], cli_details["cancelled_by"]) == ("Por error", "cli")
     xml = ET.fromstring(billed.api.get("/ops/billing/records.xml").content)
     assert [
         item.findtext(f"{SUM1}IDFactura/{SUM1}NumSerieFacturaAnulada")
@@ -460,11 +467,11 @@ def test_cancel_does_what_the_api_does(billed: Billed) -> None:
     for number in (by_cli, paid):
         twin = billed.api.post(f"/ops/invoices/{number}/cancel", json={"note": "x"})
         assert (twin.status_code, twin.json()["code"]) == (400, "0107")
-        refused = billing("cancel", "--number", number)
+        refused = billing("cancel", "--number", number, "--note", "x")
         assert refused.exit_code == 1
         assert refused.output.startswith(f"error: {number} is ")
     assert billed.count(BillingRecord) == records + 1
-    unknown = billing("cancel", "--number", "MM99999999")
+    unknown = billing("cancel", "--number", "MM99999999", "--note", "x")
     assert (unknown.exit_code, unknown.output) == (1, "error: invoice MM99999999 not found\n")
 
 
@@ -478,7 +485,7 @@ def test_verify_chain_after_rectify_and_cancel(billed: Billed) -> None:
     assert billing(
         "rectify", "--number", first, "--reason", "PENALTY_ANNULLED", "--note", "y"
     ).exit_code == 0  # fmt: skip
-    assert billing("cancel", "--number", second).exit_code == 0
+    assert billing("cancel", "--number", second, "--note", "x").exit_code == 0
     total = billed.count(BillingRecord)
     assert total == 4 + 2 + 1  # four invoices, two rectifying invoices, one cancellation
 

@@ -105,7 +105,15 @@ def cancel_invoice(
     with a cancellation record (anulación). 400 ``0107`` otherwise: correct it with a
     rectifying invoice instead."""
     org = auth_service.get_org(session, slug=caller.org_slug)
-    rectifying.cancel(session, org_id=org.id, timezone=org.timezone, number=number, now=caller.now)
+    rectifying.cancel(
+        session,
+        org_id=org.id,
+        timezone=org.timezone,
+        number=number,
+        note=body.note,
+        actor=caller.actor,
+        now=caller.now,
+    )
     return invoices.issued(session, org=org, number=number)
 
 

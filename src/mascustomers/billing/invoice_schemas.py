@@ -136,6 +136,8 @@ class IssuedInvoice(BaseModel):
     rectification_reason: str | None
     rectification_note: str | None
     rectified_by: list[str]
+    cancellation_note: str | None
+    cancelled_by: str | None
     lines: list[IssuedLine]
     records: list[RecordView]
     qr_url: str | None
@@ -182,6 +184,8 @@ class IssuedInvoice(BaseModel):
             rectification_reason=invoice.rectification_reason,
             rectification_note=invoice.rectification_note,
             rectified_by=rectified_by,
+            cancellation_note=invoice.cancellation_note,
+            cancelled_by=invoice.cancelled_by,
             lines=[
                 IssuedLine(
                     id=line.id,

@@ -321,8 +321,18 @@ def _append_record(  # noqa: PLR0917 - one step of rectify, its values passed on
     )
 
 
-def cancel(session: Session, *, org_id: int, timezone: str, number: str, now: datetime) -> Invoice:
-    """Cancel an invoice issued by mistake: ANULADO and a cancellation record; flushes only."""
+def cancel(
+    session: Session,
+    *,
+    org_id: int,
+    timezone: str,
+    number: str,
+    note: str,
+    actor: str,
+    now: datetime,
+) -> Invoice:
+    """Cancel an invoice issued by mistake: ANULADO, why and by whom, and a cancellation record;
+    flushes only."""
     issuer = issuer_service.require(session, org_id=org_id)
     invoice = _original(session, org_id=org_id, number=number)
     if invoice.issuer_tax_id is None:
@@ -339,6 +349,7 @@ def cancel(session: Session, *, org_id: int, timezone: str, number: str, now: da
     if invoice.issuer_tax_id != issuer.tax_id:
         raise InvoiceNotCancellable(f"{number} was issued under NIF {invoice.issuer_tax_id}")
     invoice.status_id = InvoiceStatus.ANULADO
+    invoice.cancellation_note, invoice.cancelled_by = note, actor
     invoice_repository.uncharge_penalties(session, invoice_id=invoice.id)
     records.append(
         session,

@@ -106,6 +106,8 @@ def rectify(
 def cancel(
     org: Org,
     number: Annotated[str, typer.Option(help="the invoice to cancel")],
+    note: Annotated[str, typer.Option(help="why it should never have been issued")],
+    actor: Annotated[str, typer.Option(help="name kept as who cancelled it")] = "cli",
 ) -> None:
     """Cancel an invoice issued by mistake (unpaid, never rectified): a cancellation record."""
     with command_session() as session:
@@ -115,6 +117,8 @@ def cancel(
             org_id=found.id,
             timezone=found.timezone,
             number=number,
+            note=note,
+            actor=actor,
             now=clocks.org_now(session, org_id=found.id),
         )
     typer.echo(f"cancelled {number}")

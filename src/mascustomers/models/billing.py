@@ -57,6 +57,9 @@ class Invoice(IdMixin, OrgScopedMixin, Base):
     )
     rectification_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
     rectification_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # A cancelled invoice (anulación): why it should never have been issued, and who said so.
+    cancellation_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    cancelled_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class InvoiceLine(IdMixin, Base):
