@@ -12,24 +12,15 @@ from mascustomers.billing.verifactu.chain import ChainReport
 from mascustomers.catalog.issuer_section import IssuerSection
 from mascustomers.catalog.statuses import InvoiceStatus
 from mascustomers.kit.clock import format_timestamp, local_date
-from mascustomers.kit.money import parse_money
 from mascustomers.kit.request_fields import PositiveId
+from mascustomers.kit.schemas import money_from_json
 from mascustomers.models import BillingRecord, Invoice, InvoiceIssuer, InvoiceLine
 
 Amount = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 
-def _money(value: object) -> object:
-    # JSON numbers arrive as float; their shortest repr keeps 10.1 as 10.10.
-    if isinstance(value, float):
-        return parse_money(repr(value))
-    if isinstance(value, int | str | Decimal) and not isinstance(value, bool):
-        return parse_money(value)
-    return value
-
-
 CreditAmount = Annotated[
-    Decimal, BeforeValidator(_money), Field(gt=0, max_digits=12, decimal_places=2)
+    Decimal, BeforeValidator(money_from_json), Field(gt=0, max_digits=12, decimal_places=2)
 ]
 
 

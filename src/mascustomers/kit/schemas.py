@@ -12,8 +12,20 @@ from typing import Annotated
 
 from pydantic import BaseModel, PlainSerializer
 
+from mascustomers.kit.money import parse_money
+
 # Exact inside, a JSON number outside (the reference types amounts as number (double)).
 JsonAmount = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+def money_from_json(value: object) -> object:
+    """An amount a request sent (a ``BeforeValidator``): exact from a string or an int, and from a
+    JSON number through its shortest repr, so 10.1 stays 10.10; anything else is left to fail."""
+    if isinstance(value, float):
+        return parse_money(repr(value))
+    if isinstance(value, int | str | Decimal) and not isinstance(value, bool):
+        return parse_money(value)
+    return value
 
 
 class IdValue(BaseModel):

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from mascustomers.catalog.statuses import InvoiceStatus
 from mascustomers.kit.clock import format_timestamp, local_date
-from mascustomers.kit.money import parse_money
 from mascustomers.kit.request_fields import PositiveId
-from mascustomers.kit.schemas import IdValue
+from mascustomers.kit.schemas import IdValue, money_from_json
 from mascustomers.models import Invoice, Recharge, Sell, Subscription, WorkOrder
 from mascustomers.orders.holds import HoldDecision
 from mascustomers.orders.terminations import Termination
@@ -20,19 +19,9 @@ from mascustomers.subscriptions.states import SubscriptionStatus
 from mascustomers.workorders import service as workorders_service
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
 
-
-def _money(value: object) -> object:
-    # JSON numbers arrive as float; go through their shortest repr so 10.1 stays 10.10.
-    if isinstance(value, float):
-        return parse_money(repr(value))
-    if isinstance(value, int | str | Decimal) and not isinstance(value, bool):
-        return parse_money(value)
-    return value
-
-
 SignedAmount = Annotated[
     Decimal,
-    BeforeValidator(_money),
+    BeforeValidator(money_from_json),
     Field(max_digits=12, decimal_places=2),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
