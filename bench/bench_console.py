@@ -28,6 +28,7 @@ from mascustomers.api.app import create_app
 from mascustomers.auth import repository as auth_repository
 from mascustomers.console import repository as console_repository
 from mascustomers.console import service as staff_service
+from mascustomers.console.pages.customers import DOCUMENT_TYPES
 from mascustomers.console.roles import StaffRole
 from mascustomers.db.engine import make_engine
 from mascustomers.models import Account, Subscription, User
@@ -68,6 +69,8 @@ def staff_and_sample(url: str, samples: int) -> list[dict[str, object]]:
                 Account.customer_id,
                 Account.account_number,
                 User.email,
+                User.document_type_id,
+                User.document_value,
             )
             .join(Account, Account.id == Subscription.account_id)
             .join(User, User.id == Account.owner_user_id)
@@ -75,16 +78,26 @@ def staff_and_sample(url: str, samples: int) -> list[dict[str, object]]:
                 Subscription.id.in_(picked),
                 Subscription.ended_at.is_(None),
                 Subscription.identification_nr.is_not(None),
+                User.document_value.is_not(None),
             )
         ).all()
     engine.dispose()
     return [row._asdict() for row in rows[:samples]]
 
 
+def _document_type(line: dict[str, object]) -> str:
+    """The search form's name of the owner's document type (master data ids 1-4)."""
+    return DOCUMENT_TYPES[int(str(line["document_type_id"])) - 1]
+
+
 def pages(line: dict[str, object]) -> dict[str, str]:
     return {
         "search by phone → 303": f"/console/search?by=phone&q={line['identification_nr']}",
         "search by e-mail → 303": f"/console/search?by=email&q={line['email']}",
+        "search by document → 303": (
+            f"/console/search?by=document&document_type={_document_type(line)}"
+            f"&q={line['document_value']}"
+        ),
         "search by account number → 303": f"/console/search?by=account&q={line['account_number']}",
         "search by ICCID → 303": f"/console/search?by=iccid&q={line['iccid']}",
         "customer": f"/console/customers/{line['customer_id']}",
@@ -95,6 +108,7 @@ def pages(line: dict[str, object]) -> dict[str, str]:
         "work orders (COMPLETADA, later page)": (
             f"/console/queues/work-orders?status=34&after={line['id']}"
         ),
+        "failing webhooks": "/console/queues/webhooks",
         "billing (invoices)": "/console/billing",
         "test clock": "/console/clock",
     }
