@@ -9,9 +9,7 @@ and confirmed → the clock past the month's close (the billing run).
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import jsonschema_rs
 import pytest
-from fastapi.testclient import TestClient
 
 from mascustomers.billing.cycles import Cycle
 from mascustomers.events.signature import verify
@@ -21,6 +19,7 @@ from tests.bodies import device, mobile_line, mobile_signup, owner
 from tests.catalogue_fixture import BONUS_3GB, MOBILE_ONLY_20GB, MOBILE_ONLY_30GB
 from tests.events.conftest import MakeWorker, add_endpoint
 from tests.events.receiver import Receiver
+from tests.events.schemas import schema_validator
 from tests.factories import ApiCaller
 
 pytestmark = pytest.mark.usefixtures("catalogue")
@@ -52,13 +51,6 @@ def ok(response: Any, status: int = 200) -> Any:
 def advance(api: ApiCaller, instant: datetime) -> list[dict[str, Any]]:
     body = ok(api.post("/ops/clock", json={"advance_to": format_timestamp(instant)}))
     return list(body["ran"])
-
-
-def schema_validator(client: TestClient, type_name: str) -> Any:
-    document = client.get("/v2/openapi.json").json()
-    ref = document["webhooks"][type_name]["post"]["requestBody"]["content"]["application/json"]
-    root = {**ref["schema"], "components": document["components"]}
-    return jsonschema_rs.validator_for(root)
 
 
 def test_a_lifecycle_produces_the_documented_events_in_order_delivered_signed(
