@@ -47,10 +47,12 @@ WRITE_ORDER = [
     ("POST", "/v2/orgs/{orgId}/signups/migration"),
     ("POST", "/v2/workorders/change-order"),
     ("POST", "/v2/orgs/{orgId}/ops/clock"),
-    # The demo's webhook endpoint is changed, sent an event again, then deleted.
+    # The demo's webhook endpoint is changed, sent an event again, its secret rolled, then
+    # deleted.
     ("POST", "/v2/orgs/{orgId}/ops/webhooks"),
     ("PATCH", "/v2/orgs/{orgId}/ops/webhooks/{endpointId}"),
     ("POST", "/v2/orgs/{orgId}/ops/webhooks/{endpointId}/deliveries"),
+    ("POST", "/v2/orgs/{orgId}/ops/webhooks/{endpointId}/secret"),
     ("DELETE", "/v2/orgs/{orgId}/ops/webhooks/{endpointId}"),
 ]
 

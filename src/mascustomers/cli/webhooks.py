@@ -12,7 +12,11 @@ from mascustomers.db.engine import make_engine, make_sessionmaker
 from mascustomers.events import webhooks
 from mascustomers.events.delivery import DeliveryWorker
 from mascustomers.events.retries import DeliveryStatus
-from mascustomers.events.schemas import WebhookEndpointCreate, WebhookEndpointUpdate
+from mascustomers.events.schemas import (
+    WebhookEndpointCreate,
+    WebhookEndpointUpdate,
+    WebhookSecretRoll,
+)
 from mascustomers.kit.clock import default_clock, format_timestamp
 from mascustomers.models import WebhookEndpoint
 from mascustomers.settings import Settings
@@ -112,6 +116,38 @@ def update(  # noqa: PLR0917 -- a command's options are its parameters
             now=default_clock().now(),
         )
         typer.echo(_line(endpoint))
+
+
+@app.command("roll-secret")
+def roll_secret(
+    org: Org,
+    endpoint: Annotated[int, typer.Option(help="endpoint id from `webhooks list`")],
+    expires_in_hours: Annotated[
+        int | None,
+        typer.Option(help="hours the old secret still signs, beside the new one (0-168; 24)"),
+    ] = None,
+) -> None:
+    """Give an endpoint a new signing secret; prints it (shown only once). The old one still
+    signs deliveries, beside it, for --expires-in-hours (0: it stops at once)."""
+    values = {} if expires_in_hours is None else {"expires_in_hours": expires_in_hours}
+    body = _body(WebhookSecretRoll, values)
+    with command_session() as session:
+        found = auth_service.get_org(session, slug=org)
+        rolled = webhooks.roll_secret(
+            session,
+            org_id=found.id,
+            endpoint_id=endpoint,
+            expires_in_hours=body.expires_in_hours,
+            now=default_clock().now(),
+        )
+        line, expires = _line(rolled.endpoint), rolled.endpoint.previous_secret_expires_at
+    # Printed once committed: a secret shown is the one that signs.
+    typer.echo(line)
+    typer.echo(f"secret: {rolled.secret}")
+    if expires is None:
+        typer.echo("the old secret signs nothing any more")
+    else:
+        typer.echo(f"the old secret also signs until {format_timestamp(expires)}")
 
 
 @app.command("delete")

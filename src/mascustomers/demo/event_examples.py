@@ -75,6 +75,15 @@ def _update(world: DemoWorld) -> WorkingExample | None:
     )
 
 
+@example("POST", f"{OPS}/webhooks/{{endpointId}}/secret")
+def _roll_secret(world: DemoWorld) -> WorkingExample | None:
+    return _demo_endpoint(
+        world,
+        "A new secret for the demo's endpoint; the old one still signs for an hour",
+        body={"expires_in_hours": 1},
+    )
+
+
 @example("DELETE", f"{OPS}/webhooks/{{endpointId}}")
 def _delete(world: DemoWorld) -> WorkingExample | None:
     return _demo_endpoint(world, "Delete the demo's endpoint with its deliveries")

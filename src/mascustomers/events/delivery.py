@@ -113,10 +113,20 @@ class _Round:
     endpoint_id: int
     url: str
     secret: str
+    # A rolled secret's old one, signing beside ``secret`` until ``previous_until``.
+    previous_secret: str | None
+    previous_until: datetime | None
     lease_until: datetime
     items: list[_Item]
     # Events are left to queue: another round even if nothing was sent.
     more_to_queue: bool
+
+    def older_secrets(self, at: datetime) -> tuple[str, ...]:
+        """What signs a delivery sent ``at`` beside ``secret``: a rolled secret's old one,
+        until its time is up."""
+        if self.previous_secret and self.previous_until is not None and at < self.previous_until:
+            return (self.previous_secret,)
+        return ()
 
 
 class DeliveryWorker:
@@ -236,6 +246,11 @@ class DeliveryWorker:
                 session.rollback()
                 return None
             now = self.now()
+            expires = endpoint.previous_secret_expires_at
+            if expires is not None and expires <= now:
+                # A rolled secret's old one, past its time: it signs nothing any more.
+                endpoint.previous_secret = None
+                endpoint.previous_secret_expires_at = None
             last = repository.last_position(session, org_id=endpoint.org_id)
             upto = min(last, endpoint.queued_through + self.config.queue_batch)
             if upto > endpoint.queued_through:
@@ -264,6 +279,8 @@ class DeliveryWorker:
                 endpoint_id=endpoint.id,
                 url=endpoint.url,
                 secret=endpoint.secret,
+                previous_secret=endpoint.previous_secret,
+                previous_until=endpoint.previous_secret_expires_at,
                 lease_until=endpoint.lease_until or now,
                 items=[
                     _Item(
@@ -289,9 +306,15 @@ class DeliveryWorker:
             attempted_at = self.now()
             if attempted_at + window >= prepared.lease_until or self.stop_event.is_set():
                 break
+            signature = sign(
+                prepared.secret,
+                item.body,
+                int(attempted_at.timestamp()),
+                also=prepared.older_secrets(attempted_at),
+            )
             headers = {
                 "Content-Type": "application/json",
-                HEADER: sign(prepared.secret, item.body, int(attempted_at.timestamp())),
+                HEADER: signature,
                 "Mascustomers-Event-Id": str(item.event_id),
                 "Mascustomers-Event-Type": item.event_type,
                 "Mascustomers-Delivery-Id": str(item.delivery_id),

@@ -23,6 +23,7 @@ from mascustomers.events.schemas import (
     WebhookEndpoints,
     WebhookEndpointUpdate,
     WebhookEndpointView,
+    WebhookSecretRoll,
 )
 from mascustomers.kit.clock import ensure_utc
 from mascustomers.kit.request_fields import Id, Limit
@@ -165,6 +166,35 @@ def delete_webhook(endpointId: Id, session: SessionDep, caller: CallerDep) -> Re
     """Delete the endpoint with its deliveries and their log. Answers 204."""
     webhooks.delete(session, org_id=caller.org_id, endpoint_id=endpointId)
     return Response(status_code=204)
+
+
+@router.post(
+    f"{OPS}/webhooks/{{endpointId}}/secret",
+    response_model=WebhookEndpointCreated,
+    tags=TAGS,
+    openapi_extra=EXTRA,
+)
+def roll_webhook_secret(
+    endpointId: Id,
+    session: SessionDep,
+    caller: CallerDep,
+    body: WebhookSecretRoll | None = None,
+) -> WebhookEndpointCreated:
+    """Roll the endpoint's signing secret: a new ``secret``, shown in this answer only. The
+    secret it replaces still signs every delivery, beside the new one (a second ``v1`` in the
+    signature header), for ``expires_in_hours`` (0 to 168, 24 if no body is sent; 0: it stops
+    at once) — ``previous_secret_expires`` says until when. Rolling again within that time
+    drops the older secret at once.
+    """
+    rolled = webhooks.roll_secret(
+        session,
+        org_id=caller.org_id,
+        endpoint_id=endpointId,
+        expires_in_hours=(body or WebhookSecretRoll()).expires_in_hours,
+        now=webhooks.wall_now(),
+    )
+    view = WebhookEndpointView.of(rolled.endpoint)
+    return WebhookEndpointCreated(**view.model_dump(), secret=rolled.secret)
 
 
 @router.get(

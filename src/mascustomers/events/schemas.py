@@ -15,6 +15,10 @@ EVENT_TYPES_DESCRIPTION = (
 )
 
 
+# Stripe's limit: an old secret signs for at most a week after a roll.
+MAX_SECRET_OVERLAP_HOURS = 168
+
+
 def _timestamp(value: datetime | None) -> str | None:
     return format_timestamp(value) if value is not None else None
 
@@ -82,6 +86,10 @@ class WebhookEndpointView(BaseModel):
     failing_since: str | None = Field(description="First failed attempt of the current streak")
     next_attempt: str | None = Field(description="When a failed delivery is tried again")
     disabled_date: str | None
+    previous_secret_expires: str | None = Field(
+        description="After a roll of the secret: until when the secret it replaced still signs "
+        "deliveries, beside the new one (a second `v1`); null when only one secret signs"
+    )
 
     @classmethod
     def of(cls, endpoint: WebhookEndpoint) -> "WebhookEndpointView":
@@ -96,12 +104,29 @@ class WebhookEndpointView(BaseModel):
             failing_since=_timestamp(endpoint.failing_since),
             next_attempt=_timestamp(endpoint.next_attempt_at),
             disabled_date=_timestamp(endpoint.disabled_at),
+            previous_secret_expires=_timestamp(endpoint.previous_secret_expires_at),
         )
 
 
 class WebhookEndpointCreated(WebhookEndpointView):
+    """The endpoint with its secret: the answer of its creation and of a roll of its secret."""
+
     secret: str = Field(
         description="Signs every delivery (docs/events.md). Shown only in this answer: keep it"
+    )
+
+
+class WebhookSecretRoll(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expires_in_hours: int = Field(
+        default=24,
+        ge=0,
+        le=MAX_SECRET_OVERLAP_HOURS,
+        strict=True,
+        description="Hours the secret being replaced still signs deliveries, beside the new "
+        "one; 0: it stops at once",
+        examples=[24],
     )
 
 

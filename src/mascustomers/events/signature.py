@@ -6,6 +6,9 @@ HMAC is keyed with the endpoint's secret (the whole ``whsec_…`` string, UTF-8)
 JSON parsing), compares in constant time, and refuses a timestamp further than the tolerance
 from its own clock, so a captured delivery cannot be replayed later.
 
+For a while after the endpoint's secret is rolled the header carries two ``v1`` signatures,
+the new secret's first, then the old one's: one matching the receiver's secret is enough.
+
 Standard library only, so a receiver can copy this file or import it::
 
     from mascustomers.events.signature import verify
@@ -16,6 +19,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 HEADER = "Mascustomers-Signature"
@@ -33,9 +37,11 @@ def _mac(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
-def sign(secret: str, body: bytes, timestamp: int) -> str:
-    """The header value for ``body`` sent at ``timestamp`` (unix seconds)."""
-    return f"t={timestamp},{SCHEME}={_mac(secret, timestamp, body)}"
+def sign(secret: str, body: bytes, timestamp: int, *, also: Sequence[str] = ()) -> str:
+    """The header value for ``body`` sent at ``timestamp`` (unix seconds): one ``v1`` per
+    secret, ``secret``'s first, then those ``also`` signing (a rolled secret's old one)."""
+    macs = [_mac(key, timestamp, body) for key in (secret, *also)]
+    return ",".join([f"t={timestamp}", *(f"{SCHEME}={mac}" for mac in macs)])
 
 
 def _parse(header: str) -> tuple[int, list[str]]:
@@ -64,6 +70,9 @@ def verify(
     now: float | None = None,
 ) -> dict[str, Any]:
     """The event ``body`` carries, once its signature ``header`` checks out; else SignatureError.
+
+    The header may carry several ``v1`` signatures (two while a rolled secret's old one still
+    signs): one made with ``secret`` is enough.
 
     ``body`` must be the raw request body as received. ``now`` (unix seconds) defaults to
     this machine's clock.

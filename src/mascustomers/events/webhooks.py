@@ -2,13 +2,14 @@
 
 A new endpoint gets the events made after it (its queue starts at the org's latest event),
 of the types it asks for, signed with a secret shown once at creation. Disabling one stops
-the sending, not the queueing: enabled again, it gets what it missed, in order.
+the sending, not the queueing: enabled again, it gets what it missed, in order. Rolling the
+secret shows a new one, once; the one it replaces keeps signing (beside it) for a while.
 """
 
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from mascustomers.events import webhook_repository
 from mascustomers.events.errors import EventTypeUnknown, WebhookUrlInvalid
 from mascustomers.events.retries import DeliveryStatus, EndpointStatus
 from mascustomers.events.schemas import (
+    MAX_SECRET_OVERLAP_HOURS,
     AttemptView,
     DeliveryList,
     DeliveryView,
@@ -73,10 +75,14 @@ def check_types(patterns: Sequence[str], *, field: str = "event_types") -> list[
         raise EventTypeUnknown(f"{field}: {error}") from error
 
 
+def new_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
 def create(
     session: Session, *, org_id: int, body: WebhookEndpointCreate, now: datetime
 ) -> CreatedEndpoint:
-    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    secret = new_secret()
     endpoint = WebhookEndpoint(
         org_id=org_id,
         url=check_url(body.url),
@@ -139,6 +145,32 @@ def update(
     endpoint.updated_at = now
     session.flush()
     return endpoint
+
+
+def roll_secret(
+    session: Session, *, org_id: int, endpoint_id: int, expires_in_hours: int, now: datetime
+) -> CreatedEndpoint:
+    """A new secret for the endpoint, to be shown once (Stripe's "roll secret").
+
+    The secret it replaces still signs every delivery, beside the new one, for
+    ``expires_in_hours`` (0: not at all): a receiver can switch to the new one without
+    refusing a delivery meanwhile. Only one old secret is kept: rolling again within the
+    window drops the oldest at once.
+    """
+    if not 0 <= expires_in_hours <= MAX_SECRET_OVERLAP_HOURS:
+        raise ValueError(f"expires_in_hours must be 0 to {MAX_SECRET_OVERLAP_HOURS}")
+    endpoint = get(session, org_id=org_id, endpoint_id=endpoint_id, lock=True)
+    secret = new_secret()
+    if expires_in_hours:
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_expires_at = now + timedelta(hours=expires_in_hours)
+    else:
+        endpoint.previous_secret = None
+        endpoint.previous_secret_expires_at = None
+    endpoint.secret = secret
+    endpoint.updated_at = now
+    session.flush()
+    return CreatedEndpoint(endpoint, secret)
 
 
 def delete(session: Session, *, org_id: int, endpoint_id: int) -> None:

@@ -41,7 +41,9 @@ class WebhookEndpoint(IdMixin, Base):
     attempts until re-enabled). ``queued_through`` is the last position of the org's stream
     already queued for it. The failure streak (``failures`` attempts since ``failing_since``) sets
     ``next_attempt_at``. A worker holds the endpoint while it delivers (``leased_by`` until
-    ``lease_until``): one worker at a time per endpoint.
+    ``lease_until``): one worker at a time per endpoint. After a roll of its secret the one it
+    replaced (``previous_secret``) still signs deliveries, beside the new one, until
+    ``previous_secret_expires_at``.
     """
 
     __tablename__ = "webhook_endpoint"
@@ -51,6 +53,10 @@ class WebhookEndpoint(IdMixin, Base):
     description: Mapped[str | None] = mapped_column(String(200), nullable=True)
     event_types: Mapped[list[str]] = mapped_column(JsonDoc)
     secret: Mapped[str] = mapped_column(String(100))
+    previous_secret: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime(), nullable=True
+    )
     status: Mapped[str] = mapped_column(String(12))
     queued_through: Mapped[int] = mapped_column(BigInteger)
     failures: Mapped[int] = mapped_column(Integer, default=0)
