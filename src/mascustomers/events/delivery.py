@@ -129,6 +129,14 @@ class _Round:
         return ()
 
 
+def _forget_expired_secret(endpoint: WebhookEndpoint, now: datetime) -> None:
+    """A rolled secret's old one, past its time, signs nothing any more."""
+    expires = endpoint.previous_secret_expires_at
+    if expires is not None and expires <= now:
+        endpoint.previous_secret = None
+        endpoint.previous_secret_expires_at = None
+
+
 class DeliveryWorker:
     def __init__(
         self,
@@ -246,11 +254,7 @@ class DeliveryWorker:
                 session.rollback()
                 return None
             now = self.now()
-            expires = endpoint.previous_secret_expires_at
-            if expires is not None and expires <= now:
-                # A rolled secret's old one, past its time: it signs nothing any more.
-                endpoint.previous_secret = None
-                endpoint.previous_secret_expires_at = None
+            _forget_expired_secret(endpoint, now)
             last = repository.last_position(session, org_id=endpoint.org_id)
             upto = min(last, endpoint.queued_through + self.config.queue_batch)
             if upto > endpoint.queued_through:
