@@ -261,7 +261,7 @@ def test_the_roll_secret_command(
         endpoint_id = created.split("\t")[0]
         old = created.strip().splitlines()[1].removeprefix("secret: ")
 
-        rolled = cli("roll-secret", "--org", "telco", "--endpoint", endpoint_id)
+        rolled = cli("roll-secret", endpoint_id, "--org", "telco")
         line, secret_line, window = rolled.strip().splitlines()
         assert line.split("\t")[:2] == [endpoint_id, "ENABLED"]
         new = secret_line.removeprefix("secret: ")
@@ -278,9 +278,7 @@ def test_the_roll_secret_command(
         timestamp, signatures = parsed(got)
         assert signatures == [mac(new, timestamp, got.body), mac(old, timestamp, got.body)]
 
-        dropped = cli(
-            "roll-secret", "--org", "telco", "--endpoint", endpoint_id, "--expires-in-hours", "0"
-        )
+        dropped = cli("roll-secret", endpoint_id, "--org", "telco", "--expires-in-hours", "0")
         newest = dropped.strip().splitlines()[1].removeprefix("secret: ")
         assert dropped.strip().splitlines()[2] == "the old secret signs nothing any more"
         event_id = str(got.event["id"])
@@ -295,18 +293,15 @@ def test_the_roll_secret_command(
             [
                 "webhooks",
                 "roll-secret",
+                endpoint_id,
                 "--org",
                 "telco",
-                "--endpoint",
-                endpoint_id,
                 "--expires-in-hours",
                 "169",
             ],
         )
         assert too_long.exit_code != 0
         assert "expires_in_hours" in too_long.output
-        missing = runner.invoke(
-            app, ["webhooks", "roll-secret", "--org", "telco", "--endpoint", "999999"]
-        )
+        missing = runner.invoke(app, ["webhooks", "roll-secret", "999999", "--org", "telco"])
         assert missing.exit_code == 1
         assert "webhook endpoint 999999 not found" in missing.output

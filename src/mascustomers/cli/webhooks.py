@@ -120,8 +120,8 @@ def update(  # noqa: PLR0917 -- a command's options are its parameters
 
 @app.command("roll-secret")
 def roll_secret(
+    endpoint_id: Annotated[int, typer.Argument(help="endpoint id")],
     org: Org,
-    endpoint: Annotated[int, typer.Option(help="endpoint id from `webhooks list`")],
     expires_in_hours: Annotated[
         int | None,
         typer.Option(help="hours the old secret still signs, beside the new one (0-168; 24)"),
@@ -136,7 +136,7 @@ def roll_secret(
         rolled = webhooks.roll_secret(
             session,
             org_id=found.id,
-            endpoint_id=endpoint,
+            endpoint_id=endpoint_id,
             expires_in_hours=body.expires_in_hours,
             now=default_clock().now(),
         )

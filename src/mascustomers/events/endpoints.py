@@ -117,8 +117,7 @@ def create_webhook(
     without user or password (400 ``0130``); an unknown type is 400 ``0131``.
     """
     created = webhooks.create(session, org_id=caller.org_id, body=body, now=webhooks.wall_now())
-    view = WebhookEndpointView.of(created.endpoint)
-    return WebhookEndpointCreated(**view.model_dump(), secret=created.secret)
+    return WebhookEndpointCreated.with_secret(created.endpoint, created.secret)
 
 
 @router.get(
@@ -193,8 +192,7 @@ def roll_webhook_secret(
         expires_in_hours=(body or WebhookSecretRoll()).expires_in_hours,
         now=webhooks.wall_now(),
     )
-    view = WebhookEndpointView.of(rolled.endpoint)
-    return WebhookEndpointCreated(**view.model_dump(), secret=rolled.secret)
+    return WebhookEndpointCreated.with_secret(rolled.endpoint, rolled.secret)
 
 
 @router.get(

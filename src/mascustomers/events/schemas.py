@@ -115,6 +115,10 @@ class WebhookEndpointCreated(WebhookEndpointView):
         description="Signs every delivery (docs/events.md). Shown only in this answer: keep it"
     )
 
+    @classmethod
+    def with_secret(cls, endpoint: WebhookEndpoint, secret: str) -> "WebhookEndpointCreated":
+        return cls(**WebhookEndpointView.of(endpoint).model_dump(), secret=secret)
+
 
 class WebhookSecretRoll(BaseModel):
     model_config = ConfigDict(extra="forbid")
