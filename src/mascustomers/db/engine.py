@@ -32,6 +32,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_
 from sqlalchemy.util.concurrency import in_greenlet
 
+from mascustomers.db.pipelining import send_writes_together
 from mascustomers.db.write_gate import Turn, WriteGate, gate_for
 from mascustomers.errors import ValidationFailed
 from mascustomers.settings import Settings
@@ -143,6 +144,7 @@ def make_request_engine(url: str, *, settings: Settings) -> tuple[Engine, AsyncE
     if not is_sqlite(url):
         async_engine = create_async_engine(url, **_postgres_pool(settings))
         _refuse_nul_characters(async_engine.sync_engine)
+        send_writes_together(async_engine.sync_engine)
         return async_engine.sync_engine, async_engine
     # Writers wait for their turn before they take a connection, so in-use connections stay
     # few; the pool may still grow rather than ever make the loop wait for a connection.

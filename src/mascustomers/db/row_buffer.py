@@ -15,6 +15,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from mascustomers.db.base import Base
+from mascustomers.db.pipelining import NO_ANSWER
 
 
 class RowBuffer:
@@ -29,7 +30,13 @@ class RowBuffer:
         rows, self._rows = self._rows, {}
         for model, values in sorted(rows.items(), key=lambda item: table_order(item[0])):
             # The table, not the mapped class: the ORM's bulk path costs more than the INSERT.
-            session.execute(insert(cast(Table, model.__table__)), values)
+            session.execute(_insert(cast(Table, model.__table__)), values)
+
+
+@cache
+def _insert(table: Table) -> Any:
+    # inline: no implicit RETURNING of generated ids, which would need an answer.
+    return insert(table).inline().execution_options(**NO_ANSWER)
 
 
 def table_order(model: type[Base]) -> int:

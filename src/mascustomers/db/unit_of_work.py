@@ -23,7 +23,8 @@ of one flush per row (``docs/architecture.md``, "How an order writes"):
 - ``insert`` is then one Core INSERT of the object, attached as loaded
   (``db.loaded_rows.insert_loaded``); ``add`` and ``add_row`` wait for ``write``, which writes
   each table's rows in one INSERT (``insert_pending``, ``db.row_buffer.RowBuffer``), in
-  foreign-key order, and appended rows with them.
+  foreign-key order, and appended rows with them; on PostgreSQL ``write`` sends them all
+  in one round trip (``db.pipelining``).
 
 A model with reserved ids takes them in order; once they are used up its rows are flushed for
 their ids again — but never while rows with reserved ids wait to be written (on SQLite a flushed
@@ -38,6 +39,7 @@ from sqlalchemy.orm import Session
 from mascustomers.db.base import Base
 from mascustomers.db.ids import reserve_ids
 from mascustomers.db.loaded_rows import insert_loaded, insert_pending, row_values, update_loaded
+from mascustomers.db.pipelining import pipelined
 from mascustomers.db.row_buffer import RowBuffer, table_order
 
 
@@ -113,10 +115,11 @@ class UnitOfWork:
         """Write what was gathered: each table's new objects in one INSERT, anything else the
         session holds, then the appended rows."""
         pending, self._pending = self._pending, {}
-        for _, objects in sorted(pending.items(), key=lambda item: table_order(item[0])):
-            insert_pending(self.session, objects)
-        self.session.flush()
-        self._rows.write(self.session)
+        with pipelined(self.session):
+            for _, objects in sorted(pending.items(), key=lambda item: table_order(item[0])):
+                insert_pending(self.session, objects)
+            self.session.flush()
+            self._rows.write(self.session)
         self._waiting.clear()
 
     def _next_id(self, model: type[Base]) -> int | None:

@@ -17,6 +17,7 @@ from sqlalchemy import Table, Update, bindparam, case, func, insert, select, upd
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from mascustomers.db.pipelining import NO_ANSWER
 from mascustomers.inventory.states import NumberStatus, SimStatus
 from mascustomers.models import Msisdn, SimCard
 
@@ -312,12 +313,14 @@ _ASSIGN_NUMBER = (
             else_=_NUMBER.c.status,
         ),
     )
+    .execution_options(**NO_ANSWER)
 )
 
 _BIND_SIM = (
     update(_SIM)
     .where(_SIM.c.org_id == bindparam("org"), _SIM.c.iccid == bindparam("card"))
     .values(subscription_id=bindparam("line"))
+    .execution_options(**NO_ANSWER)
 )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mascustomers.db.pipelining import NO_ANSWER
 from mascustomers.models import Event, Org, OrgSequence
 
 EVENT_COUNTER = "event"
@@ -21,7 +22,7 @@ _ADVANCE = (
     .values(last_value=_COUNTER.c.last_value + bindparam("count"))
     .returning(_COUNTER.c.last_value)
 )
-_INSERT = insert(_EVENTS)
+_INSERT = insert(_EVENTS).inline().execution_options(**NO_ANSWER)
 
 
 def take_positions(session: Session, *, org_id: int, count: int) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.service import ContractTerms
 from mascustomers.auth.caller import Caller
+from mascustomers.db.pipelining import pipelined
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.inventory import service as inventory_service
 from mascustomers.models import (
@@ -148,12 +149,13 @@ class OrderContext:
     def write(self) -> None:
         """Write what the order built so far, then bind its numbers and SIM cards to its
         lines."""
-        self.uow.write()
-        numbers, self.line_numbers = self.line_numbers, []
-        sims, self.line_sims = self.line_sims, []
-        inventory_service.bind_to_lines(
-            self.session, org_id=self.org_id, numbers=numbers, sims=sims
-        )
+        with pipelined(self.session):
+            self.uow.write()
+            numbers, self.line_numbers = self.line_numbers, []
+            sims, self.line_sims = self.line_sims, []
+            inventory_service.bind_to_lines(
+                self.session, org_id=self.org_id, numbers=numbers, sims=sims
+            )
 
     def finish(self) -> None:
         """Write the contracts and everything else still pending."""

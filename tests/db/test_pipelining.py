@@ -1,0 +1,134 @@
+"""Writes sent together (``db.pipelining``) on the request path's own engine, in a greenlet as
+a request runs them: on PostgreSQL marked writes go out in one run, a statement that needs an
+answer ends the run first and sees them, a failed write is raised as SQLAlchemy's error and
+leaves nothing behind; on SQLite the block changes nothing."""
+
+import asyncio
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mascustomers.db.database import Database, run_sync
+from mascustomers.db.pipelining import NO_ANSWER, is_running, pipelined
+from mascustomers.settings import Settings
+
+T = TypeVar("T")
+_PROBE = Table(
+    "pipelining_probe",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("note", String(40), nullable=False),
+)
+_WRITE = insert(_PROBE).inline().execution_options(**NO_ANSWER)
+
+
+@pytest.fixture
+def probe(engine: Engine) -> Iterator[None]:
+    _PROBE.create(engine, checkfirst=True)
+    yield
+    _PROBE.drop(engine)
+
+
+def _on_request_engine(settings: Settings, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in a session of the request engine, in a greenlet on an event loop."""
+
+    async def request() -> T:
+        database = Database(settings)
+        try:
+            with database.sessionmaker() as session:
+                return await run_sync(work, session)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(request())
+
+
+def _notes(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.scalars(select(_PROBE.c.note).order_by(_PROBE.c.id)))
+
+
+def test_marked_writes_go_out_together_and_a_read_sees_them(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    postgres = engine.dialect.name == "postgresql"
+
+    def work(session: Session) -> tuple[bool, bool, int]:
+        with pipelined(session):
+            session.execute(_WRITE, {"id": 1, "note": "one"})
+            session.execute(_WRITE, [{"id": 2, "note": "two"}, {"id": 3, "note": "three"}])
+            running_after_writes = is_running(session)
+            counted = session.scalar(select(_PROBE.c.id).order_by(_PROBE.c.id.desc()).limit(1))
+            running_after_read = is_running(session)
+        session.commit()
+        return running_after_writes, running_after_read, int(counted or 0)
+
+    running_after_writes, running_after_read, last_id = _on_request_engine(settings, work)
+    # On PostgreSQL the writes waited in the run; the read ended it, and saw all three.
+    assert running_after_writes is postgres
+    assert running_after_read is False
+    assert last_id == 3
+    assert _notes(engine) == ["one", "two", "three"]
+
+
+def test_a_failed_write_is_raised_as_its_kind_and_nothing_is_kept(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    def work(session: Session) -> None:
+        try:
+            with pipelined(session):
+                session.execute(_WRITE, {"id": 1, "note": "first"})
+                session.execute(_WRITE, {"id": 1, "note": "same id"})
+                session.execute(_WRITE, {"id": 2, "note": "after the failure"})
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    with pytest.raises(IntegrityError):
+        _on_request_engine(settings, work)
+    assert _notes(engine) == []
+
+
+def test_an_error_inside_the_block_is_the_one_raised(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    def work(session: Session) -> None:
+        try:
+            with pipelined(session):
+                session.execute(_WRITE, {"id": 1, "note": "first"})
+                session.execute(_WRITE, {"id": 1, "note": "same id"})
+                raise LookupError("the order failed")
+        finally:
+            session.rollback()
+
+    # On PostgreSQL the duplicate waited in the run: the block's own error is raised, not the
+    # write's. SQLite answers each write at once.
+    postgres = engine.dialect.name == "postgresql"
+    with pytest.raises(LookupError if postgres else IntegrityError):
+        _on_request_engine(settings, work)
+    assert _notes(engine) == []
+
+
+def test_unmarked_statements_and_other_engines_are_untouched(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    def on_request_engine(session: Session) -> bool:
+        with pipelined(session):
+            session.execute(text("INSERT INTO pipelining_probe (id, note) VALUES (7, 'plain')"))
+            running = is_running(session)
+        session.commit()
+        return running
+
+    # An unmarked statement ends the run before it: it is answered as usual.
+    assert _on_request_engine(settings, on_request_engine) is False
+    with Session(engine) as session:  # a synchronous engine: the block does nothing
+        with pipelined(session):
+            session.execute(_WRITE, {"id": 8, "note": "sync"})
+            assert not is_running(session)
+        session.commit()
+    assert _notes(engine) == ["plain", "sync"]
