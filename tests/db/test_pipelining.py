@@ -1,7 +1,7 @@
 """Writes sent together (``db.pipelining``) on the request path's own engine, in a greenlet as
 a request runs them: on PostgreSQL marked writes go out in one run, a statement that needs an
-answer ends the run first and sees them, a failed write is raised as SQLAlchemy's error and
-leaves nothing behind; on SQLite the block changes nothing."""
+answer ends the run first and sees them, the last writes can go out with the commit, a failed
+write is raised as SQLAlchemy's error and leaves nothing behind; on SQLite nothing changes."""
 
 import asyncio
 from collections.abc import Callable, Iterator
@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mascustomers.db.database import Database, run_sync
-from mascustomers.db.pipelining import NO_ANSWER, is_running, pipelined
+from mascustomers.db.pipelining import NO_ANSWER, is_running, pipelined, until_commit
 from mascustomers.settings import Settings
 
 T = TypeVar("T")
@@ -110,6 +110,43 @@ def test_an_error_inside_the_block_is_the_one_raised(
     # write's. SQLite answers each write at once.
     postgres = engine.dialect.name == "postgresql"
     with pytest.raises(LookupError if postgres else IntegrityError):
+        _on_request_engine(settings, work)
+    assert _notes(engine) == []
+
+
+def test_the_last_writes_go_out_with_the_commit(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    postgres = engine.dialect.name == "postgresql"
+
+    def work(session: Session) -> tuple[bool, bool]:
+        until_commit(session)
+        session.execute(_WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
+        running_before_commit = is_running(session)
+        session.commit()
+        session.execute(_WRITE, {"id": 3, "note": "next transaction"})
+        running_after_commit = is_running(session)
+        session.commit()
+        return running_before_commit, running_after_commit
+
+    assert _on_request_engine(settings, work) == (postgres, False)
+    assert _notes(engine) == ["one", "two", "next transaction"]
+
+
+def test_a_failed_write_fails_the_commit_it_went_with(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    def work(session: Session) -> None:
+        until_commit(session)
+        session.execute(_WRITE, {"id": 1, "note": "first"})
+        session.execute(_WRITE, {"id": 1, "note": "same id"})
+        try:
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    with pytest.raises(IntegrityError):
         _on_request_engine(settings, work)
     assert _notes(engine) == []
 

@@ -4,23 +4,25 @@ An order writes a few dozen rows with statements that need no answer but success
 are reserved up front and nothing reads their results. Inside ``pipelined(session)`` such
 statements go out in psycopg's pipeline mode — sent one after another, their answers read
 together when the run ends — instead of each waiting for its own round trip (an await on the
-event loop, a wake-up of the server and of the worker each). Signups on PostgreSQL, same
-run, before and after (docs/performance.md (c)): a convergent one 17.2 → 13.4 ms of the
-worker's CPU; with 2 workers on 2 cores, mobile 101–102 → 123–128/s (p99 593–621 → 436–438
-ms), convergent 67 → 75/s. Most of the gain is the wait: the writes after an order takes its
-gap-free counters are one round trip now, and those counter rows are what concurrent signups
-queue on until it commits.
+event loop, a wake-up of the server and of the worker each: 90 µs of CPU for a single-row
+INSERT with psycopg alone here, 17 µs in a run). ``until_commit`` starts a run that lasts
+until the commit, which joins it: the last writes and COMMIT are one round trip. An order
+calls it once it holds its gap-free counters, and the outbox numbers its events in one
+statement that needs no answer, so the counter rows that every signup of the org queues on are
+held for two round trips, not nine (docs/performance.md (c): that queue, not the CPU, was
+what capped signups on PostgreSQL).
 
 Only statements marked ``NO_ANSWER`` (``.execution_options(**NO_ANSWER)``) join a run: INSERTs
 and UPDATEs whose result and row count nobody looks at (an INSERT also built ``inline()``, so
 that no generated id is returned). Any other statement — a read, an ORM flush (which checks
 row counts), a savepoint — ends the run first, so it sees every write before it and gets its
-answer as usual; so does a commit or a rollback, and the end of the block. A failed write is
-raised where the run ends, as SQLAlchemy's error of its kind, and the transaction is then
-aborted, as after any failed statement.
+answer as usual; so do a rollback and the end of a ``pipelined`` block. A failed write is
+raised where the run ends (the statement that ended it, the block's end, the commit) as
+SQLAlchemy's error of its kind, and the transaction is then aborted, as after any failed
+statement.
 
-SQLite has no round trips to save: the block does nothing there, nor on synchronous engines
-(CLI, scheduler, tests' in-process app), whose statements may wait on their own thread.
+SQLite has no round trips to save: nothing changes there, nor on synchronous engines (CLI,
+scheduler, the tests' in-process app), whose statements may wait on their own thread.
 """
 
 import weakref
@@ -55,9 +57,11 @@ def send_writes_together(engine: Engine) -> None:
             _end_run(conn)
 
     @event.listens_for(engine, "commit")
-    def _end_run_before_commit(conn: Connection) -> None:
+    def _commit_in_the_run(conn: Connection) -> None:
+        # COMMIT joins the run: the last writes and the commit are one round trip. The
+        # driver's own commit, which follows, then finds no transaction and sends nothing.
         if _RUN in conn.info:
-            _end_run(conn)
+            _end_run(conn, commit=True)
 
     @event.listens_for(engine, "rollback")
     def _end_run_before_rollback(conn: Connection) -> None:
@@ -71,6 +75,14 @@ def is_running(session: Session) -> bool:
     return _RUN in session.connection().info
 
 
+def until_commit(session: Session) -> None:
+    """From now on marked writes go out together, and with the COMMIT; a statement that needs
+    an answer, or a rollback, ends the run sooner (see the module text)."""
+    connection = session.connection()
+    if connection.engine in _ENGINES and _RUN not in connection.info:
+        _start_run(connection)
+
+
 @contextmanager
 def pipelined(session: Session) -> Iterator[None]:
     """Within the block, marked writes go out together (see the module text)."""
@@ -78,9 +90,7 @@ def pipelined(session: Session) -> Iterator[None]:
     if connection.engine not in _ENGINES or _RUN in connection.info:
         yield
         return
-    run = connection.connection.driver_connection.pipeline()  # type: ignore[union-attr]
-    await_(run.__aenter__())
-    connection.info[_RUN] = run
+    _start_run(connection)
     try:
         yield
     except BaseException:
@@ -92,10 +102,19 @@ def pipelined(session: Session) -> Iterator[None]:
         _end_run(connection)
 
 
-def _end_run(connection: Connection) -> None:
-    """Send what is queued and read every answer; a failed write's error is raised here."""
+def _start_run(connection: Connection) -> None:
+    run = connection.connection.driver_connection.pipeline()  # type: ignore[union-attr]
+    await_(run.__aenter__())
+    connection.info[_RUN] = run
+
+
+def _end_run(connection: Connection, *, commit: bool = False) -> None:
+    """Send what is queued (and COMMIT) and read every answer; a failed write's error is
+    raised here."""
     run = connection.info.pop(_RUN)
     try:
+        if commit:
+            await_(connection.connection.driver_connection.commit())  # type: ignore[union-attr]
         await_(run.__aexit__(None, None, None))
     except psycopg.Error as error:
         raise DBAPIError.instance(None, None, error, psycopg.Error) from error

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import BigInteger, String, Table, bindparam, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mascustomers.db.base import JsonDoc, UtcDateTime
 from mascustomers.db.pipelining import NO_ANSWER
 from mascustomers.models import Event, Org, OrgSequence
 
@@ -23,6 +25,71 @@ _ADVANCE = (
     .returning(_COUNTER.c.last_value)
 )
 _INSERT = insert(_EVENTS).inline().execution_options(**NO_ANSWER)
+# PostgreSQL: the counter advanced (created on its first use) and the events numbered from it,
+# in one statement that needs no answer; its text is fixed, whatever the number of events.
+_APPEND = (
+    text(
+        """
+        WITH advanced AS (
+            INSERT INTO org_sequence (org_id, name, last_value)
+            VALUES (:org, :counter, :count)
+            ON CONFLICT (org_id, name)
+            DO UPDATE SET last_value = org_sequence.last_value + excluded.last_value
+            RETURNING last_value
+        )
+        INSERT INTO event (org_id, position, type, created_at, subject, data)
+        SELECT :org, advanced.last_value - :count + e.n, e.type, e.created_at, e.subject, e.data
+        FROM advanced, unnest(
+            CAST(:types AS varchar[]),
+            CAST(:created AS timestamptz[]),
+            CAST(:subjects AS json[]),
+            CAST(:datas AS json[])
+        ) WITH ORDINALITY AS e (type, created_at, subject, data, n)
+        """
+    )
+    .bindparams(
+        bindparam("org", type_=BigInteger),
+        bindparam("counter", value=EVENT_COUNTER, type_=String),
+        bindparam("count", type_=BigInteger),
+        bindparam("types", type_=ARRAY(String)),
+        bindparam("created", type_=ARRAY(UtcDateTime())),
+        bindparam("subjects", type_=ARRAY(JsonDoc)),
+        bindparam("datas", type_=ARRAY(JsonDoc)),
+    )
+    .execution_options(**NO_ANSWER)
+)
+
+
+def append_events(session: Session, *, org_id: int, events: list[dict[str, Any]]) -> None:
+    """Number ``events`` (each its ``type``, ``created_at``, ``subject`` and ``data``) from the
+    org's event counter, which stays row-locked until commit, and insert them.
+
+    On PostgreSQL that is one statement that needs no answer — the counter advanced (created on
+    its first use) and the rows numbered from it in SQL — so it goes out with the COMMIT
+    (``db.pipelining``): the counter row, which every writing transaction of the org takes, is
+    held for one round trip. Elsewhere, the counter is advanced first and the rows numbered
+    from its answer.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            _APPEND,
+            {
+                "org": org_id,
+                "count": len(events),
+                "types": [event["type"] for event in events],
+                "created": [event["created_at"] for event in events],
+                "subjects": [event["subject"] for event in events],
+                "datas": [event["data"] for event in events],
+            },
+        )
+        return
+    last = take_positions(session, org_id=org_id, count=len(events))
+    first = last - len(events) + 1
+    rows = [
+        {"org_id": org_id, "position": first + offset, **event}
+        for offset, event in enumerate(events)
+    ]
+    insert_events(session, rows)
 
 
 def take_positions(session: Session, *, org_id: int, count: int) -> int:

@@ -3,15 +3,18 @@
 ``emit`` is the one call a service makes where state changes. It builds the event's snapshot
 (``events.snapshots``: the answer of the matching GET, read in the same transaction) and
 keeps the event with the session; nothing is written and nothing is sent. When the session's
-outermost transaction commits, its events are inserted in one statement just before the
-COMMIT, numbered from the org's ``event`` counter (``org_sequence``) — so they are durable
-exactly when the change is, and a rolled-back request (or savepoint) leaves none.
+outermost transaction commits, its events are inserted just before the COMMIT, numbered from
+the org's ``event`` counter (``org_sequence``) — so they are durable exactly when the change
+is, and a rolled-back request (or savepoint) leaves none. On PostgreSQL the counter and the
+rows are one statement that goes out with the COMMIT (``repository.append_events``,
+``db.pipelining``); elsewhere the counter is advanced first.
 
 Positions: the counter row is taken at commit, the last thing the transaction does, and
 held until COMMIT; two transactions of an org therefore number their events in the order
 they commit, without gaps. A reader that has seen position N has seen every event before it
 — the events API's cursor and the webhook worker's queue rely on that. Taking the counter
-last also keeps the lock short and after every other lock of the transaction (no deadlock).
+last also keeps the lock short and after every other lock of the transaction (no deadlock):
+on PostgreSQL it is held for one round trip.
 """
 
 import importlib
@@ -23,6 +26,7 @@ from typing import Any, Protocol
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from mascustomers.db.pipelining import until_commit
 from mascustomers.kit.clock import ensure_utc
 from mascustomers.outbox import repository
 from mascustomers.outbox.types import EventType
@@ -108,23 +112,19 @@ def _write(session: Session) -> None:
     by_org: dict[int, list[_Pending]] = {}
     for entry in pending:
         by_org.setdefault(entry.org_id, []).append(entry)
-    rows = []
+    # The events go out with the COMMIT where they can (PostgreSQL, db.pipelining).
+    until_commit(session)
     for org_id in sorted(by_org):
-        entries = by_org[org_id]
-        last = repository.take_positions(session, org_id=org_id, count=len(entries))
-        first = last - len(entries) + 1
-        rows += [
+        events = [
             {
-                "org_id": org_id,
-                "position": first + offset,
                 "type": entry.type,
                 "created_at": entry.created_at,
                 "subject": entry.subject,
                 "data": entry.data,
             }
-            for offset, entry in enumerate(entries)
+            for entry in by_org[org_id]
         ]
-    repository.insert_events(session, rows)
+        repository.append_events(session, org_id=org_id, events=events)
 
 
 def _inside(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:

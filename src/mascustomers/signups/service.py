@@ -11,7 +11,7 @@ from mascustomers.customers import service as customers_service
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
 from mascustomers.db.base import Base
-from mascustomers.db.pipelining import pipelined
+from mascustomers.db.pipelining import until_commit
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, AccountBundle, Customer, Sell, User, WorkOrder
 from mascustomers.outbox import changes as events
@@ -219,11 +219,8 @@ def _close(ctx: OrderContext) -> WorkOrder:
     if ctx.fixed_number is not None:
         counters.append("fixed_number")
     taken = next_values(ctx.session, org_id=ctx.org_id, names=counters)
-    with pipelined(ctx.session):
-        return _number_and_open(ctx, taken)
-
-
-def _number_and_open(ctx: OrderContext, taken: dict[str, int]) -> WorkOrder:
+    # What follows goes out with everything else the request writes, and its COMMIT.
+    until_commit(ctx.session)
     ctx.number_fixed_line(taken.get("fixed_number"))
     accounts_service.number_account(ctx.uow, account=ctx.account, number=taken["account_number"])
     order = workorders_service.open_work_order(
