@@ -34,13 +34,18 @@ def probe(engine: Engine) -> Iterator[None]:
 
 
 def _on_request_engine(settings: Settings, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in a session of the request engine, in a greenlet on an event loop."""
+    """Run ``work`` in a session of the request engine, in a greenlet on an event loop; on an
+    error the session is rolled back, as the request path does."""
 
     async def request() -> T:
         database = Database(settings)
         try:
             with database.sessionmaker() as session:
-                return await run_sync(work, session)
+                try:
+                    return await run_sync(work, session)
+                except BaseException:
+                    await run_sync(session.rollback)
+                    raise
         finally:
             await database.dispose()
 
@@ -75,20 +80,25 @@ def test_marked_writes_go_out_together_and_a_read_sees_them(
     assert _notes(engine) == ["one", "two", "three"]
 
 
-def test_a_failed_write_is_raised_as_its_kind_and_nothing_is_kept(
-    settings: Settings, engine: Engine, probe: None
-) -> None:
-    def work(session: Session) -> None:
-        try:
-            with pipelined(session):
-                session.execute(_WRITE, {"id": 1, "note": "first"})
-                session.execute(_WRITE, {"id": 1, "note": "same id"})
-                session.execute(_WRITE, {"id": 2, "note": "after the failure"})
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+def _fails_at_the_block_end(session: Session) -> None:
+    with pipelined(session):
+        session.execute(_WRITE, {"id": 1, "note": "first"})
+        session.execute(_WRITE, {"id": 1, "note": "same id"})
+        session.execute(_WRITE, {"id": 2, "note": "after the failure"})
+    session.commit()
 
+
+def _fails_at_the_commit(session: Session) -> None:
+    until_commit(session)  # the run the commit joins
+    session.execute(_WRITE, {"id": 1, "note": "first"})
+    session.execute(_WRITE, {"id": 1, "note": "same id"})
+    session.commit()
+
+
+@pytest.mark.parametrize("work", [_fails_at_the_block_end, _fails_at_the_commit])
+def test_a_failed_write_is_raised_as_its_kind_and_nothing_is_kept(
+    settings: Settings, engine: Engine, probe: None, work: Callable[[Session], None]
+) -> None:
     with pytest.raises(IntegrityError):
         _on_request_engine(settings, work)
     assert _notes(engine) == []
@@ -98,13 +108,10 @@ def test_an_error_inside_the_block_is_the_one_raised(
     settings: Settings, engine: Engine, probe: None
 ) -> None:
     def work(session: Session) -> None:
-        try:
-            with pipelined(session):
-                session.execute(_WRITE, {"id": 1, "note": "first"})
-                session.execute(_WRITE, {"id": 1, "note": "same id"})
-                raise LookupError("the order failed")
-        finally:
-            session.rollback()
+        with pipelined(session):
+            session.execute(_WRITE, {"id": 1, "note": "first"})
+            session.execute(_WRITE, {"id": 1, "note": "same id"})
+            raise LookupError("the order failed")
 
     # On PostgreSQL the duplicate waited in the run: the block's own error is raised, not the
     # write's. SQLite answers each write at once.
@@ -131,24 +138,6 @@ def test_the_last_writes_go_out_with_the_commit(
 
     assert _on_request_engine(settings, work) == (postgres, False)
     assert _notes(engine) == ["one", "two", "next transaction"]
-
-
-def test_a_failed_write_fails_the_commit_it_went_with(
-    settings: Settings, engine: Engine, probe: None
-) -> None:
-    def work(session: Session) -> None:
-        until_commit(session)
-        session.execute(_WRITE, {"id": 1, "note": "first"})
-        session.execute(_WRITE, {"id": 1, "note": "same id"})
-        try:
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-    with pytest.raises(IntegrityError):
-        _on_request_engine(settings, work)
-    assert _notes(engine) == []
 
 
 def test_unmarked_statements_and_other_engines_are_untouched(

@@ -70,9 +70,10 @@ def send_writes_together(engine: Engine) -> None:
                 _end_run(conn)
 
 
-def is_running(session: Session) -> bool:
-    """Whether marked writes on the session's connection are being sent together now."""
-    return _RUN in session.connection().info
+def is_running(on: Session | Connection) -> bool:
+    """Whether marked writes on the session's (or this) connection are being sent together."""
+    connection = on.connection() if isinstance(on, Session) else on
+    return _RUN in connection.info
 
 
 def until_commit(session: Session) -> None:
