@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from mascustomers.db.database import Database, run_sync
 from mascustomers.db.pipelining import NO_ANSWER, is_running, pipelined, until_commit
+from mascustomers.db.prepared import PreparedSelect
 from mascustomers.settings import Settings
 
 T = TypeVar("T")
@@ -138,6 +139,22 @@ def test_the_last_writes_go_out_with_the_commit(
 
     assert _on_request_engine(settings, work) == (postgres, False)
     assert _notes(engine) == ["one", "two", "next transaction"]
+
+
+def test_a_prepared_read_ends_the_run_and_sees_its_writes(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    notes = PreparedSelect(select(_PROBE.c.note).order_by(_PROBE.c.id))
+
+    def work(session: Session) -> list[str]:
+        with pipelined(session):
+            session.execute(_WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
+            read = [row.note for row in notes.all(session)]
+            assert not is_running(session)
+        session.commit()
+        return read
+
+    assert _on_request_engine(settings, work) == ["one", "two"]
 
 
 def test_unmarked_statements_and_other_engines_are_untouched(

@@ -53,7 +53,10 @@ def send_writes_together(engine: Engine) -> None:
     def _end_run_before_others(
         conn: Connection, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool
     ) -> None:
-        if _RUN in conn.info and not context.execution_options.get(NEEDS_NO_ANSWER):
+        # No context: a statement run straight on the cursor (db.prepared), a read.
+        if _RUN in conn.info and (
+            context is None or not context.execution_options.get(NEEDS_NO_ANSWER)
+        ):
             _end_run(conn)
 
     @event.listens_for(engine, "commit")
