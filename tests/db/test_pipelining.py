@@ -1,7 +1,8 @@
 """Writes sent together (``db.pipelining``) on the request path's own engine, in a greenlet as
 a request runs them: on PostgreSQL marked writes go out in one run, a statement that needs an
 answer ends the run first and sees them, the last writes can go out with the commit, a failed
-write is raised as SQLAlchemy's error and leaves nothing behind; on SQLite nothing changes."""
+write is raised as SQLAlchemy's error and leaves nothing behind, and so does a session closed
+in the middle of a run; on SQLite nothing changes."""
 
 import asyncio
 from collections.abc import Callable, Iterator
@@ -155,6 +156,31 @@ def test_a_prepared_read_ends_the_run_and_sees_its_writes(
         return read
 
     assert _on_request_engine(settings, work) == ["one", "two"]
+
+
+def test_a_session_closed_in_a_run_keeps_nothing_and_its_connection_works(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    def abandoned(session: Session) -> None:
+        until_commit(session)
+        session.execute(_WRITE, {"id": 1, "note": "never committed"})
+        session.close()  # as a request's session is closed: in its greenlet
+
+    def read(session: Session) -> list[str]:
+        with session:
+            return list(session.scalars(select(_PROBE.c.note)))
+
+    async def requests() -> list[str]:
+        database = Database(settings)
+        try:
+            await run_sync(abandoned, database.sessionmaker())
+            # The pool's one connection, reused.
+            return await run_sync(read, database.sessionmaker())
+        finally:
+            await database.dispose()
+
+    assert asyncio.run(requests()) == []
+    assert _notes(engine) == []
 
 
 def test_unmarked_statements_and_other_engines_are_untouched(
