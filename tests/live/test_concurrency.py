@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mascustomers.db.engine import make_engine
-from mascustomers.models import ComputedPenalty, Customer, Msisdn, Subscription
+from mascustomers.models import ComputedPenalty, Customer, Event, Msisdn, Subscription
 from tests.bodies import convergent_signup, mobile_line, mobile_signup, owner
 from tests.live_server import live_server
 
@@ -92,3 +92,44 @@ def test_ten_confirmations_of_one_computed_penalty(tmp_path: Path, worker_id: st
             assert penalty is not None
             assert penalty.status == "CONFIRMED"
         engine.dispose()
+
+
+def test_concurrent_signups_number_everything_without_gaps(tmp_path: Path, worker_id: str) -> None:
+    """The org's gap-free counters and its event stream under signups racing on 2 workers: on
+    PostgreSQL the order's last writes, its events (numbered in the same statement as their
+    counter) and its COMMIT go out together (db.pipelining); no number or event may be
+    skipped, doubled or lost."""
+    with live_server(tmp_path, f"live_gaps_{worker_id}", workers=2) as server:
+        bodies: list[dict[str, object]] = [
+            mobile_signup(person=owner(30_000_000 + i))
+            if i % 2
+            else convergent_signup(
+                person=owner(30_000_000 + i),
+                lines=1,
+                with_tv=False,
+                scoring={"scoring_value": 900, "credit_limit_available": "5000"},
+            )
+            for i in range(16)
+        ]
+
+        def post(body: dict[str, object]) -> httpx.Response:
+            with server.client() as client:
+                return client.post("/v2/orgs/telco/signups", json=body)
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            responses = list(pool.map(post, bodies))
+        assert [r.status_code for r in responses] == [200] * 16, [r.text for r in responses]
+        answers = [r.json() for r in responses]
+        accounts = sorted(a["account_info"]["account_number"] for a in answers)
+        assert accounts == [f"MM-{5_000_000 + n:07d}" for n in range(1, 17)]
+        orders = sorted(a["work_order_id"] for a in answers)
+        assert orders == [f"OT{n:010d}" for n in range(1, 17)]
+        engine = make_engine(server.database_url)
+        with Session(engine) as session:
+            events = session.execute(select(Event.position, Event.type, Event.data)).all()
+        engine.dispose()
+        assert sorted(position for position, _, _ in events) == list(range(1, len(events) + 1))
+        sells = {
+            data["object"]["sell_id"] for _, type_, data in events if type_ == "signup.accepted"
+        }
+        assert sells == {a["sell_id"] for a in answers}
