@@ -10,7 +10,18 @@ from sqlalchemy.orm import Session
 from mascustomers.db.engine import make_engine
 from mascustomers.models import ComputedPenalty, Customer, Event, Msisdn, Subscription
 from tests.bodies import convergent_signup, mobile_line, mobile_signup, owner
-from tests.live_server import live_server
+from tests.live_server import LiveServer, live_server
+
+
+def _signups_at_once(server: LiveServer, bodies: list[dict[str, object]]) -> list[httpx.Response]:
+    """Each body POSTed to signups by a client of its own, all at once."""
+
+    def post(body: dict[str, object]) -> httpx.Response:
+        with server.client() as client:
+            return client.post("/v2/orgs/telco/signups", json=body)
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(post, bodies))
 
 
 def test_twenty_signups_for_one_msisdn(tmp_path: Path, worker_id: str) -> None:
@@ -20,12 +31,7 @@ def test_twenty_signups_for_one_msisdn(tmp_path: Path, worker_id: str) -> None:
             for i in range(20)
         ]
 
-        def post(body: dict[str, object]) -> httpx.Response:
-            with server.client() as client:
-                return client.post("/v2/orgs/telco/signups", json=body)
-
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            responses = list(pool.map(post, bodies))
+        responses = _signups_at_once(server, bodies)
         statuses = sorted(r.status_code for r in responses)
         assert statuses.count(200) == 1, statuses
         assert statuses.count(400) == 19, statuses
@@ -47,12 +53,7 @@ def test_allocated_numbers_are_all_different(tmp_path: Path, worker_id: str) -> 
     with live_server(tmp_path, f"live_alloc_{worker_id}", workers=2) as server:
         bodies = [mobile_signup(person=owner(20_000_000 + i)) for i in range(16)]
 
-        def post(body: dict[str, object]) -> httpx.Response:
-            with server.client() as client:
-                return client.post("/v2/orgs/telco/signups", json=body)
-
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            responses = list(pool.map(post, bodies))
+        responses = _signups_at_once(server, bodies)
         assert [r.status_code for r in responses] == [200] * 16, [
             r.text for r in responses if r.status_code != 200
         ]
@@ -112,12 +113,7 @@ def test_concurrent_signups_number_everything_without_gaps(tmp_path: Path, worke
             for i in range(16)
         ]
 
-        def post(body: dict[str, object]) -> httpx.Response:
-            with server.client() as client:
-                return client.post("/v2/orgs/telco/signups", json=body)
-
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            responses = list(pool.map(post, bodies))
+        responses = _signups_at_once(server, bodies)
         assert [r.status_code for r in responses] == [200] * 16, [r.text for r in responses]
         answers = [r.json() for r in responses]
         accounts = sorted(a["account_info"]["account_number"] for a in answers)

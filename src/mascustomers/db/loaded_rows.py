@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, inspect, update
+from sqlalchemy import Table, bindparam, inspect, update
 from sqlalchemy.orm import InstanceState, Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mascustomers.db.base import Base
-from mascustomers.db.pipelining import NO_ANSWER
+from mascustomers.db.pipelining import NO_ANSWER, insert_needing_no_answer
 
 _UNSET = object()
 
@@ -26,7 +26,9 @@ def insert_loaded(session: Session, obj: Base) -> None:
     """Insert ``obj`` (a new object with its id set) and attach it to ``session``."""
     state = inspect(obj)
     with session.no_autoflush:
-        session.execute(_insert(cast(Table, state.mapper.local_table)), _row(state))
+        session.execute(
+            insert_needing_no_answer(cast(Table, state.mapper.local_table)), _row(state)
+        )
     make_transient_to_detached(obj)
     session.add(obj)
 
@@ -43,7 +45,7 @@ def insert_pending(session: Session, objects: Iterable[Base]) -> None:
     assert all(row.keys() == rows[0].keys() for row in rows), "rows leave other columns unset"
     table = cast(Table, states[0].mapper.local_table)
     with session.no_autoflush:  # (a session that autoflushes would insert them first)
-        session.execute(_insert(table), rows)
+        session.execute(insert_needing_no_answer(table), rows)
     for obj in pending:
         session.expunge(obj)
         make_transient_to_detached(obj)
@@ -84,12 +86,6 @@ def _update(table: Table, columns: tuple[str, ...]) -> Any:
         .values({column: bindparam(f"new_{column}") for column in columns})
         .execution_options(**NO_ANSWER)
     )
-
-
-@cache
-def _insert(table: Table) -> Any:
-    # inline: no implicit RETURNING of generated ids, which would need an answer.
-    return insert(table).inline().execution_options(**NO_ANSWER)
 
 
 def _row(state: InstanceState[Any]) -> dict[str, Any]:

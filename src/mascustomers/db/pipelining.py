@@ -28,10 +28,11 @@ scheduler, the tests' in-process app), whose statements may wait on their own th
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import cache
 from typing import Any
 
 import psycopg
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Insert, Table, event, insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -42,6 +43,13 @@ NO_ANSWER = {NEEDS_NO_ANSWER: True}
 # Where a connection keeps its open run (psycopg's pipeline context manager).
 _RUN = "mascustomers_pipelined_run"
 _ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+@cache
+def insert_needing_no_answer(table: Table) -> Insert:
+    """``INSERT INTO table``, built once, that may join a run: marked ``NO_ANSWER``, and
+    ``inline()`` so that no generated id is returned (which would need an answer)."""
+    return insert(table).inline().execution_options(**NO_ANSWER)
 
 
 def send_writes_together(engine: Engine) -> None:

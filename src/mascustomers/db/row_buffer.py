@@ -11,11 +11,11 @@ names); column defaults apply to keys left out of all of them.
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from mascustomers.db.base import Base
-from mascustomers.db.pipelining import NO_ANSWER
+from mascustomers.db.pipelining import insert_needing_no_answer
 
 
 class RowBuffer:
@@ -30,13 +30,7 @@ class RowBuffer:
         rows, self._rows = self._rows, {}
         for model, values in sorted(rows.items(), key=lambda item: table_order(item[0])):
             # The table, not the mapped class: the ORM's bulk path costs more than the INSERT.
-            session.execute(_insert(cast(Table, model.__table__)), values)
-
-
-@cache
-def _insert(table: Table) -> Any:
-    # inline: no implicit RETURNING of generated ids, which would need an answer.
-    return insert(table).inline().execution_options(**NO_ANSWER)
+            session.execute(insert_needing_no_answer(cast(Table, model.__table__)), values)
 
 
 def table_order(model: type[Base]) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mascustomers.db.base import JsonDoc, UtcDateTime
-from mascustomers.db.pipelining import NO_ANSWER
+from mascustomers.db.pipelining import NO_ANSWER, insert_needing_no_answer
 from mascustomers.models import Event, Org, OrgSequence
 
 EVENT_COUNTER = "event"
@@ -24,7 +24,7 @@ _ADVANCE = (
     .values(last_value=_COUNTER.c.last_value + bindparam("count"))
     .returning(_COUNTER.c.last_value)
 )
-_INSERT = insert(_EVENTS).inline().execution_options(**NO_ANSWER)
+_INSERT = insert_needing_no_answer(_EVENTS)
 # PostgreSQL: the counter advanced (created on its first use) and the events numbered from it,
 # in one statement that needs no answer; its text is fixed, whatever the number of events.
 _APPEND = (
