@@ -83,16 +83,16 @@ def append_events(session: Session, *, org_id: int, events: list[dict[str, Any]]
             },
         )
         return
-    last = take_positions(session, org_id=org_id, count=len(events))
+    last = _take_positions(session, org_id=org_id, count=len(events))
     first = last - len(events) + 1
     rows = [
         {"org_id": org_id, "position": first + offset, **event}
         for offset, event in enumerate(events)
     ]
-    insert_events(session, rows)
+    _insert_events(session, rows)
 
 
-def take_positions(session: Session, *, org_id: int, count: int) -> int:
+def _take_positions(session: Session, *, org_id: int, count: int) -> int:
     """Advance the org's event counter by ``count`` (row-locked until commit); the new last."""
     for _ in range(3):
         # On the connection: the session's execute costs more than this statement.
@@ -111,7 +111,7 @@ def take_positions(session: Session, *, org_id: int, count: int) -> int:
     raise RuntimeError(f"could not number the events of org {org_id}")
 
 
-def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
+def _insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
     session.connection().execute(_INSERT, rows)
 
 
