@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_in_process.py [--customers 20000] [--requests 2000]
         [--signups 200] [--database-url postgresql+psycopg://…] [--only reads|signups]
+        [--body convergent|mobile]
 
 On a shared machine wrk and the signup client measure the neighbours too; this measures
 what one request costs the process:
@@ -10,7 +11,8 @@ what one request costs the process:
   subscription, products with compatibilities, bonuses) through the whole ASGI app
   (middleware, routing, authentication, session, handler, response), on a database with
   ``--customers`` generated customers (built once in ``var/``);
-- signups: ms of CPU time per convergent signup (fibre, landline, 2 mobile lines, financed device),
+- signups: ms of CPU time per signup (``--body``: convergent — fibre, landline, 2 mobile lines,
+  financed device — or one mobile line),
   through the ASGI app (``POST …/signups``) and ``signups.service.create_signup`` called
   directly in a session (its transaction committed after the timing).
 
@@ -39,7 +41,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.bodies import convergent_signup, owner  # noqa: E402
+from tests.bodies import convergent_signup, mobile_signup, owner  # noqa: E402
 from tests.databases import fresh_database_url  # noqa: E402
 from tests.live_server import seed  # noqa: E402
 
@@ -172,7 +174,9 @@ async def _reads(url: str, key: str, paths: list[str], requests: int) -> dict[st
     return result
 
 
-def _signup_body(index: int) -> dict[str, Any]:
+def _signup_body(kind: str, index: int) -> dict[str, Any]:
+    if kind == "mobile":
+        return mobile_signup(person=owner(70_000_000 + index))
     return convergent_signup(
         person=owner(70_000_000 + index),
         lines=2,
@@ -182,12 +186,12 @@ def _signup_body(index: int) -> dict[str, Any]:
     )
 
 
-async def _signups_http(url: str, key: str, signups: int, offset: int) -> list[float]:
+async def _signups_http(url: str, key: str, kind: str, signups: int, offset: int) -> list[float]:
     app = create_app(Settings(database_url=url, log_level="WARNING"))
     client = Asgi(app, key)
     times = []
     for index in range(offset, offset + signups):
-        body = json.dumps(_signup_body(index)).encode()
+        body = json.dumps(_signup_body(kind, index)).encode()
         started = time.process_time()
         status = await client.call("POST", "/v2/orgs/telco/signups", body)
         times.append((time.process_time() - started) * 1000)
@@ -196,7 +200,7 @@ async def _signups_http(url: str, key: str, signups: int, offset: int) -> list[f
     return times
 
 
-def _signups_direct(url: str, signups: int, offset: int) -> list[float]:
+def _signups_direct(url: str, kind: str, signups: int, offset: int) -> list[float]:
     from mascustomers.auth.caller import Caller
     from mascustomers.auth.repository import get_org_by_slug
     from mascustomers.signups import service
@@ -210,7 +214,7 @@ def _signups_direct(url: str, signups: int, offset: int) -> list[float]:
         org_id = org.id
     times = []
     for index in range(offset, offset + signups):
-        body = SignupCreate.model_validate(_signup_body(index))
+        body = SignupCreate.model_validate(_signup_body(kind, index))
         with sessions() as session:
             now = datetime.now(UTC)
             caller = Caller(
@@ -226,16 +230,16 @@ def _signups_direct(url: str, signups: int, offset: int) -> list[float]:
     return times
 
 
-def _signups(signups: int) -> dict[str, float]:
+def _signups(kind: str, signups: int) -> dict[str, float]:
     # A new database each run (on PostgreSQL: <MASCUSTOMERS_TEST_DATABASE_URL>_bench_in_process).
     url = fresh_database_url("bench_in_process", Path(tempfile.mkdtemp()))
     key = seed(url, numbers=signups * ROUNDS * 8, sims=signups * ROUNDS * 8)
     http, direct = [], []
-    asyncio.run(_signups_http(url, key, 20, 10**6))  # warm-up
+    asyncio.run(_signups_http(url, key, kind, 20, 10**6))  # warm-up
     for round_ in range(ROUNDS):
         offset = round_ * signups * 2
-        http.append(statistics.median(asyncio.run(_signups_http(url, key, signups, offset))))
-        direct.append(statistics.median(_signups_direct(url, signups, offset + signups)))
+        http.append(statistics.median(asyncio.run(_signups_http(url, key, kind, signups, offset))))
+        direct.append(statistics.median(_signups_direct(url, kind, signups, offset + signups)))
     return {
         "signup_http_ms": round(min(http), 2),
         "create_signup_ms": round(min(direct), 2),
@@ -249,6 +253,13 @@ def main() -> int:
     parser.add_argument("--signups", type=int, default=100)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--only", choices=("reads", "signups"), default=None)
+    parser.add_argument(
+        "--body",
+        choices=("convergent", "mobile"),
+        default="convergent",
+        help="the signups' order: convergent (fibre, landline, 2 mobile lines, financed "
+        "device) or one postpaid mobile line",
+    )
     args = parser.parse_args()
     result: dict[str, Any] = {"tree": str(Path(sys.modules["mascustomers"].__file__ or "").parent)}
     if args.only in (None, "reads"):
@@ -259,7 +270,7 @@ def main() -> int:
             import os
 
             os.environ["MASCUSTOMERS_TEST_DATABASE_URL"] = args.database_url
-        result.update(_signups(args.signups))
+        result.update(_signups(args.body, args.signups))
     print(json.dumps(result))
     return 0
 

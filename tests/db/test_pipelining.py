@@ -6,16 +6,32 @@ in the middle of a run; on SQLite nothing changes."""
 
 import asyncio
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import TypeVar
 
+import psycopg
 import pytest
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    event,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mascustomers.db.base import JsonDoc, Money, UtcDateTime
 from mascustomers.db.database import Database, run_sync
-from mascustomers.db.pipelining import NO_ANSWER, is_running, pipelined, until_commit
+from mascustomers.db.pipelining import NO_ANSWER, is_running, pipelined, send, until_commit
 from mascustomers.db.prepared import PreparedSelect
+from mascustomers.errors import ValidationFailed
 from mascustomers.settings import Settings
 
 T = TypeVar("T")
@@ -201,3 +217,101 @@ def test_unmarked_statements_and_other_engines_are_untouched(
             assert not is_running(session)
         session.commit()
     assert _notes(engine) == ["plain", "sync"]
+
+
+_TYPED = Table(
+    "pipelining_typed",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("note", String(40), nullable=False),
+    Column("amount", Money),
+    Column("at", UtcDateTime()),
+    Column("doc", JsonDoc),
+    Column("kind", String(10), default="plain"),
+    Column("stamp", String(20), default=lambda: "computed"),
+)
+_TYPED_WRITE = insert(_TYPED).inline().execution_options(**NO_ANSWER)
+
+
+@pytest.fixture
+def typed(engine: Engine) -> Iterator[None]:
+    _TYPED.create(engine, checkfirst=True)
+    yield
+    _TYPED.drop(engine)
+
+
+def _typed_rows(engine: Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(select(_TYPED).order_by(_TYPED.c.id))]
+
+
+def test_send_writes_what_the_session_would_and_listeners_see_it_marked(
+    settings: Settings, engine: Engine, typed: None
+) -> None:
+    at = datetime(2026, 12, 5, 10, 30, tzinfo=UTC)
+    full = {"note": "n", "amount": Decimal("12.34"), "at": at, "doc": {"a": [1, "é"]}}
+    seen: list[tuple[bool, bool]] = []
+
+    def mark(
+        _c: object, cursor: object, statement: str, _p: object, context: object, _m: bool
+    ) -> None:
+        if "pipelining_typed" in statement:
+            options = getattr(context, "execution_options", {})
+            marked = bool(options.get("mascustomers_needs_no_answer"))
+            seen.append((marked, isinstance(cursor, psycopg.AsyncCursor)))
+
+    def work(session: Session) -> None:
+        event.listen(session.get_bind(), "before_cursor_execute", mark)
+        try:
+            with pipelined(session):
+                send(session, _TYPED_WRITE, {"id": 1, **full, "kind": "one", "stamp": "given"})
+                many = [{"id": i, **full, "kind": "many", "stamp": f"s{i}"} for i in (2, 3)]
+                send(session, _TYPED_WRITE, many)
+                # A column left out whose default SQLAlchemy works out in Python (a constant,
+                # a function): these go through the session.
+                send(session, _TYPED_WRITE, {"id": 4, **full, "stamp": "given"})
+                send(session, _TYPED_WRITE, {"id": 5, **full})
+            session.commit()
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", mark)
+
+    _on_request_engine(settings, work)
+    values = (full["note"], full["amount"], at, full["doc"])
+    assert _typed_rows(engine) == [
+        (1, *values, "one", "given"),
+        (2, *values, "many", "s2"),
+        (3, *values, "many", "s3"),
+        (4, *values, "plain", "given"),
+        (5, *values, "plain", "computed"),
+    ]
+    # On PostgreSQL the first two went straight to the driver's cursor, in the run.
+    on_cursor = engine.dialect.name == "postgresql"
+    assert seen == [(True, on_cursor)] * 2 + [(True, False)] * 2
+
+
+def test_a_nul_character_sent_is_refused_before_it_goes_out(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    def work(session: Session) -> None:
+        with pipelined(session):
+            send(session, _WRITE, {"id": 1, "note": "kept?"})
+            send(session, _WRITE, {"id": 2, "note": "nul \x00 inside"})
+        session.commit()
+
+    with pytest.raises(ValidationFailed):
+        _on_request_engine(settings, work)
+    assert _notes(engine) == []
+
+
+def test_a_failed_write_sent_on_the_cursor_is_raised_as_its_kind(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    def work(session: Session) -> None:
+        until_commit(session)
+        send(session, _WRITE, {"id": 1, "note": "first"})
+        send(session, _WRITE, [{"id": 2, "note": "second"}, {"id": 1, "note": "same id"}])
+        session.commit()
+
+    with pytest.raises(IntegrityError):
+        _on_request_engine(settings, work)
+    assert _notes(engine) == []

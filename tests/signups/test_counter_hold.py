@@ -30,7 +30,7 @@ def _statements_of_one_signup(
     seen: list[tuple[str, bool]] = []
 
     def record(conn: Any, _c: Any, statement: str, _p: Any, context: Any, _m: bool) -> None:
-        marked = bool(context.execution_options.get(NEEDS_NO_ANSWER))
+        marked = context is not None and bool(context.execution_options.get(NEEDS_NO_ANSWER))
         # Listeners run in order: pipelining's own ended any run before an unmarked one.
         seen.append((" ".join(statement.split())[:200], marked and is_running(conn)))
 

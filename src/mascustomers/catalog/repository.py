@@ -2,13 +2,15 @@
 
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import Select, Table, bindparam, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mascustomers.db.base import Base
+from mascustomers.db.prepared import PreparedSelect
 from mascustomers.models import (
     AccountBundle,
     AppliedPromotion,
@@ -65,9 +67,21 @@ def list_items(session: Session, model: type[T], org_id: int) -> Sequence[T]:
     ).all()
 
 
+class _CatalogueHash(NamedTuple):
+    content_hash: str
+
+
+# Every signup reads it (the risk policy is cached by it): straight on the cursor.
+_CATALOGUE_HASH = PreparedSelect(
+    select(OrgCatalogue.content_hash).where(OrgCatalogue.org_id == bindparam("org")),
+    _CatalogueHash,
+)
+
+
 def get_catalogue_hash(session: Session, org_id: int) -> str | None:
     """The loaded catalogue's content hash (a primary-key read of one short column)."""
-    return session.scalar(select(OrgCatalogue.content_hash).where(OrgCatalogue.org_id == org_id))
+    row = _CATALOGUE_HASH.first(session, org=org_id)
+    return None if row is None else row.content_hash
 
 
 def get_document(session: Session, org_id: int) -> dict[str, Any] | None:
@@ -75,17 +89,27 @@ def get_document(session: Session, org_id: int) -> dict[str, Any] | None:
     return None if row is None else row.document
 
 
+class _TaxRule(NamedTuple):
+    org_id: int
+    state_id: int
+    tax_name: str
+    tax_rate: Decimal
+    terminal_tax_rate: Decimal
+
+
 _TAX_RULES = cast(Table, CatalogueTaxRule.__table__)
-# Built once, on the table: every signup reads one rule, and the ORM statement costs more than
-# the query. Provinces are numbered from 1, so the province's own rule sorts first.
-_TAX_RULE = (
+# Compiled once and run straight on the cursor: every signup reads one rule, and the ORM
+# statement costs more than the query. Provinces are numbered from 1, so the province's own
+# rule sorts first.
+_TAX_RULE = PreparedSelect(
     select(_TAX_RULES)
     .where(
         _TAX_RULES.c.org_id == bindparam("org"),
         or_(_TAX_RULES.c.state_id == bindparam("state"), _TAX_RULES.c.state_id == 0),
     )
     .order_by(_TAX_RULES.c.state_id.desc())
-    .limit(1)
+    .limit(1),
+    _TaxRule,
 )
 
 
@@ -94,8 +118,8 @@ def get_tax_rule(session: Session, org_id: int, state_id: int) -> CatalogueTaxRu
 
     A new object with the row's values (not the session's): rules are only read.
     """
-    row = session.execute(_TAX_RULE, {"org": org_id, "state": state_id}).mappings().first()
-    return None if row is None else CatalogueTaxRule(**row)
+    row = _TAX_RULE.first(session, org=org_id, state=state_id)
+    return None if row is None else CatalogueTaxRule(**row._asdict())
 
 
 def get_catalogue_row(session: Session, org_id: int) -> OrgCatalogue | None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import InstanceState, Mapper, Session, make_transient_to_det
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mascustomers.db.base import Base
-from mascustomers.db.pipelining import NO_ANSWER, insert_needing_no_answer
+from mascustomers.db.pipelining import NO_ANSWER, insert_needing_no_answer, send
 
 _UNSET = object()
 
@@ -26,9 +26,7 @@ def insert_loaded(session: Session, obj: Base) -> None:
     """Insert ``obj`` (a new object with its id set) and attach it to ``session``."""
     state = inspect(obj)
     with session.no_autoflush:
-        session.execute(
-            insert_needing_no_answer(cast(Table, state.mapper.local_table)), _row(state)
-        )
+        send(session, insert_needing_no_answer(cast(Table, state.mapper.local_table)), _row(state))
     make_transient_to_detached(obj)
     session.add(obj)
 
@@ -45,7 +43,7 @@ def insert_pending(session: Session, objects: Iterable[Base]) -> None:
     assert all(row.keys() == rows[0].keys() for row in rows), "rows leave other columns unset"
     table = cast(Table, states[0].mapper.local_table)
     with session.no_autoflush:  # (a session that autoflushes would insert them first)
-        session.execute(insert_needing_no_answer(table), rows)
+        send(session, insert_needing_no_answer(table), rows)
     for obj in pending:
         session.expunge(obj)
         make_transient_to_detached(obj)
@@ -67,7 +65,7 @@ def update_loaded(session: Session, changes: list[tuple[Base, dict[str, Any]]]) 
         row = {f"new_{columns[name]}": value for name, value in values.items()}
         rows.append({"row_id": inspect(obj).dict["id"], **row})
     statement = _update(cast(Table, mapper.local_table), tuple(columns[n] for n in names))
-    session.execute(statement, rows)
+    send(session, statement, rows)
     for obj, values in changes:
         for name, value in values.items():
             set_committed_value(obj, name, value)

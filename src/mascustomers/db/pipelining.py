@@ -21,18 +21,27 @@ raised where the run ends (the statement that ended it, the block's end, the com
 SQLAlchemy's error of its kind, and the transaction is then aborted, as after any failed
 statement.
 
+``send(session, statement, rows)`` runs a marked statement. In a run it goes straight to the
+driver's cursor: its SQL compiled once for the rows' columns, their values through the same
+bind processors SQLAlchemy would apply, listeners told as for any statement. Through
+``Session.execute`` a marked INSERT in a run cost 95 µs of CPU here, on the cursor 17–24 µs
+(an order writes a few dozen). Outside a run, for a statement whose values SQLAlchemy would
+still have to work out (a column default computed in Python), and for many rows at once, it
+goes through the session.
+
 SQLite has no round trips to save: nothing changes there, nor on synchronous engines (CLI,
 scheduler, the tests' in-process app), whose statements may wait on their own thread.
 """
 
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import psycopg
-from sqlalchemy import Engine, Insert, Table, event, insert
+from sqlalchemy import Dialect, Engine, Executable, Insert, Table, event, insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -40,8 +49,10 @@ from sqlalchemy.util import await_
 
 NEEDS_NO_ANSWER = "mascustomers_needs_no_answer"
 NO_ANSWER = {NEEDS_NO_ANSWER: True}
-# Where a connection keeps its open run (psycopg's pipeline context manager).
+# Where a connection keeps its open run (psycopg's pipeline context manager) and the cursor
+# that ``send`` uses in it.
 _RUN = "mascustomers_pipelined_run"
+_CURSOR = "mascustomers_pipelined_cursor"
 _ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 
@@ -124,9 +135,115 @@ def _end_run(connection: Connection, *, commit: bool = False) -> None:
     """Send what is queued (and COMMIT) and read every answer; a failed write's error is
     raised here."""
     run = connection.info.pop(_RUN)
+    connection.info.pop(_CURSOR, None)
     try:
         if commit:
             await_(connection.connection.driver_connection.commit())  # type: ignore[union-attr]
         await_(run.__aexit__(None, None, None))
     except psycopg.Error as error:
         raise DBAPIError.instance(None, None, error, psycopg.Error) from error
+
+
+Row = Mapping[str, Any]
+# More rows than this go through SQLAlchemy, which writes them in a few multi-row INSERTs
+# (insertmanyvalues) where the cursor would send one statement a row (a billing run's batch).
+_ROWS_ON_THE_CURSOR = 16
+
+
+def send(session: Session, statement: Executable, rows: Row | Sequence[Row]) -> None:
+    """Run ``statement``, marked ``NO_ANSWER``, for one row of values or several (see the
+    module text)."""
+    connection = session.connection()
+    listed: Sequence[Row] = [rows] if isinstance(rows, Mapping) else rows
+    if _RUN in connection.info and 0 < len(listed) <= _ROWS_ON_THE_CURSOR:
+        compiled = _compiled(statement, connection.dialect, tuple(listed[0]))
+        if compiled is not None:
+            compiled.send(connection, listed, many=listed is rows)
+            return
+    session.execute(statement, rows)
+
+
+class _MarkedWrite:
+    """What listeners get for the execution context of a statement sent by ``send``: its
+    execution options (the mark), as a context of SQLAlchemy's would give them."""
+
+    execution_options = NO_ANSWER
+
+
+_MARKED_WRITE = _MarkedWrite()
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    # (name in the SQL, key in the row or None, value when the row has none, bind processor)
+    binds: tuple[tuple[str, str | None, Any, Any], ...]
+
+    def values(self, row: Row) -> dict[str, Any]:
+        values = {}
+        for name, key, fixed, processor in self.binds:
+            value = fixed if key is None else row[key]
+            values[name] = value if processor is None else processor(value)
+        return values
+
+    def send(self, connection: Connection, rows: Sequence[Row], *, many: bool) -> None:
+        parameters = [self.values(row) for row in rows]
+        cursor = connection.info.get(_CURSOR)
+        if cursor is None:
+            cursor = connection.info[_CURSOR] = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        if connection.dispatch.before_cursor_execute:
+            connection.dispatch.before_cursor_execute(
+                connection,
+                cursor,
+                self.sql,
+                parameters if many else parameters[0],
+                _MARKED_WRITE,
+                many,
+            )
+        try:
+            if many:
+                await_(cursor.executemany(self.sql, parameters))
+            else:
+                await_(cursor.execute(self.sql, parameters[0]))
+        except psycopg.Error as error:
+            raise DBAPIError.instance(self.sql, parameters, error, psycopg.Error) from error
+
+
+# By statement (held here, so that its id stays its own), dialect and the rows' keys.
+_COMPILED: dict[tuple[int, type[Dialect], tuple[str, ...]], tuple[Executable, _Compiled | None]]
+_COMPILED = {}
+
+
+def _compiled(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled | None:
+    key = (id(statement), type(dialect), keys)
+    found = _COMPILED.get(key)
+    if found is None:
+        found = _COMPILED[key] = (statement, _compile(statement, dialect, keys))
+    return found[1]
+
+
+def _compile(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled | None:
+    """The statement's SQL for rows with ``keys`` and how to bind them; None where SQLAlchemy
+    must execute it itself: values it computes (Python-side defaults), IN-lists, escaped or
+    positional parameters, ORM statements."""
+    if statement._propagate_attrs.get("compile_state_plugin") == "orm":
+        return None
+    compiled: Any = statement.compile(dialect=dialect, column_keys=list(keys))  # type: ignore[attr-defined]
+    if (
+        compiled.positional
+        or compiled.escaped_bind_names
+        or compiled.insert_prefetch
+        or compiled.update_prefetch
+    ):
+        return None
+    binds = []
+    for name, bind in compiled.binds.items():
+        if bind.expanding:
+            return None
+        key = bind.key if bind.key in keys else name if name in keys else None
+        if key is None and bind.required:
+            return None  # SQLAlchemy raises its own error for the missing value
+        fixed = None if key is not None else bind.effective_value
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        binds.append((name, key, fixed, processor))
+    return _Compiled(sql=compiled.string, binds=tuple(binds))

@@ -15,7 +15,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from mascustomers.db.base import Base
-from mascustomers.db.pipelining import insert_needing_no_answer
+from mascustomers.db.pipelining import insert_needing_no_answer, send
 
 
 class RowBuffer:
@@ -30,7 +30,7 @@ class RowBuffer:
         rows, self._rows = self._rows, {}
         for model, values in sorted(rows.items(), key=lambda item: table_order(item[0])):
             # The table, not the mapped class: the ORM's bulk path costs more than the INSERT.
-            session.execute(insert_needing_no_answer(cast(Table, model.__table__)), values)
+            send(session, insert_needing_no_answer(cast(Table, model.__table__)), values)
 
 
 def table_order(model: type[Base]) -> int:

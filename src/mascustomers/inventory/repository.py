@@ -17,7 +17,7 @@ from sqlalchemy import Table, Update, bindparam, case, func, insert, select, upd
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from mascustomers.db.pipelining import NO_ANSWER
+from mascustomers.db.pipelining import NO_ANSWER, send
 from mascustomers.inventory.states import NumberStatus, SimStatus
 from mascustomers.models import Msisdn, SimCard
 
@@ -351,7 +351,7 @@ def claim_sim(
 
 
 def bind_sim(session: Session, *, org_id: int, iccid: str, subscription_id: int) -> None:
-    session.execute(_BIND_SIM, {"org": org_id, "card": iccid, "line": subscription_id})
+    send(session, _BIND_SIM, {"org": org_id, "card": iccid, "line": subscription_id})
 
 
 def bind_to_lines(
@@ -363,8 +363,10 @@ def bind_to_lines(
 ) -> None:
     """``assign_number`` and ``bind_sim`` for several lines: one executemany each."""
     if numbers:
-        session.execute(
-            _ASSIGN_NUMBER, [{"org": org_id, "number": n, "line": line} for n, line in numbers]
+        send(
+            session,
+            _ASSIGN_NUMBER,
+            [{"org": org_id, "number": n, "line": line} for n, line in numbers],
         )
     if sims:
-        session.execute(_BIND_SIM, [{"org": org_id, "card": c, "line": line} for c, line in sims])
+        send(session, _BIND_SIM, [{"org": org_id, "card": c, "line": line} for c, line in sims])

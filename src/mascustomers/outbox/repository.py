@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mascustomers.db.base import JsonDoc, UtcDateTime
-from mascustomers.db.pipelining import NO_ANSWER, insert_needing_no_answer
+from mascustomers.db.pipelining import NO_ANSWER, insert_needing_no_answer, send
 from mascustomers.models import Event, Org, OrgSequence
 
 EVENT_COUNTER = "event"
@@ -71,7 +71,8 @@ def append_events(session: Session, *, org_id: int, events: list[dict[str, Any]]
     from its answer.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(
+        send(
+            session,
             _APPEND,
             {
                 "org": org_id,

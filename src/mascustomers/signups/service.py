@@ -11,7 +11,7 @@ from mascustomers.customers import service as customers_service
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
 from mascustomers.db.base import Base
-from mascustomers.db.pipelining import until_commit
+from mascustomers.db.pipelining import pipelined, until_commit
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, AccountBundle, Customer, Sell, User, WorkOrder
 from mascustomers.outbox import changes as events
@@ -63,7 +63,9 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         )
     # Every id the order needs, in one statement: its rows are written without flushes.
     uow = UnitOfWork.order(session, reserve=_ids_needed(body, existing))
-    ctx = _open(uow, caller=caller, body=body, existing=existing, assessment=assessment)
+    # The customer, its user, the account and the sell: one round trip, not one each.
+    with pipelined(session):
+        ctx = _open(uow, caller=caller, body=body, existing=existing, assessment=assessment)
     _add_line_users(ctx, body)
     _store_products(ctx, body)
     order = _close(ctx)
