@@ -40,23 +40,31 @@ _USERS = OrgRows(User)
 _CUSTOMER_ROWS = OrgRows(Customer)
 
 _CUSTOMERS = cast(Table, Customer.__table__)
-# Built once, on the table: every signup asks, and most find nobody (the ORM statement costs
-# more than the query); a customer found is then taken from the session by its id.
-_CUSTOMER_BY_DOCUMENT = select(_CUSTOMERS.c.id).where(
-    _CUSTOMERS.c.org_id == bindparam("org"),
-    _CUSTOMERS.c.document_type_id == bindparam("document_type"),
-    _CUSTOMERS.c.document_value == bindparam("document"),
+
+
+class _CustomerId(NamedTuple):
+    id: int
+
+
+# Every signup asks, and most find nobody (the ORM statement costs more than the query):
+# straight on the cursor. A customer found is then taken from the session by its id.
+_CUSTOMER_BY_DOCUMENT = PreparedSelect(
+    select(_CUSTOMERS.c.id).where(
+        _CUSTOMERS.c.org_id == bindparam("org"),
+        _CUSTOMERS.c.document_type_id == bindparam("document_type"),
+        _CUSTOMERS.c.document_value == bindparam("document"),
+    ),
+    _CustomerId,
 )
 
 
 def find_customer_by_document(
     session: Session, *, org_id: int, document_type_id: int, document_value: str
 ) -> Customer | None:
-    found = session.execute(
-        _CUSTOMER_BY_DOCUMENT,
-        {"org": org_id, "document_type": document_type_id, "document": document_value},
-    ).scalar_one_or_none()
-    return None if found is None else session.get(Customer, found)
+    found = _CUSTOMER_BY_DOCUMENT.first(
+        session, org=org_id, document_type=document_type_id, document=document_value
+    )
+    return None if found is None else session.get(Customer, found.id)
 
 
 def owner_user(session: Session, *, customer_id: int) -> User | None:

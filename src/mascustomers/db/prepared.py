@@ -11,7 +11,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Dialect, Select
+from sqlalchemy import CompoundSelect, Dialect, Select
 from sqlalchemy.orm import Session
 
 Processor = Any  # a SQLAlchemy bind or result processor: a callable or None
@@ -36,7 +36,9 @@ class Rows(list[R]):
         return self
 
 
-def _check_fields(row: type[Any], statement: Select[*tuple[Any, ...]]) -> None:
+def _check_fields(
+    row: type[Any], statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+) -> None:
     columns = tuple(statement.selected_columns.keys())
     fields = tuple(getattr(row, "_fields", ()))
     if fields != columns:
@@ -66,7 +68,11 @@ class PreparedSelect(Generic[R]):
     expanding (IN-list) parameters are refused: their SQL depends on the call.
     """
 
-    def __init__(self, statement: Select[*tuple[Any, ...]], row: type[R] | None = None) -> None:
+    def __init__(
+        self,
+        statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]],
+        row: type[R] | None = None,
+    ) -> None:
         self.statement = statement
         # Without a row class, untyped rows (the runner's own tests).
         made: Any = row or namedtuple("Row", list(statement.selected_columns.keys()))
