@@ -315,3 +315,27 @@ def test_a_failed_write_sent_on_the_cursor_is_raised_as_its_kind(
     with pytest.raises(IntegrityError):
         _on_request_engine(settings, work)
     assert _notes(engine) == []
+
+
+def test_send_of_an_unmarked_write_goes_through_the_session(
+    settings: Settings, engine: Engine, typed: None
+) -> None:
+    seen: list[bool] = []
+
+    def on_cursor(_c: object, cursor: object, statement: str, *_rest: object) -> None:
+        if "pipelining_typed" in statement:
+            seen.append(isinstance(cursor, psycopg.AsyncCursor))
+
+    def work(session: Session) -> None:
+        event.listen(session.get_bind(), "before_cursor_execute", on_cursor)
+        try:
+            with pipelined(session):
+                row = {"id": 1, "note": "n", "kind": "k", "stamp": "s"}
+                send(session, insert(_TYPED), row)
+            session.commit()
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", on_cursor)
+
+    _on_request_engine(settings, work)
+    assert [row[0] for row in _typed_rows(engine)] == [1]
+    assert seen == [False]

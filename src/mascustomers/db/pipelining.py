@@ -225,9 +225,11 @@ def _compiled(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) ->
 def _compile(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled | None:
     """The statement's SQL for rows with ``keys`` and how to bind them; None where SQLAlchemy
     must execute it itself: values it computes (Python-side defaults), IN-lists, escaped or
-    positional parameters, ORM statements."""
+    positional parameters, ORM statements, statements not marked ``NO_ANSWER``."""
     if statement._propagate_attrs.get("compile_state_plugin") == "orm":
         return None
+    if not statement.get_execution_options().get(NEEDS_NO_ANSWER):
+        return None  # not marked: it ends the run like any statement, through the session
     compiled: Any = statement.compile(dialect=dialect, column_keys=list(keys))  # type: ignore[attr-defined]
     if (
         compiled.positional
