@@ -158,6 +158,41 @@ def test_the_last_writes_go_out_with_the_commit(
     assert _notes(engine) == ["one", "two", "next transaction"]
 
 
+def test_the_last_writes_and_the_commit_are_answered_in_one_round_trip(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    """Counted as the waits for the server's answer (the loop watching the connection's
+    socket) from the commit's start to its end."""
+    postgres = engine.dialect.name == "postgresql"
+    waits: list[int] = []
+
+    def work(session: Session) -> int:
+        until_commit(session)
+        session.execute(_WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
+        before = len(waits)
+        session.commit()
+        return len(waits) - before
+
+    async def request() -> int:
+        loop = asyncio.get_running_loop()
+        add_reader = loop.add_reader
+
+        def counted(fd: int, callback: Callable[..., object], *args: object) -> None:
+            waits.append(fd)
+            add_reader(fd, callback, *args)
+
+        loop.add_reader = counted  # type: ignore[method-assign]
+        database = Database(settings)
+        try:
+            with database.sessionmaker() as session:
+                return await run_sync(work, session)
+        finally:
+            await database.dispose()
+
+    assert asyncio.run(request()) == (1 if postgres else 0)
+    assert _notes(engine) == ["one", "two"]
+
+
 def test_a_prepared_read_ends_the_run_and_sees_its_writes(
     settings: Settings, engine: Engine, probe: None
 ) -> None:

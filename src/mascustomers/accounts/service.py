@@ -11,7 +11,7 @@ from mascustomers.accounts import repository
 from mascustomers.accounts.states import AccountStatus
 from mascustomers.catalog import service as catalog_service
 from mascustomers.db.unit_of_work import UnitOfWork
-from mascustomers.models import Account, AccountBundle, AccountTax, Contract
+from mascustomers.models import Account, AccountBundle, AccountTax, CatalogueTaxRule, Contract
 
 
 def open_account(
@@ -22,13 +22,17 @@ def open_account(
     owner_user_id: int,
     billing_type_id: int,
     state_id: int,
+    tax_rule: CatalogueTaxRule,
     iban: str | None,
     swift_bic: str | None,
     card: dict[str, Any] | None,
     status: AccountStatus,
     now: datetime,
 ) -> Account:
-    """A new account with its first tax period; ``number_account`` numbers it.
+    """A new account in province ``state_id``, with its first tax period under ``tax_rule``
+    (the province's, else the org's default); ``number_account`` numbers it. The caller reads
+    the rule (``catalog.service.tax_rule``) before it writes: a read among an order's writes
+    would end their run (``db.pipelining``).
 
     Until then it carries a unique provisional number that no other transaction ever sees.
     """
@@ -53,14 +57,13 @@ def open_account(
         created_at=now,
     )
     uow.insert(account)
-    rule = catalog_service.tax_rule(uow.session, org_id=org_id, state_id=state_id)
     uow.append(
         AccountTax,
         account_id=account.id,
         state_id=state_id,
-        description=rule.tax_name,
-        tax_value=rule.tax_rate,
-        tax_terminal_value=rule.terminal_tax_rate,
+        description=tax_rule.tax_name,
+        tax_value=tax_rule.tax_rate,
+        tax_terminal_value=tax_rule.terminal_tax_rate,
         start_at=now,
         end_at=None,
     )

@@ -50,14 +50,22 @@ def get(session: Session, model: type[T], org_id: int, item_id: int) -> T | None
     return session.get(model, {"org_id": org_id, _item_key(model): item_id})
 
 
+@cache
+def _items_by_id(model: type[T]) -> Select[T]:
+    # Built once: building the select cost as much as running it (every signup loads its
+    # products).
+    key = getattr(model, _item_key(model))
+    return select(model).where(
+        model.org_id == bindparam("org"),  # type: ignore[attr-defined]
+        key.in_(bindparam("ids", expanding=True)),
+    )
+
+
 def load_many(session: Session, model: type[T], org_id: int, ids: Collection[int]) -> Sequence[T]:
     """Catalogue items by id in one query; later ``get`` calls find them in the session."""
     if not ids:
         return []
-    key = getattr(model, _item_key(model))
-    return session.scalars(
-        select(model).where(model.org_id == org_id, key.in_(ids))  # type: ignore[attr-defined]
-    ).all()
+    return session.scalars(_items_by_id(model), {"org": org_id, "ids": list(ids)}).all()
 
 
 def list_items(session: Session, model: type[T], org_id: int) -> Sequence[T]:

@@ -32,6 +32,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_
 from sqlalchemy.util.concurrency import in_greenlet
 
+from mascustomers.db.liveness import check_connections_on_checkout
 from mascustomers.db.pipelining import send_writes_together
 from mascustomers.db.write_gate import Turn, WriteGate, gate_for
 from mascustomers.errors import ValidationFailed
@@ -142,7 +143,11 @@ def make_request_engine(url: str, *, settings: Settings) -> tuple[Engine, AsyncE
     """The request path's engine (see the module text) and, on PostgreSQL, the async engine
     that owns its connections (to be disposed of with ``await``)."""
     if not is_sqlite(url):
-        async_engine = create_async_engine(url, **_postgres_pool(settings))
+        # Connections are checked at checkout by their socket, not by a round trip.
+        async_engine = create_async_engine(
+            url, **{**_postgres_pool(settings), "pool_pre_ping": False}
+        )
+        check_connections_on_checkout(async_engine.sync_engine)
         _refuse_nul_characters(async_engine.sync_engine)
         send_writes_together(async_engine.sync_engine)
         return async_engine.sync_engine, async_engine

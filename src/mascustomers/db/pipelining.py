@@ -36,7 +36,6 @@ scheduler, the tests' in-process app), whose statements may wait on their own th
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -46,6 +45,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.util import await_
+
+from mascustomers.db.compiled_sql import CompiledSQL, compile_sql
 
 NEEDS_NO_ANSWER = "mascustomers_needs_no_answer"
 NO_ANSWER = {NEEDS_NO_ANSWER: True}
@@ -135,10 +136,15 @@ def _end_run(connection: Connection, *, commit: bool = False) -> None:
     """Send what is queued (and COMMIT) and read every answer; a failed write's error is
     raised here."""
     run = connection.info.pop(_RUN)
-    connection.info.pop(_CURSOR, None)
+    cursor = connection.info.pop(_CURSOR, None)
     try:
         if commit:
-            await_(connection.connection.driver_connection.commit())  # type: ignore[union-attr]
+            # Queued like the writes, and answered with them when the run ends: psycopg's own
+            # commit() would wait for its answer, and the run's end for another (two round
+            # trips, measured). The driver's commit that follows finds no transaction.
+            if cursor is None:
+                cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            await_(cursor.execute(b"COMMIT", prepare=False))
         await_(run.__aexit__(None, None, None))
     except psycopg.Error as error:
         raise DBAPIError.instance(None, None, error, psycopg.Error) from error
@@ -158,7 +164,7 @@ def send(session: Session, statement: Executable, rows: Row | Sequence[Row]) -> 
     if _RUN in connection.info and 0 < len(listed) <= _ROWS_ON_THE_CURSOR:
         compiled = _compiled(statement, connection.dialect, tuple(listed[0]))
         if compiled is not None:
-            compiled.send(connection, listed, many=listed is rows)
+            _send(connection, compiled, listed, many=listed is rows)
             return
     session.execute(statement, rows)
 
@@ -173,48 +179,37 @@ class _MarkedWrite:
 _MARKED_WRITE = _MarkedWrite()
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    sql: str
-    # (name in the SQL, key in the row or None, value when the row has none, bind processor)
-    binds: tuple[tuple[str, str | None, Any, Any], ...]
-
-    def values(self, row: Row) -> dict[str, Any]:
-        values = {}
-        for name, key, fixed, processor in self.binds:
-            value = fixed if key is None else row[key]
-            values[name] = value if processor is None else processor(value)
-        return values
-
-    def send(self, connection: Connection, rows: Sequence[Row], *, many: bool) -> None:
-        parameters = [self.values(row) for row in rows]
-        cursor = connection.info.get(_CURSOR)
-        if cursor is None:
-            cursor = connection.info[_CURSOR] = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        if connection.dispatch.before_cursor_execute:
-            connection.dispatch.before_cursor_execute(
-                connection,
-                cursor,
-                self.sql,
-                parameters if many else parameters[0],
-                _MARKED_WRITE,
-                many,
-            )
-        try:
-            if many:
-                await_(cursor.executemany(self.sql, parameters))
-            else:
-                await_(cursor.execute(self.sql, parameters[0]))
-        except psycopg.Error as error:
-            raise DBAPIError.instance(self.sql, parameters, error, psycopg.Error) from error
+def _send(
+    connection: Connection, compiled: CompiledSQL, rows: Sequence[Row], *, many: bool
+) -> None:
+    parameters = [compiled.parameters(row) for row in rows]
+    cursor = connection.info.get(_CURSOR)
+    if cursor is None:
+        cursor = connection.info[_CURSOR] = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    if connection.dispatch.before_cursor_execute:
+        connection.dispatch.before_cursor_execute(
+            connection,
+            cursor,
+            compiled.sql,
+            parameters if many else parameters[0],
+            _MARKED_WRITE,
+            many,
+        )
+    try:
+        if many:
+            await_(cursor.executemany(compiled.sql, parameters))
+        else:
+            await_(cursor.execute(compiled.sql, parameters[0]))
+    except psycopg.Error as error:
+        raise DBAPIError.instance(compiled.sql, parameters, error, psycopg.Error) from error
 
 
 # By statement (held here, so that its id stays its own), dialect and the rows' keys.
-_COMPILED: dict[tuple[int, type[Dialect], tuple[str, ...]], tuple[Executable, _Compiled | None]]
+_COMPILED: dict[tuple[int, type[Dialect], tuple[str, ...]], tuple[Executable, CompiledSQL | None]]
 _COMPILED = {}
 
 
-def _compiled(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled | None:
+def _compiled(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> CompiledSQL | None:
     key = (id(statement), type(dialect), keys)
     found = _COMPILED.get(key)
     if found is None:
@@ -222,30 +217,23 @@ def _compiled(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) ->
     return found[1]
 
 
-def _compile(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled | None:
+def _compile(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> CompiledSQL | None:
     """The statement's SQL for rows with ``keys`` and how to bind them; None where SQLAlchemy
     must execute it itself: values it computes (Python-side defaults), IN-lists, escaped or
-    positional parameters, ORM statements, statements not marked ``NO_ANSWER``."""
+    positional parameters, a value missing (SQLAlchemy raises its own error), ORM statements,
+    statements not marked ``NO_ANSWER``."""
     if statement._propagate_attrs.get("compile_state_plugin") == "orm":
         return None
     if not statement.get_execution_options().get(NEEDS_NO_ANSWER):
         return None  # not marked: it ends the run like any statement, through the session
-    compiled: Any = statement.compile(dialect=dialect, column_keys=list(keys))  # type: ignore[attr-defined]
+    compiled, found = compile_sql(statement, dialect, keys)
     if (
         compiled.positional
         or compiled.escaped_bind_names
         or compiled.insert_prefetch
         or compiled.update_prefetch
+        or any(bind.expanding for bind in compiled.binds.values())
+        or found.lacks(keys)
     ):
         return None
-    binds = []
-    for name, bind in compiled.binds.items():
-        if bind.expanding:
-            return None
-        key = bind.key if bind.key in keys else name if name in keys else None
-        if key is None and bind.required:
-            return None  # SQLAlchemy raises its own error for the missing value
-        fixed = None if key is not None else bind.effective_value
-        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-        binds.append((name, key, fixed, processor))
-    return _Compiled(sql=compiled.string, binds=tuple(binds))
+    return found

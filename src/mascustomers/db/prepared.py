@@ -8,22 +8,15 @@ for a select built per call (IN-lists, optional filters), through SQLAlchemy.
 """
 
 from collections import namedtuple
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import CompoundSelect, Dialect, Select
 from sqlalchemy.orm import Session
 
-Processor = Any  # a SQLAlchemy bind or result processor: a callable or None
+from mascustomers.db.compiled_sql import CompiledSQL, compile_sql
+
+Processor = Any  # a SQLAlchemy result processor: a callable or None
 R = TypeVar("R", bound=tuple[Any, ...])
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    sql: str
-    positional_names: tuple[str, ...] | None
-    defaults: dict[str, Any]
-    bind_processors: dict[str, Processor]
 
 
 class Rows(list[R]):
@@ -61,11 +54,11 @@ class PreparedSelect(Generic[R]):
 
     Through ``Connection.execute`` a statement costs ~30 µs of Python (compiled-cache key,
     execution context, result metadata) — more than the indexed read itself on the hot GETs.
-    Here the SQL text, the bind and the result processors (the same ones SQLAlchemy would
-    apply: SQLite datetimes, decimals, booleans) are worked out once; a call is one DBAPI
-    execute in the session's transaction (``before_cursor_execute`` listeners still run),
-    rows come back as named tuples. Statements with
-    expanding (IN-list) parameters are refused: their SQL depends on the call.
+    Here the SQL text, the bind (``db.compiled_sql``) and the result processors (the same ones
+    SQLAlchemy would apply: SQLite datetimes, decimals, booleans) are worked out once; a call
+    is one DBAPI execute in the session's transaction (``before_cursor_execute`` listeners
+    still run), rows come back as named tuples. Statements with expanding (IN-list)
+    parameters are refused: their SQL depends on the call.
     """
 
     def __init__(
@@ -78,28 +71,16 @@ class PreparedSelect(Generic[R]):
         made: Any = row or namedtuple("Row", list(statement.selected_columns.keys()))
         _check_fields(made, statement)
         self._row: Any = made
-        self._by_dialect: dict[type[Dialect], _Compiled] = {}
+        self._by_dialect: dict[type[Dialect], CompiledSQL] = {}
         self._results: dict[type[Dialect], tuple[Processor, ...]] = {}
 
-    def _compiled(self, dialect: Dialect) -> _Compiled:
+    def _compiled(self, dialect: Dialect) -> CompiledSQL:
         found = self._by_dialect.get(type(dialect))
         if found is not None:
             return found
-        compiled = self.statement.compile(dialect=dialect)
-        binds = compiled.binds
-        if any(bind.expanding for bind in binds.values()):
+        compiled, found = compile_sql(self.statement, dialect)
+        if any(bind.expanding for bind in compiled.binds.values()):
             raise ValueError("PreparedSelect cannot take expanding (IN-list) parameters")
-        found = _Compiled(
-            sql=compiled.string,
-            positional_names=tuple(compiled.positiontup or ()) if compiled.positional else None,
-            defaults={
-                name: bind.effective_value for name, bind in binds.items() if not bind.required
-            },
-            bind_processors={
-                name: bind.type.dialect_impl(dialect).bind_processor(dialect)
-                for name, bind in binds.items()
-            },
-        )
         self._by_dialect[type(dialect)] = found
         return found
 
@@ -122,15 +103,7 @@ class PreparedSelect(Generic[R]):
     def execute(self, session: Session, **params: Any) -> Rows[R]:
         connection = session.connection()
         compiled = self._compiled(connection.dialect)
-        values = {**compiled.defaults, **params}
-        for name, processor in compiled.bind_processors.items():
-            if processor is not None:
-                values[name] = processor(values[name])
-        arguments: Any = (
-            values
-            if compiled.positional_names is None
-            else tuple(values[name] for name in compiled.positional_names)
-        )
+        arguments = compiled.parameters(params)
         # The DBAPI connection, not the driver's own: on the request path (PostgreSQL) that is
         # SQLAlchemy's facade over psycopg's async connection, whose waits are awaits.
         dbapi = connection.connection.dbapi_connection

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.states import AccountStatus
 from mascustomers.auth.caller import Caller
+from mascustomers.catalog import service as catalog_service
 from mascustomers.customers import service as customers_service
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
@@ -63,9 +64,7 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         )
     # Every id the order needs, in one statement: its rows are written without flushes.
     uow = UnitOfWork.order(session, reserve=_ids_needed(body, existing))
-    # The customer, its user, the account and the sell: one round trip, not one each.
-    with pipelined(session):
-        ctx = _open(uow, caller=caller, body=body, existing=existing, assessment=assessment)
+    ctx = _open(uow, caller=caller, body=body, existing=existing, assessment=assessment)
     _add_line_users(ctx, body)
     _store_products(ctx, body)
     order = _close(ctx)
@@ -149,32 +148,45 @@ def _open(
     existing: Customer | None,
     assessment: Assessment,
 ) -> OrderContext:
-    """The customer (found or new), its account and the sell: the order the lines join."""
+    """The customer (found or new), its account and the sell: the order the lines join.
+
+    What it reads comes first (the province's tax rule, the catalogue items the order names):
+    then the customer, its user, the account and the sell go out in one round trip, which a
+    read among them would split.
+    """
     owner, payment = body.clients.owner, body.payment
     held = assessment.decision != RiskDecision.APPROVED
-    customer, owner_user = customers_service.find_or_create_customer(
-        uow,
-        org_id=caller.org_id,
-        sector_id=body.clients.sector_id,
-        owner=owner,
-        now=caller.now,
-        looked_up=True,
-        found=existing,
+    province = _tax_province(body, owner)
+    tax_rule = catalog_service.tax_rule(uow.session, org_id=caller.org_id, state_id=province)
+    catalogue = order_parts.preload_catalogue(
+        uow.session, org_id=caller.org_id, products=body.products
     )
     card = payment.tpv_response.model_dump() if payment.tpv_response and not payment.info else None
-    account = accounts_service.open_account(
-        uow,
-        org_id=caller.org_id,
-        customer_id=customer.id,
-        owner_user_id=owner_user.id,
-        billing_type_id=payment.billing_type_id,
-        state_id=_tax_province(body, owner),
-        iban=payment.info.bank_account if payment.info else None,
-        swift_bic=payment.info.swift_bic if payment.info else None,
-        card=card,
-        status=AccountStatus.PENDIENTE_RIESGO if held else AccountStatus.ACTIVO,
-        now=caller.now,
-    )
+    with pipelined(uow.session):
+        customer, owner_user = customers_service.find_or_create_customer(
+            uow,
+            org_id=caller.org_id,
+            sector_id=body.clients.sector_id,
+            owner=owner,
+            now=caller.now,
+            looked_up=True,
+            found=existing,
+        )
+        account = accounts_service.open_account(
+            uow,
+            org_id=caller.org_id,
+            customer_id=customer.id,
+            owner_user_id=owner_user.id,
+            billing_type_id=payment.billing_type_id,
+            state_id=province,
+            tax_rule=tax_rule,
+            iban=payment.info.bank_account if payment.info else None,
+            swift_bic=payment.info.swift_bic if payment.info else None,
+            card=card,
+            status=AccountStatus.PENDIENTE_RIESGO if held else AccountStatus.ACTIVO,
+            now=caller.now,
+        )
+        sell = _record_sell(uow, caller, body, assessment, customer=customer, account=account)
     return OrderContext(
         uow=uow,
         caller=caller,
@@ -183,11 +195,9 @@ def _open(
         customer=customer,
         owner=owner_user,
         account=account,
-        sell=_record_sell(uow, caller, body, assessment, customer=customer, account=account),
+        sell=sell,
         sale=SaleTerms.of(body.sales_info),
-        catalogue=order_parts.preload_catalogue(
-            uow.session, org_id=caller.org_id, products=body.products
-        ),
+        catalogue=catalogue,
     )
 
 
