@@ -5,12 +5,14 @@ back and invoice numbers never skip.
 """
 
 from collections.abc import Collection
-from typing import cast
+from functools import cache
+from typing import NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mascustomers.db.prepared import PreparedSelect
 from mascustomers.models import OrgSequence
 
 # Built once, on the table (no ORM statement handling): a signup advances three counters and
@@ -23,37 +25,51 @@ _INCREMENT = (
     .returning(_COUNTER.c.last_value)
 )
 
-# Several counters in one statement. On PostgreSQL their rows are locked in name order first
-# (``SELECT … ORDER BY name FOR UPDATE``): a multi-row UPDATE would lock them in scan order,
-# and two orders locking the same counters in different orders could deadlock. SQLite has
-# one writer at a time.
-_LOCKED = (
-    select(_COUNTER.c.name)
-    .where(_COUNTER.c.org_id == bindparam("org"), _COUNTER.c.name.in_(bindparam("counters")))
-    .order_by(_COUNTER.c.name)
-    .with_for_update()
-    .cte("locked")
-)
-_INCREMENT_LOCKED = (
-    update(_COUNTER)
-    .where(_COUNTER.c.org_id == bindparam("org"), _COUNTER.c.name == _LOCKED.c.name)
-    .values(last_value=_COUNTER.c.last_value + 1)
-    .returning(_COUNTER.c.name, _COUNTER.c.last_value)
-)
-_INCREMENT_MANY = (
-    update(_COUNTER)
-    .where(_COUNTER.c.org_id == bindparam("org"), _COUNTER.c.name.in_(bindparam("counters")))
-    .values(last_value=_COUNTER.c.last_value + 1)
-    .returning(_COUNTER.c.name, _COUNTER.c.last_value)
-)
+
+# Several counters in one statement, prepared for each number of counters (db.prepared): on
+# PostgreSQL an order's statement joins the run of its writes. There their rows are locked in
+# name order first (``SELECT … ORDER BY name FOR UPDATE``): a multi-row UPDATE would lock them
+# in scan order, and two orders locking the same counters in different orders could deadlock.
+# SQLite has one writer at a time.
+class _Advanced(NamedTuple):
+    name: str
+    last_value: int
+
+
+@cache
+def _advance(count: int, postgres: bool) -> PreparedSelect[_Advanced]:
+    names = _COUNTER.c.name.in_([bindparam(f"counter_{i}") for i in range(count)])
+    if not postgres:
+        return PreparedSelect(
+            update(_COUNTER)
+            .where(_COUNTER.c.org_id == bindparam("org"), names)
+            .values(last_value=_COUNTER.c.last_value + 1)
+            .returning(_COUNTER.c.name, _COUNTER.c.last_value),
+            _Advanced,
+        )
+    locked = (
+        select(_COUNTER.c.name)
+        .where(_COUNTER.c.org_id == bindparam("org"), names)
+        .order_by(_COUNTER.c.name)
+        .with_for_update()
+        .cte("locked")
+    )
+    return PreparedSelect(
+        update(_COUNTER)
+        .where(_COUNTER.c.org_id == bindparam("org"), _COUNTER.c.name == locked.c.name)
+        .values(last_value=_COUNTER.c.last_value + 1)
+        .returning(_COUNTER.c.name, _COUNTER.c.last_value),
+        _Advanced,
+    )
 
 
 def next_values(session: Session, *, org_id: int, names: Collection[str]) -> dict[str, int]:
     """The next value of each of the org's counters ``names``, by name (see ``next_value``)."""
     postgres = session.get_bind().dialect.name == "postgresql"
-    statement = _INCREMENT_LOCKED if postgres else _INCREMENT_MANY
-    rows = session.execute(statement, {"org": org_id, "counters": sorted(names)}).all()
-    values = {str(name): int(value) for name, value in rows}
+    ordered = sorted(names)
+    counters = {f"counter_{i}": name for i, name in enumerate(ordered)}
+    rows = _advance(len(ordered), postgres).all(session, org=org_id, **counters)
+    values = {row.name: int(row.last_value) for row in rows}
     for name in names:
         if name not in values:  # a new counter: created on its first use
             values[name] = next_value(session, org_id=org_id, name=name)

@@ -19,10 +19,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     event,
     insert,
     select,
     text,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -174,14 +176,7 @@ def test_the_last_writes_and_the_commit_are_answered_in_one_round_trip(
         return len(waits) - before
 
     async def request() -> int:
-        loop = asyncio.get_running_loop()
-        add_reader = loop.add_reader
-
-        def counted(fd: int, callback: Callable[..., object], *args: object) -> None:
-            waits.append(fd)
-            add_reader(fd, callback, *args)
-
-        loop.add_reader = counted  # type: ignore[method-assign]
+        _counting_waits(asyncio.get_running_loop(), waits)
         database = Database(settings)
         try:
             with database.sessionmaker() as session:
@@ -193,20 +188,106 @@ def test_the_last_writes_and_the_commit_are_answered_in_one_round_trip(
     assert _notes(engine) == ["one", "two"]
 
 
-def test_a_prepared_read_ends_the_run_and_sees_its_writes(
+def _counting_waits(loop: asyncio.AbstractEventLoop, waits: list[int]) -> None:
+    """Count the waits for the server's answer: the loop watching a connection's socket."""
+    add_reader = loop.add_reader
+
+    def counted(fd: int, callback: Callable[..., object], *args: object) -> None:
+        waits.append(fd)
+        add_reader(fd, callback, *args)
+
+    loop.add_reader = counted  # type: ignore[method-assign]
+
+
+def _counted_request(settings: Settings, work: Callable[[Session, list[int]], T]) -> T:
+    async def request() -> T:
+        waits: list[int] = []
+        _counting_waits(asyncio.get_running_loop(), waits)
+        database = Database(settings)
+        try:
+            with database.sessionmaker() as session:
+                try:
+                    return await run_sync(work, session, waits)
+                except BaseException:
+                    await run_sync(session.rollback)
+                    raise
+        finally:
+            await database.dispose()
+
+    return asyncio.run(request())
+
+
+def test_a_prepared_read_joins_the_run_and_sees_its_writes(
     settings: Settings, engine: Engine, probe: None
 ) -> None:
+    postgres = engine.dialect.name == "postgresql"
     notes = PreparedSelect(select(_PROBE.c.note).order_by(_PROBE.c.id))
 
-    def work(session: Session) -> list[str]:
+    def work(session: Session, waits: list[int]) -> tuple[list[str], bool, int]:
         with pipelined(session):
             session.execute(_WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
+            before = len(waits)
             read = [row.note for row in notes.all(session)]
-            assert not is_running(session)
+            answered = len(waits) - before
+            running = is_running(session)
+            send(session, _WRITE, {"id": 3, "note": "after the read"})
         session.commit()
-        return read
+        return read, running, answered
 
-    assert _on_request_engine(settings, work) == ["one", "two"]
+    # The writes and the read are answered together; the run goes on after it.
+    assert _counted_request(settings, work) == (["one", "two"], postgres, 1 if postgres else 0)
+    assert _notes(engine) == ["one", "two", "after the read"]
+
+
+def test_a_claim_joins_the_run_and_a_failed_write_before_it_is_raised_there(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    claim = PreparedSelect(
+        update(_PROBE)
+        .where(_PROBE.c.id == bindparam("wanted"))
+        .values(note=bindparam("holder"))
+        .returning(_PROBE.c.id, _PROBE.c.note)
+    )
+
+    def claims(session: Session, _waits: list[int]) -> list[tuple[int, str]]:
+        with pipelined(session):
+            send(session, _WRITE, {"id": 1, "note": "free"})
+            taken = [tuple(row) for row in claim.all(session, wanted=1, holder="taken")]
+            missing = claim.all(session, wanted=9, holder="taken")
+        session.commit()
+        return [*taken, *missing]
+
+    assert _counted_request(settings, claims) == [(1, "taken")]
+
+    def duplicate_then_claim(session: Session, _waits: list[int]) -> None:
+        with pipelined(session):
+            send(session, _WRITE, {"id": 1, "note": "same id"})
+            claim.all(session, wanted=1, holder="never")
+
+    with pytest.raises(IntegrityError):
+        _counted_request(settings, duplicate_then_claim)
+    assert _notes(engine) == ["taken"]
+
+
+def test_until_the_commit_a_write_after_an_answered_statement_starts_a_run_again(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    postgres = engine.dialect.name == "postgresql"
+
+    def work(session: Session, waits: list[int]) -> tuple[bool, bool, int]:
+        until_commit(session)
+        send(session, _WRITE, {"id": 1, "note": "one"})
+        session.execute(text("SELECT 1"))  # not prepared: it ends the run
+        ended = not is_running(session)
+        send(session, _WRITE, {"id": 2, "note": "two"})
+        restarted = is_running(session)
+        send(session, _WRITE, {"id": 3, "note": "three"})
+        before = len(waits)
+        session.commit()
+        return ended, restarted, len(waits) - before
+
+    assert _counted_request(settings, work) == (True, postgres, 1 if postgres else 0)
+    assert _notes(engine) == ["one", "two", "three"]
 
 
 def test_a_session_closed_in_a_run_keeps_nothing_and_its_connection_works(

@@ -7,17 +7,21 @@ together when the run ends — instead of each waiting for its own round trip (a
 event loop, a wake-up of the server and of the worker each: 90 µs of CPU for a single-row
 INSERT with psycopg alone here, 17 µs in a run). ``until_commit`` starts a run that lasts
 until the commit, which joins it: the last writes and COMMIT are one round trip. An order
-calls it once it holds its gap-free counters, and the outbox numbers its events in one
-statement that needs no answer, so the counter rows that every signup of the org queues on are
-held for two round trips, not nine (docs/performance.md (c): that queue, not the CPU, was
-what capped signups on PostgreSQL).
+calls it before its first write; it takes its gap-free counters in a statement that joins the
+run, and the outbox numbers its events in one statement that needs no answer, so the counter
+rows that every signup of the org queues on are held for two round trips, not nine
+(docs/performance.md (c)).
 
-Only statements marked ``NO_ANSWER`` (``.execution_options(**NO_ANSWER)``) join a run: INSERTs
+Statements marked ``NO_ANSWER`` (``.execution_options(**NO_ANSWER)``) join a run: INSERTs
 and UPDATEs whose result and row count nobody looks at (an INSERT also built ``inline()``, so
-that no generated id is returned). Any other statement — a read, an ORM flush (which checks
-row counts), a savepoint — ends the run first, so it sees every write before it and gets its
-answer as usual; so do a rollback and the end of a ``pipelined`` block. A failed write is
-raised where the run ends (the statement that ended it, the block's end, the commit) as
+that no generated id is returned). So does a statement run by ``fetch_in_run`` (a
+``PreparedSelect``: a read, or an ``UPDATE … RETURNING`` that claims a row): queued after the
+run's writes, it and they are answered in one round trip, and the run goes on. Any other
+statement — an ORM read or flush (which checks row counts), a savepoint — ends the run first,
+so it sees every write before it and gets its answer as usual; so does a rollback. Within a
+``pipelined`` block, and from ``until_commit`` to the commit, the next marked write sent with
+``send`` starts a run again; the block's end ends it. A failed write is raised where its answer
+is read (a statement that joined or ended the run, the block's end, the commit) as
 SQLAlchemy's error of its kind, and the transaction is then aborted, as after any failed
 statement.
 
@@ -44,16 +48,21 @@ from sqlalchemy import Dialect, Engine, Executable, Insert, Table, event, insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_
 
 from mascustomers.db.compiled_sql import CompiledSQL, compile_sql
 
 NEEDS_NO_ANSWER = "mascustomers_needs_no_answer"
 NO_ANSWER = {NEEDS_NO_ANSWER: True}
-# Where a connection keeps its open run (psycopg's pipeline context manager) and the cursor
-# that ``send`` uses in it.
+JOINS_RUN = "mascustomers_joins_run"
+_JOINS = {JOINS_RUN: True}
+# Where a connection keeps its open run (psycopg's pipeline context manager), the cursor that
+# ``send`` uses in it, and the scope (a ``pipelined`` block, or until the commit) in which a
+# marked write starts a run again.
 _RUN = "mascustomers_pipelined_run"
 _CURSOR = "mascustomers_pipelined_cursor"
+_SCOPE = "mascustomers_pipelined_scope"
 _ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 
@@ -73,24 +82,34 @@ def send_writes_together(engine: Engine) -> None:
     def _end_run_before_others(
         conn: Connection, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool
     ) -> None:
-        # No context: a statement run straight on the cursor (db.prepared), a read.
-        if _RUN in conn.info and (
-            context is None or not context.execution_options.get(NEEDS_NO_ANSWER)
-        ):
+        # No context: a statement run straight on the cursor outside a run (db.prepared).
+        if _RUN in conn.info and (context is None or not _joins(context.execution_options)):
             _end_run(conn)
 
     @event.listens_for(engine, "commit")
     def _commit_in_the_run(conn: Connection) -> None:
         # COMMIT joins the run: the last writes and the commit are one round trip. The
         # driver's own commit, which follows, then finds no transaction and sends nothing.
+        conn.info.pop(_SCOPE, None)
         if _RUN in conn.info:
             _end_run(conn, commit=True)
 
+    @event.listens_for(engine, "checkin")
+    def _forget_scope(_dbapi: Any, record: ConnectionPoolEntry) -> None:
+        # A connection closed in a scope (no commit, no rollback seen) starts the next
+        # request without one.
+        record.info.pop(_SCOPE, None)
+
     @event.listens_for(engine, "rollback")
     def _end_run_before_rollback(conn: Connection) -> None:
+        conn.info.pop(_SCOPE, None)
         if _RUN in conn.info:
             with suppress(DBAPIError):  # a failed write: raised already, or moot now
                 _end_run(conn)
+
+
+def _joins(options: Mapping[str, Any]) -> bool:
+    return bool(options.get(NEEDS_NO_ANSWER) or options.get(JOINS_RUN))
 
 
 def is_running(on: Session | Connection) -> bool:
@@ -100,10 +119,13 @@ def is_running(on: Session | Connection) -> bool:
 
 
 def until_commit(session: Session) -> None:
-    """From now on marked writes go out together, and with the COMMIT; a statement that needs
-    an answer, or a rollback, ends the run sooner (see the module text)."""
+    """From now on marked writes go out together, and with the COMMIT; a statement that ends
+    the run (see the module text) only ends it until the next marked write is sent."""
     connection = session.connection()
-    if connection.engine in _ENGINES and _RUN not in connection.info:
+    if connection.engine not in _ENGINES:
+        return
+    connection.info[_SCOPE] = "commit"
+    if _RUN not in connection.info:
         _start_run(connection)
 
 
@@ -111,17 +133,23 @@ def until_commit(session: Session) -> None:
 def pipelined(session: Session) -> Iterator[None]:
     """Within the block, marked writes go out together (see the module text)."""
     connection = session.connection()
-    if connection.engine not in _ENGINES or _RUN in connection.info:
+    if connection.engine not in _ENGINES or _SCOPE in connection.info:
         yield
         return
-    _start_run(connection)
+    connection.info[_SCOPE] = "block"
+    if _RUN not in connection.info:
+        _start_run(connection)
     try:
         yield
     except BaseException:
+        connection.info.pop(_SCOPE, None)
         if _RUN in connection.info:
             with suppress(DBAPIError):  # the block's own error is the one to raise
                 _end_run(connection)
         raise
+    if connection.info.get(_SCOPE) == "commit":
+        return  # until_commit was called in the block: the run lasts until the commit
+    connection.info.pop(_SCOPE, None)
     if _RUN in connection.info:
         _end_run(connection)
 
@@ -161,12 +189,40 @@ def send(session: Session, statement: Executable, rows: Row | Sequence[Row]) -> 
     module text)."""
     connection = session.connection()
     listed: Sequence[Row] = [rows] if isinstance(rows, Mapping) else rows
+    if _RUN not in connection.info and _SCOPE in connection.info:
+        _start_run(connection)  # a statement needing its answer ended the scope's run
     if _RUN in connection.info and 0 < len(listed) <= _ROWS_ON_THE_CURSOR:
         compiled = _compiled(statement, connection.dialect, tuple(listed[0]))
         if compiled is not None:
             _send(connection, compiled, listed, many=listed is rows)
             return
     session.execute(statement, rows)
+
+
+class _JoiningStatement:
+    """The execution context listeners get for a statement run by ``fetch_in_run``."""
+
+    execution_options = _JOINS
+
+
+_JOINING = _JoiningStatement()
+
+
+def fetch_in_run(connection: Connection, sql: str, parameters: Any) -> tuple[Sequence[Any], Any]:
+    """Run ``sql`` in the connection's run (``is_running``) and fetch its rows: queued after
+    the run's writes, it and they are answered in one round trip; the run goes on. Its rows,
+    and the cursor's description of them. A failed write before it is raised here."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    if connection.dispatch.before_cursor_execute:
+        connection.dispatch.before_cursor_execute(
+            connection, cursor, sql, parameters, _JOINING, False
+        )
+    try:
+        await_(cursor.execute(sql, parameters))
+        rows = await_(cursor.fetchall())
+    except psycopg.Error as error:
+        raise DBAPIError.instance(sql, parameters, error, psycopg.Error) from error
+    return rows, cursor.description
 
 
 class _MarkedWrite:

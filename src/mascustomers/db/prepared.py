@@ -1,5 +1,6 @@
-"""Hot read statements compiled once per dialect and run straight on the DBAPI cursor, their
-rows typed.
+"""Hot read statements (and ``UPDATE … RETURNING`` claims) compiled once per dialect and run
+straight on the DBAPI cursor, their rows typed; on PostgreSQL, in a run of writes, they join it
+(``db.pipelining.fetch_in_run``).
 
 Each statement names the ``NamedTuple`` its rows are (``PreparedSelect(select(...), LineRow)``):
 the row class's fields must be the statement's columns, in order — checked when the statement
@@ -8,15 +9,19 @@ for a select built per call (IN-lists, optional filters), through SQLAlchemy.
 """
 
 from collections import namedtuple
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import CompoundSelect, Dialect, Select
+from sqlalchemy import CompoundSelect, Dialect, Select, UpdateBase
 from sqlalchemy.orm import Session
 
 from mascustomers.db.compiled_sql import CompiledSQL, compile_sql
+from mascustomers.db.pipelining import fetch_in_run, is_running
 
 Processor = Any  # a SQLAlchemy result processor: a callable or None
 R = TypeVar("R", bound=tuple[Any, ...])
+# What a prepared statement may be: a select, or an INSERT/UPDATE with RETURNING.
+Returning = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]] | UpdateBase
 
 
 class Rows(list[R]):
@@ -29,10 +34,8 @@ class Rows(list[R]):
         return self
 
 
-def _check_fields(
-    row: type[Any], statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
-) -> None:
-    columns = tuple(statement.selected_columns.keys())
+def _check_fields(row: type[Any], statement: Returning) -> None:
+    columns = tuple(statement.exported_columns.keys())
     fields = tuple(getattr(row, "_fields", ()))
     if fields != columns:
         raise TypeError(f"{row.__name__} has fields {fields}, the statement selects {columns}")
@@ -61,14 +64,10 @@ class PreparedSelect(Generic[R]):
     parameters are refused: their SQL depends on the call.
     """
 
-    def __init__(
-        self,
-        statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]],
-        row: type[R] | None = None,
-    ) -> None:
+    def __init__(self, statement: Returning, row: type[R] | None = None) -> None:
         self.statement = statement
         # Without a row class, untyped rows (the runner's own tests).
-        made: Any = row or namedtuple("Row", list(statement.selected_columns.keys()))
+        made: Any = row or namedtuple("Row", list(map(str, statement.exported_columns.keys())))
         _check_fields(made, statement)
         self._row: Any = made
         self._by_dialect: dict[type[Dialect], CompiledSQL] = {}
@@ -89,7 +88,7 @@ class PreparedSelect(Generic[R]):
         codes the cursor reports (PostgreSQL numerics)."""
         processors = tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, entry[1])
-            for column, entry in zip(self.statement.selected_columns, description, strict=True)
+            for column, entry in zip(self.statement.exported_columns, description, strict=True)
         )
         self._results[type(dialect)] = processors
         return processors
@@ -104,6 +103,9 @@ class PreparedSelect(Generic[R]):
         connection = session.connection()
         compiled = self._compiled(connection.dialect)
         arguments = compiled.parameters(params)
+        if is_running(connection):
+            raw, description = fetch_in_run(connection, compiled.sql, arguments)
+            return self._typed(connection.dialect, raw, description)
         # The DBAPI connection, not the driver's own: on the request path (PostgreSQL) that is
         # SQLAlchemy's facade over psycopg's async connection, whose waits are awaits.
         dbapi = connection.connection.dbapi_connection
@@ -117,11 +119,15 @@ class PreparedSelect(Generic[R]):
                 )
             cursor.execute(compiled.sql, arguments)
             raw = cursor.fetchall()
-            processors = self._results.get(type(connection.dialect))
-            if processors is None:
-                processors = self._result_processors(connection.dialect, cursor.description)
+            description = cursor.description
         finally:
             cursor.close()
+        return self._typed(connection.dialect, raw, description)
+
+    def _typed(self, dialect: Dialect, raw: Sequence[Any], description: Any) -> Rows[R]:
+        processors = self._results.get(type(dialect))
+        if processors is None:
+            processors = self._result_processors(dialect, description)
         if not any(processors):
             return Rows(self._row._make(row) for row in raw)
         return Rows(

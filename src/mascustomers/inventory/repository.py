@@ -11,13 +11,14 @@ a SQLite writer already holds the database's write lock.
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, Update, bindparam, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mascustomers.db.pipelining import NO_ANSWER, send
+from mascustomers.db.prepared import PreparedSelect
 from mascustomers.inventory.states import NumberStatus, SimStatus
 from mascustomers.models import Msisdn, SimCard
 
@@ -328,14 +329,34 @@ def _skip_locked(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+class _ClaimedNumber(NamedTuple):
+    msisdn: str
+
+
+class _ClaimedSim(NamedTuple):
+    iccid: str
+    imsi: str
+
+
+# Prepared (db.prepared): on PostgreSQL a claim in an order joins the run of its writes.
+@cache
+def _number_claim(skip_locked: bool) -> PreparedSelect[_ClaimedNumber]:
+    return PreparedSelect(_claim_number(skip_locked), _ClaimedNumber)
+
+
+@cache
+def _sim_claim(pick_free: bool, skip_locked: bool) -> PreparedSelect[_ClaimedSim]:
+    return PreparedSelect(_claim_sim(pick_free, skip_locked), _ClaimedSim)
+
+
 def claim_free_number(
     session: Session, *, org_id: int, host_cfg_id: int, holder_status: NumberStatus, now: datetime
 ) -> str | None:
     """Pick a free number and move it to ``holder_status``; None if none was taken."""
-    return session.scalars(
-        _claim_number(_skip_locked(session)),
-        {"org": org_id, "host_cfg": host_cfg_id, "holder": holder_status.value, "now": now},
-    ).first()
+    row = _number_claim(_skip_locked(session)).first(
+        session, org=org_id, host_cfg=host_cfg_id, holder=holder_status.value, now=now
+    )
+    return None if row is None else row.msisdn
 
 
 def claim_sim(
@@ -346,8 +367,8 @@ def claim_sim(
     params: dict[str, Any] = {"org": org_id, "target": int(status), "now": now}
     if iccid is not None:
         params["card"] = iccid
-    row = session.execute(_claim_sim(iccid is None, _skip_locked(session)), params).first()
-    return None if row is None else (row[0], row[1])
+    row = _sim_claim(iccid is None, _skip_locked(session)).first(session, **params)
+    return None if row is None else (row.iccid, row.imsi)
 
 
 def bind_sim(session: Session, *, org_id: int, iccid: str, subscription_id: int) -> None:

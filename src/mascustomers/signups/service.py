@@ -12,7 +12,7 @@ from mascustomers.customers import service as customers_service
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
 from mascustomers.db.base import Base
-from mascustomers.db.pipelining import pipelined, until_commit
+from mascustomers.db.pipelining import until_commit
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, AccountBundle, Customer, Sell, User, WorkOrder
 from mascustomers.outbox import changes as events
@@ -151,8 +151,9 @@ def _open(
     """The customer (found or new), its account and the sell: the order the lines join.
 
     What it reads comes first (the province's tax rule, the catalogue items the order names):
-    then the customer, its user, the account and the sell go out in one round trip, which a
-    read among them would split.
+    then the order's writes go out in one run until its commit (``db.pipelining``); the claims
+    of numbers and SIM cards and the counters join it, so each is answered together with the
+    writes before it, and a read among them would only split it.
     """
     owner, payment = body.clients.owner, body.payment
     held = assessment.decision != RiskDecision.APPROVED
@@ -162,31 +163,31 @@ def _open(
         uow.session, org_id=caller.org_id, products=body.products
     )
     card = payment.tpv_response.model_dump() if payment.tpv_response and not payment.info else None
-    with pipelined(uow.session):
-        customer, owner_user = customers_service.find_or_create_customer(
-            uow,
-            org_id=caller.org_id,
-            sector_id=body.clients.sector_id,
-            owner=owner,
-            now=caller.now,
-            looked_up=True,
-            found=existing,
-        )
-        account = accounts_service.open_account(
-            uow,
-            org_id=caller.org_id,
-            customer_id=customer.id,
-            owner_user_id=owner_user.id,
-            billing_type_id=payment.billing_type_id,
-            state_id=province,
-            tax_rule=tax_rule,
-            iban=payment.info.bank_account if payment.info else None,
-            swift_bic=payment.info.swift_bic if payment.info else None,
-            card=card,
-            status=AccountStatus.PENDIENTE_RIESGO if held else AccountStatus.ACTIVO,
-            now=caller.now,
-        )
-        sell = _record_sell(uow, caller, body, assessment, customer=customer, account=account)
+    until_commit(uow.session)
+    customer, owner_user = customers_service.find_or_create_customer(
+        uow,
+        org_id=caller.org_id,
+        sector_id=body.clients.sector_id,
+        owner=owner,
+        now=caller.now,
+        looked_up=True,
+        found=existing,
+    )
+    account = accounts_service.open_account(
+        uow,
+        org_id=caller.org_id,
+        customer_id=customer.id,
+        owner_user_id=owner_user.id,
+        billing_type_id=payment.billing_type_id,
+        state_id=province,
+        tax_rule=tax_rule,
+        iban=payment.info.bank_account if payment.info else None,
+        swift_bic=payment.info.swift_bic if payment.info else None,
+        card=card,
+        status=AccountStatus.PENDIENTE_RIESGO if held else AccountStatus.ACTIVO,
+        now=caller.now,
+    )
+    sell = _record_sell(uow, caller, body, assessment, customer=customer, account=account)
     return OrderContext(
         uow=uow,
         caller=caller,

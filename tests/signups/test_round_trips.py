@@ -1,0 +1,81 @@
+"""A signup's round trips to PostgreSQL, through the whole app on the request engine: each one
+is an await, a wake-up of the server and of the worker, and 1 ms more per signup with the
+database across a network (docs/performance.md (c), "fourth look"). Counted as the waits for the
+server's answer: the loop watching a connection's socket."""
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from mascustomers.api.app import create_app
+from mascustomers.settings import Settings
+from tests.bodies import convergent_signup, mobile_signup, owner
+from tests.databases import fresh_database_url
+from tests.live_server import seed
+
+# BEGIN, the customer by document, the catalogue's hash, the ids, the tax rule, the catalogue
+# items; a number and a SIM card claimed per line (each with the writes before it); the
+# counters (with the lines' writes); the COMMIT (with the rest).
+_MOBILE = 10
+# Two lines' claims, the promotions, and the bundle, bonus and device read by the ORM in the
+# middle of the order (each ends the run of the writes before it: not preloaded yet).
+_CONVERGENT = 20
+
+
+def _waits_of_the_last(url: str, key: str, bodies: list[dict[str, Any]]) -> int:
+    async def requests() -> int:
+        loop = asyncio.get_running_loop()
+        add_reader = loop.add_reader
+        waits: list[int] = []
+
+        def counted(fd: int, callback: Any, *args: Any) -> None:
+            waits.append(fd)
+            add_reader(fd, callback, *args)
+
+        app = create_app(Settings(database_url=url, log_level="WARNING"))
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                for index, body in enumerate(bodies):
+                    if index == len(bodies) - 1:
+                        loop.add_reader = counted  # type: ignore[method-assign]
+                    answer = await client.post(
+                        "/v2/orgs/telco/signups",
+                        content=json.dumps(body),
+                        headers={"x-api-key": key, "content-type": "application/json"},
+                    )
+                    assert answer.status_code == 200, answer.text
+        finally:
+            loop.add_reader = add_reader  # type: ignore[method-assign]
+            await app.state.database.dispose()
+        return len(waits)
+
+    return asyncio.run(requests())
+
+
+@pytest.mark.parametrize("kind", ["mobile", "convergent"])
+def test_a_signup_waits_for_the_database_a_bounded_number_of_times(
+    kind: str, engine: Engine, tmp_path: Path
+) -> None:
+    url = fresh_database_url(f"round_trips_{kind}", tmp_path)
+    key = seed(url)
+    bodies = [
+        mobile_signup(person=owner(41_000_000 + index))
+        if kind == "mobile"
+        else convergent_signup(
+            person=owner(41_000_000 + index),
+            scoring={"scoring_value": 900, "credit_limit_available": "5000"},
+            devices=True,
+        )
+        for index in range(3)  # the first ones open the pool's connection and the counters
+    ]
+    waits = _waits_of_the_last(url, key, bodies)
+    if engine.dialect.name != "postgresql":
+        assert waits == 0  # SQLite: no sockets, nothing to wait for
+        return
+    assert waits <= (_MOBILE if kind == "mobile" else _CONVERGENT)
