@@ -19,12 +19,11 @@ from tests.databases import fresh_database_url
 from tests.live_server import seed
 
 # BEGIN, the customer by document, the catalogue's hash, the ids, the tax rule, the catalogue
-# items; a number and a SIM card claimed per line (each with the writes before it); the
-# counters (with the lines' writes); the COMMIT (with the rest).
-_MOBILE = 10
-# Two lines' claims, the promotions, and the bundle, bonus and device read by the ORM in the
-# middle of the order (each ends the run of the writes before it: not preloaded yet).
-_CONVERGENT = 20
+# items (a query per kind the order names); a number and a SIM card claimed per line, each
+# answered with the writes before it; the counters (with the lines' writes); the COMMIT (with
+# the rest).
+_MOBILE = 10  # products: 6 + 2 claims + counters + COMMIT
+_CONVERGENT = 16  # products, promotions, bundle, bonus, device: 10 + 2 × 2 claims + 2
 
 
 def _waits_of_the_last(url: str, key: str, bodies: list[dict[str, Any]]) -> int:

@@ -24,15 +24,26 @@ from mascustomers.models import (
 
 
 def preload(
-    session: Session, *, org_id: int, product_ids: set[int], promotion_ids: set[int]
+    session: Session,
+    *,
+    org_id: int,
+    product_ids: set[int],
+    promotion_ids: set[int],
+    bundle_ids: set[int],
+    bonus_ids: set[int],
+    device_ids: set[int],
 ) -> list[object]:
-    """Load the products and promotions an order names, one query each, into the session.
+    """Load the catalogue items an order names, one query per kind named, into the session:
+    ``product``, ``bundle``, ``bonus_for`` and ``device`` then find them there.
 
     The session holds loaded rows weakly: keep the returned list while the order runs.
     """
     return [
         *repository.load_many(session, CatalogueProduct, org_id, product_ids),
         *repository.load_many(session, CataloguePromotion, org_id, promotion_ids),
+        *repository.load_many(session, CatalogueBundle, org_id, bundle_ids),
+        *repository.load_many(session, CatalogueBonus, org_id, bonus_ids),
+        *repository.load_many(session, CatalogueDevice, org_id, device_ids),
     ]
 
 
