@@ -146,3 +146,18 @@ def convergent_signup(
     body = mobile_signup(person=person, scoring=scoring)
     body["products"] = {"bundle": bundle}
     return copy.deepcopy(body)
+
+
+def signups_of(kind: str, first: int, count: int) -> list[dict[str, Any]]:
+    """``count`` signups of distinct owners numbered from ``first``: one mobile line each
+    (``kind`` "mobile"), or a convergent order with a financed device, scored to be approved."""
+    return [
+        mobile_signup(person=owner(first + index))
+        if kind == "mobile"
+        else convergent_signup(
+            person=owner(first + index),
+            scoring={"scoring_value": 900, "credit_limit_available": "5000"},
+            devices=True,
+        )
+        for index in range(count)
+    ]

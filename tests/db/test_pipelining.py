@@ -56,20 +56,7 @@ def probe(engine: Engine) -> Iterator[None]:
 def _on_request_engine(settings: Settings, work: Callable[[Session], T]) -> T:
     """Run ``work`` in a session of the request engine, in a greenlet on an event loop; on an
     error the session is rolled back, as the request path does."""
-
-    async def request() -> T:
-        database = Database(settings)
-        try:
-            with database.sessionmaker() as session:
-                try:
-                    return await run_sync(work, session)
-                except BaseException:
-                    await run_sync(session.rollback)
-                    raise
-        finally:
-            await database.dispose()
-
-    return asyncio.run(request())
+    return _counted_request(settings, lambda session, _waits: work(session))
 
 
 def _notes(engine: Engine) -> list[str]:
@@ -166,25 +153,15 @@ def test_the_last_writes_and_the_commit_are_answered_in_one_round_trip(
     """Counted as the waits for the server's answer (the loop watching the connection's
     socket) from the commit's start to its end."""
     postgres = engine.dialect.name == "postgresql"
-    waits: list[int] = []
 
-    def work(session: Session) -> int:
+    def work(session: Session, waits: list[int]) -> int:
         until_commit(session)
         session.execute(_WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
         before = len(waits)
         session.commit()
         return len(waits) - before
 
-    async def request() -> int:
-        _counting_waits(asyncio.get_running_loop(), waits)
-        database = Database(settings)
-        try:
-            with database.sessionmaker() as session:
-                return await run_sync(work, session)
-        finally:
-            await database.dispose()
-
-    assert asyncio.run(request()) == (1 if postgres else 0)
+    assert _counted_request(settings, work) == (1 if postgres else 0)
     assert _notes(engine) == ["one", "two"]
 
 
@@ -200,6 +177,9 @@ def _counting_waits(loop: asyncio.AbstractEventLoop, waits: list[int]) -> None:
 
 
 def _counted_request(settings: Settings, work: Callable[[Session, list[int]], T]) -> T:
+    """``_on_request_engine`` for ``work`` that is also given the list of waits for the
+    server's answer so far (``_counting_waits``)."""
+
     async def request() -> T:
         waits: list[int] = []
         _counting_waits(asyncio.get_running_loop(), waits)

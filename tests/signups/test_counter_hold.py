@@ -17,7 +17,7 @@ from sqlalchemy import Engine, event
 from mascustomers.api.app import create_app
 from mascustomers.db.pipelining import NEEDS_NO_ANSWER, is_running
 from mascustomers.settings import Settings
-from tests.bodies import convergent_signup, mobile_signup, owner
+from tests.bodies import signups_of
 from tests.databases import fresh_database_url
 from tests.live_server import seed
 
@@ -67,16 +67,7 @@ def test_after_the_counters_an_order_is_one_round_trip(
         pytest.skip("SQLite has one writer and no round trips: nothing queues on the rows")
     url = fresh_database_url("counter_hold", tmp_path)
     key = seed(url)
-    bodies = [
-        mobile_signup(person=owner(40_000_000 + index))
-        if kind == "mobile"
-        else convergent_signup(
-            person=owner(40_000_000 + index),
-            scoring={"scoring_value": 900, "credit_limit_available": "5000"},
-            devices=True,
-        )
-        for index in range(2)
-    ]
+    bodies = signups_of(kind, 40_000_000, 2)
     statements = _statements_of_one_signup(url, key, bodies)
     events = [i for i, (sql, _) in enumerate(statements) if sql.startswith("WITH advanced")]
     taken = [

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from mascustomers.api.app import create_app
 from mascustomers.settings import Settings
-from tests.bodies import convergent_signup, mobile_signup, owner
+from tests.bodies import signups_of
 from tests.databases import fresh_database_url
 from tests.live_server import seed
 
@@ -63,16 +63,8 @@ def test_a_signup_waits_for_the_database_a_bounded_number_of_times(
 ) -> None:
     url = fresh_database_url(f"round_trips_{kind}", tmp_path)
     key = seed(url)
-    bodies = [
-        mobile_signup(person=owner(41_000_000 + index))
-        if kind == "mobile"
-        else convergent_signup(
-            person=owner(41_000_000 + index),
-            scoring={"scoring_value": 900, "credit_limit_available": "5000"},
-            devices=True,
-        )
-        for index in range(3)  # the first ones open the pool's connection and the counters
-    ]
+    # The first ones open the pool's connection and the org's counters.
+    bodies = signups_of(kind, 41_000_000, 3)
     waits = _waits_of_the_last(url, key, bodies)
     if engine.dialect.name != "postgresql":
         assert waits == 0  # SQLite: no sockets, nothing to wait for
