@@ -6,7 +6,7 @@ back and invoice numbers never skip.
 
 from collections.abc import Collection
 from functools import cache
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -38,25 +38,19 @@ class _Advanced(NamedTuple):
 
 @cache
 def _advance(count: int, postgres: bool) -> PreparedSelect[_Advanced]:
-    names = _COUNTER.c.name.in_([bindparam(f"counter_{i}") for i in range(count)])
-    if not postgres:
-        return PreparedSelect(
-            update(_COUNTER)
-            .where(_COUNTER.c.org_id == bindparam("org"), names)
-            .values(last_value=_COUNTER.c.last_value + 1)
-            .returning(_COUNTER.c.name, _COUNTER.c.last_value),
-            _Advanced,
+    named: Any = _COUNTER.c.name.in_([bindparam(f"counter_{i}") for i in range(count)])
+    if postgres:
+        locked = (
+            select(_COUNTER.c.name)
+            .where(_COUNTER.c.org_id == bindparam("org"), named)
+            .order_by(_COUNTER.c.name)
+            .with_for_update()
+            .cte("locked")
         )
-    locked = (
-        select(_COUNTER.c.name)
-        .where(_COUNTER.c.org_id == bindparam("org"), names)
-        .order_by(_COUNTER.c.name)
-        .with_for_update()
-        .cte("locked")
-    )
+        named = _COUNTER.c.name == locked.c.name
     return PreparedSelect(
         update(_COUNTER)
-        .where(_COUNTER.c.org_id == bindparam("org"), _COUNTER.c.name == locked.c.name)
+        .where(_COUNTER.c.org_id == bindparam("org"), named)
         .values(last_value=_COUNTER.c.last_value + 1)
         .returning(_COUNTER.c.name, _COUNTER.c.last_value),
         _Advanced,

@@ -199,15 +199,6 @@ def send(session: Session, statement: Executable, rows: Row | Sequence[Row]) -> 
     session.execute(statement, rows)
 
 
-class _JoiningStatement:
-    """The execution context listeners get for a statement run by ``fetch_in_run``."""
-
-    execution_options = _JOINS
-
-
-_JOINING = _JoiningStatement()
-
-
 def fetch_in_run(connection: Connection, sql: str, parameters: Any) -> tuple[Sequence[Any], Any]:
     """Run ``sql`` in the connection's run (``is_running``) and fetch its rows: queued after
     the run's writes, it and they are answered in one round trip; the run goes on. Its rows,
@@ -225,14 +216,16 @@ def fetch_in_run(connection: Connection, sql: str, parameters: Any) -> tuple[Seq
     return rows, cursor.description
 
 
-class _MarkedWrite:
-    """What listeners get for the execution context of a statement sent by ``send``: its
-    execution options (the mark), as a context of SQLAlchemy's would give them."""
+class _OnTheCursor:
+    """What listeners get for the execution context of a statement run here straight on the
+    cursor: its execution options (the mark), as a context of SQLAlchemy's would give them."""
 
-    execution_options = NO_ANSWER
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        self.execution_options = options
 
 
-_MARKED_WRITE = _MarkedWrite()
+_MARKED_WRITE = _OnTheCursor(NO_ANSWER)  # sent by ``send``
+_JOINING = _OnTheCursor(_JOINS)  # run by ``fetch_in_run``
 
 
 def _send(
