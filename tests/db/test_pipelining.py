@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import psycopg
 import pytest
@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     event,
+    func,
     insert,
     select,
     text,
@@ -247,6 +248,33 @@ def test_a_claim_joins_the_run_and_a_failed_write_before_it_is_raised_there(
     with pytest.raises(IntegrityError):
         _counted_request(settings, duplicate_then_claim)
     assert _notes(engine) == ["taken"]
+
+
+def test_reads_sent_ahead_are_answered_together_and_only_for_their_own_values(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    postgres = engine.dialect.name == "postgresql"
+    note = PreparedSelect(select(_PROBE.c.note).where(_PROBE.c.id == bindparam("wanted")))
+    count = PreparedSelect(select(func.count().label("rows")).select_from(_PROBE))
+    with engine.begin() as conn:
+        conn.execute(insert(_PROBE), [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
+
+    def work(session: Session, waits: list[int]) -> tuple[list[Any], int]:
+        until_commit(session)
+        note.send_ahead(session, wanted=1)
+        count.send_ahead(session)
+        before = len(waits)
+        answers: list[Any] = [note.first(session, wanted=1), count.first(session)]
+        together = len(waits) - before
+        # Other values than those sent ahead: asked for, not taken from another answer.
+        answers.append(note.first(session, wanted=2))
+        session.commit()
+        # A new transaction asks again.
+        answers.append(count.first(session))
+        session.commit()
+        return [answer[0] if answer else None for answer in answers], together
+
+    assert _counted_request(settings, work) == (["one", 2, "two", 2], 1 if postgres else 0)
 
 
 def test_until_the_commit_a_write_after_an_answered_statement_starts_a_run_again(

@@ -18,12 +18,12 @@ from tests.bodies import signups_of
 from tests.databases import fresh_database_url
 from tests.live_server import seed
 
-# BEGIN, the customer by document, the catalogue's hash, the ids, the tax rule, the catalogue
-# items (a query per kind the order names); a number and a SIM card claimed per line, each
-# answered with the writes before it; the counters (with the lines' writes); the COMMIT (with
-# the rest).
-_MOBILE = 10  # products: 6 + 2 claims + counters + COMMIT
-_CONVERGENT = 16  # products, promotions, bundle, bonus, device: 10 + 2 × 2 claims + 2
+# BEGIN with the catalogue items (a query per kind the order names, before the run); the
+# customer by document, the catalogue's hash, the tax rule and the ids, sent together; a
+# number and a SIM card claimed per line, each answered with the writes before it; the
+# counters (with the lines' writes); the COMMIT (with the rest).
+_MOBILE = 7  # products: 2 + 1 + 2 claims + counters + COMMIT
+_CONVERGENT = 13  # products, promotions, bundle, bonus, device: 6 + 1 + 2 × 2 claims + 2
 
 
 def _waits_of_the_last(url: str, key: str, bodies: list[dict[str, Any]]) -> int:

@@ -121,6 +121,13 @@ _TAX_RULE = PreparedSelect(
 )
 
 
+def send_order_reads_ahead(session: Session, org_id: int, state_id: int | None) -> None:
+    """The catalogue hash and the province's tax rule, sent ahead (``db.prepared``)."""
+    _CATALOGUE_HASH.send_ahead(session, org=org_id)
+    if state_id is not None:
+        _TAX_RULE.send_ahead(session, org=org_id, state=state_id)
+
+
 def get_tax_rule(session: Session, org_id: int, state_id: int) -> CatalogueTaxRule | None:
     """The province's rule, else the org's default (``state_id`` 0), in one statement.
 

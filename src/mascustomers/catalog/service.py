@@ -122,6 +122,13 @@ def service(session: Session, *, org_id: int, service_id: int) -> CatalogueServi
     return repository.get(session, CatalogueService, org_id, service_id)
 
 
+def send_order_reads_ahead(session: Session, *, org_id: int, state_id: int | None) -> None:
+    """What an order reads of the catalogue besides its items — the hash ``risk_policy``
+    checks, the province's ``tax_rule`` (when the province is known) — sent ahead to be
+    answered with its other reads (``db.prepared``)."""
+    repository.send_order_reads_ahead(session, org_id, state_id)
+
+
 def tax_rule(session: Session, *, org_id: int, state_id: int) -> CatalogueTaxRule:
     rule = repository.get_tax_rule(session, org_id, state_id)
     if rule is None:

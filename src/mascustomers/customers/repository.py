@@ -58,6 +58,15 @@ _CUSTOMER_BY_DOCUMENT = PreparedSelect(
 )
 
 
+def send_customer_by_document_ahead(
+    session: Session, *, org_id: int, document_type_id: int, document_value: str
+) -> None:
+    """``find_customer_by_document``'s read, sent ahead (``PreparedSelect.send_ahead``)."""
+    _CUSTOMER_BY_DOCUMENT.send_ahead(
+        session, org=org_id, document_type=document_type_id, document=document_value
+    )
+
+
 def find_customer_by_document(
     session: Session, *, org_id: int, document_type_id: int, document_value: str
 ) -> Customer | None:

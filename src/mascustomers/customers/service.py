@@ -23,13 +23,29 @@ from mascustomers.models import Customer, User
 
 def find_customer(session: Session, *, org_id: int, person: ClientAttributes) -> Customer | None:
     """The org's customer with this person's document, if any (document validated)."""
-    document = normalized_document(
+    return repository.find_customer_by_document(
+        session,
+        org_id=org_id,
+        document_type_id=person.document_type_id,
+        document_value=_owner_document(person),
+    )
+
+
+def send_find_customer_ahead(session: Session, *, org_id: int, person: ClientAttributes) -> None:
+    """``find_customer``'s read, sent ahead to be answered with others (``db.prepared``)."""
+    repository.send_customer_by_document_ahead(
+        session,
+        org_id=org_id,
+        document_type_id=person.document_type_id,
+        document_value=_owner_document(person),
+    )
+
+
+def _owner_document(person: ClientAttributes) -> str:
+    return normalized_document(
         person.document_type_id,
         person.document_value,
         field="clients.attributes[owner].document_value",
-    )
-    return repository.find_customer_by_document(
-        session, org_id=org_id, document_type_id=person.document_type_id, document_value=document
     )
 
 

@@ -31,26 +31,43 @@ from mascustomers.db.base import Base
 from mascustomers.db.prepared import PreparedSelect
 
 
+def send_reservation_ahead(session: Session, counts: dict[type[Base], int]) -> None:
+    """``reserve_ids``'s read on PostgreSQL, sent ahead (``PreparedSelect.send_ahead``): taken
+    by a ``reserve_ids`` with the same counts."""
+    wanted = {model: count for model, count in counts.items() if count > 0}
+    if wanted and session.get_bind().dialect.name == "postgresql":
+        statement, params = _sequences_read(wanted)
+        statement.send_ahead(session, **params)
+
+
 def reserve_ids(session: Session, counts: dict[type[Base], int]) -> dict[type[Base], list[int]]:
     """``counts[model]`` new ids for each model, ascending."""
     wanted = {model: count for model, count in counts.items() if count > 0}
     ids: dict[type[Base], list[int]] = {model: [] for model in counts}
     if not wanted:
         return ids
-    tables = tuple(cast(Table, model.__table__) for model in wanted)
     if session.get_bind().dialect.name == "postgresql":
-        params = {f"count_{index}": count for index, count in enumerate(wanted.values())}
+        statement, params = _sequences_read(wanted)
         models = list(wanted)
-        for part, value in _from_sequences(tables).all(session, **params):
+        for part, value in statement.all(session, **params):
             ids[models[part]].append(value)
         for values in ids.values():
             values.sort()
         return ids
+    tables = tuple(cast(Table, model.__table__) for model in wanted)
     tops = session.execute(_tops(tables)).one()
     for (model, count), top in zip(wanted.items(), tops, strict=True):
         first = int(top or 0) + 1
         ids[model] = list(range(first, first + count))
     return ids
+
+
+def _sequences_read(
+    wanted: dict[type[Base], int],
+) -> tuple["PreparedSelect[_Reserved]", dict[str, int]]:
+    tables = tuple(cast(Table, model.__table__) for model in wanted)
+    params = {f"count_{index}": count for index, count in enumerate(wanted.values())}
+    return _from_sequences(tables), params
 
 
 class _Reserved(NamedTuple):

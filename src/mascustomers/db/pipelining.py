@@ -63,6 +63,7 @@ _JOINS = {JOINS_RUN: True}
 _RUN = "mascustomers_pipelined_run"
 _CURSOR = "mascustomers_pipelined_cursor"
 _SCOPE = "mascustomers_pipelined_scope"
+_AHEAD = "mascustomers_sent_ahead"
 _ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 
@@ -91,6 +92,7 @@ def send_writes_together(engine: Engine) -> None:
         # COMMIT joins the run: the last writes and the commit are one round trip. The
         # driver's own commit, which follows, then finds no transaction and sends nothing.
         conn.info.pop(_SCOPE, None)
+        conn.info.pop(_AHEAD, None)
         if _RUN in conn.info:
             _end_run(conn, commit=True)
 
@@ -99,10 +101,12 @@ def send_writes_together(engine: Engine) -> None:
         # A connection closed in a scope (no commit, no rollback seen) starts the next
         # request without one.
         record.info.pop(_SCOPE, None)
+        record.info.pop(_AHEAD, None)
 
     @event.listens_for(engine, "rollback")
     def _end_run_before_rollback(conn: Connection) -> None:
         conn.info.pop(_SCOPE, None)
+        conn.info.pop(_AHEAD, None)
         if _RUN in conn.info:
             with suppress(DBAPIError):  # a failed write: raised already, or moot now
                 _end_run(conn)
@@ -203,6 +207,12 @@ def fetch_in_run(connection: Connection, sql: str, parameters: Any) -> tuple[Seq
     """Run ``sql`` in the connection's run (``is_running``) and fetch its rows: queued after
     the run's writes, it and they are answered in one round trip; the run goes on. Its rows,
     and the cursor's description of them. A failed write before it is raised here."""
+    return answer_of(queue_in_run(connection, sql, parameters), sql, parameters)
+
+
+def queue_in_run(connection: Connection, sql: str, parameters: Any) -> Any:
+    """Queue ``sql`` in the connection's run without waiting for its answer; the psycopg
+    cursor that ``answer_of`` reads it from."""
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     if connection.dispatch.before_cursor_execute:
         connection.dispatch.before_cursor_execute(
@@ -210,10 +220,29 @@ def fetch_in_run(connection: Connection, sql: str, parameters: Any) -> tuple[Seq
         )
     try:
         await_(cursor.execute(sql, parameters))
+    except psycopg.Error as error:
+        raise DBAPIError.instance(sql, parameters, error, psycopg.Error) from error
+    return cursor
+
+
+def answer_of(cursor: Any, sql: str, parameters: Any) -> tuple[Sequence[Any], Any]:
+    """The rows of a statement queued by ``queue_in_run`` (with every answer before it, in one
+    round trip if they are not in yet), and the cursor's description of them."""
+    try:
         rows = await_(cursor.fetchall())
     except psycopg.Error as error:
         raise DBAPIError.instance(sql, parameters, error, psycopg.Error) from error
     return rows, cursor.description
+
+
+def sent_ahead(connection: Connection) -> dict[Any, Any] | None:
+    """Statements queued ahead of their use in this transaction (``db.prepared``), by key;
+    forgotten at its end. None when there are none."""
+    return connection.info.get(_AHEAD)
+
+
+def remember_sent(connection: Connection, key: Any, cursor: Any) -> None:
+    connection.info.setdefault(_AHEAD, {})[key] = cursor
 
 
 class _OnTheCursor:

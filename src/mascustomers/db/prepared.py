@@ -1,6 +1,7 @@
 """Hot read statements (and ``UPDATE … RETURNING`` claims) compiled once per dialect and run
 straight on the DBAPI cursor, their rows typed; on PostgreSQL, in a run of writes, they join it
-(``db.pipelining.fetch_in_run``).
+(``db.pipelining.fetch_in_run``), and reads can be sent ahead of their use to be answered
+together (``PreparedSelect.send_ahead``).
 
 Each statement names the ``NamedTuple`` its rows are (``PreparedSelect(select(...), LineRow)``):
 the row class's fields must be the statement's columns, in order — checked when the statement
@@ -16,7 +17,14 @@ from sqlalchemy import CompoundSelect, Dialect, Select, UpdateBase
 from sqlalchemy.orm import Session
 
 from mascustomers.db.compiled_sql import CompiledSQL, compile_sql
-from mascustomers.db.pipelining import fetch_in_run, is_running
+from mascustomers.db.pipelining import (
+    answer_of,
+    fetch_in_run,
+    is_running,
+    queue_in_run,
+    remember_sent,
+    sent_ahead,
+)
 
 Processor = Any  # a SQLAlchemy result processor: a callable or None
 R = TypeVar("R", bound=tuple[Any, ...])
@@ -93,6 +101,22 @@ class PreparedSelect(Generic[R]):
         self._results[type(dialect)] = processors
         return processors
 
+    def send_ahead(self, session: Session, **params: Any) -> None:
+        """On PostgreSQL, in a run (``db.pipelining``): send this read now, to be answered
+        together with what follows it; the next ``execute`` of it with the same values in this
+        transaction takes that answer instead of asking again. The answer is the database's as
+        of when it was sent: for reads a caller makes before it writes what they would see.
+        Elsewhere nothing happens: the read runs when it is executed."""
+        connection = session.connection()
+        if not is_running(connection):
+            return
+        compiled = self._compiled(connection.dialect)
+        sent = queue_in_run(connection, compiled.sql, compiled.parameters(params))
+        remember_sent(connection, self._ahead_key(params), sent)
+
+    def _ahead_key(self, params: dict[str, Any]) -> tuple[Any, ...]:
+        return (id(self), *sorted(params.items()))
+
     def first(self, session: Session, **params: Any) -> R | None:
         return self.execute(session, **params).first()
 
@@ -103,6 +127,11 @@ class PreparedSelect(Generic[R]):
         connection = session.connection()
         compiled = self._compiled(connection.dialect)
         arguments = compiled.parameters(params)
+        ahead = sent_ahead(connection)
+        sent = None if ahead is None else ahead.pop(self._ahead_key(params), None)
+        if sent is not None:
+            raw, description = answer_of(sent, compiled.sql, arguments)
+            return self._typed(connection.dialect, raw, description)
         if is_running(connection):
             raw, description = fetch_in_run(connection, compiled.sql, arguments)
             return self._typed(connection.dialect, raw, description)

@@ -12,6 +12,7 @@ from mascustomers.customers import service as customers_service
 from mascustomers.customers.errors import CustomerMismatch
 from mascustomers.customers.schemas import ClientAttributes
 from mascustomers.db.base import Base
+from mascustomers.db.ids import send_reservation_ahead
 from mascustomers.db.pipelining import until_commit
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, AccountBundle, Customer, Sell, User, WorkOrder
@@ -47,7 +48,15 @@ def financed_amount(devices: list[DeviceOrder]) -> Decimal:
 
 
 def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> SignupResult:
-    """Sign a customer up; a rejected (``x``) order stores only its sell."""
+    """Sign a customer up; a rejected (``x``) order stores only its sell.
+
+    Reads first, writes after them (``db.pipelining``): the catalogue items the order names,
+    then its other reads sent together and answered in one round trip; from there to the
+    COMMIT its writes go out in one run, which its claims and counters join.
+    """
+    catalogue = order_parts.preload_catalogue(session, org_id=caller.org_id, products=body.products)
+    until_commit(session)
+    _send_reads_ahead(session, caller=caller, body=body)
     existing = customers_service.find_customer(
         session, org_id=caller.org_id, person=body.clients.owner
     )
@@ -64,7 +73,14 @@ def create_signup(session: Session, *, caller: Caller, body: SignupCreate) -> Si
         )
     # Every id the order needs, in one statement: its rows are written without flushes.
     uow = UnitOfWork.order(session, reserve=_ids_needed(body, existing))
-    ctx = _open(uow, caller=caller, body=body, existing=existing, assessment=assessment)
+    ctx = _open(
+        uow,
+        caller=caller,
+        body=body,
+        existing=existing,
+        assessment=assessment,
+        catalogue=catalogue,
+    )
     _add_line_users(ctx, body)
     _store_products(ctx, body)
     order = _close(ctx)
@@ -147,23 +163,14 @@ def _open(
     body: SignupCreate,
     existing: Customer | None,
     assessment: Assessment,
+    catalogue: list[object],
 ) -> OrderContext:
-    """The customer (found or new), its account and the sell: the order the lines join.
-
-    What it reads comes first (the province's tax rule, the catalogue items the order names):
-    then the order's writes go out in one run until its commit (``db.pipelining``); the claims
-    of numbers and SIM cards and the counters join it, so each is answered together with the
-    writes before it, and a read among them would only split it.
-    """
+    """The customer (found or new), its account and the sell: the order the lines join."""
     owner, payment = body.clients.owner, body.payment
     held = assessment.decision != RiskDecision.APPROVED
     province = _tax_province(body, owner)
     tax_rule = catalog_service.tax_rule(uow.session, org_id=caller.org_id, state_id=province)
-    catalogue = order_parts.preload_catalogue(
-        uow.session, org_id=caller.org_id, products=body.products
-    )
     card = payment.tpv_response.model_dump() if payment.tpv_response and not payment.info else None
-    until_commit(uow.session)
     customer, owner_user = customers_service.find_or_create_customer(
         uow,
         org_id=caller.org_id,
@@ -253,18 +260,35 @@ def _close(ctx: OrderContext) -> WorkOrder:
     return order
 
 
+def _send_reads_ahead(session: Session, *, caller: Caller, body: SignupCreate) -> None:
+    """The order's reads besides its catalogue items — the customer by document, the
+    catalogue's hash, the tax rule, the ids a new customer's order reserves — sent together
+    (``PreparedSelect.send_ahead``): the first of them to be used answers them all."""
+    owner = body.clients.owner
+    customers_service.send_find_customer_ahead(session, org_id=caller.org_id, person=owner)
+    catalog_service.send_order_reads_ahead(
+        session, org_id=caller.org_id, state_id=_province(body, owner)
+    )
+    send_reservation_ahead(session, _ids_needed(body, None))
+
+
 def _tax_province(body: SignupCreate, owner: ClientAttributes) -> int:
     """The owner's province, else the bundle's installation province."""
+    province = _province(body, owner)
+    if province is None:
+        raise CustomerMismatch(
+            "clients.attributes[owner].address.state_id: the owner's province is needed for tax"
+        )
+    return province
+
+
+def _province(body: SignupCreate, owner: ClientAttributes) -> int | None:
     if owner.address is not None and owner.address.state_id is not None:
         return owner.address.state_id
     bundle = body.products.bundle
     if bundle and bundle.installation_info and bundle.installation_info.address:
-        state = bundle.installation_info.address.state_id
-        if state is not None:
-            return state
-    raise CustomerMismatch(
-        "clients.attributes[owner].address.state_id: the owner's province is needed for tax"
-    )
+        return bundle.installation_info.address.state_id
+    return None
 
 
 def _add_line_users(ctx: OrderContext, body: SignupCreate) -> None:
