@@ -277,6 +277,28 @@ def test_reads_sent_ahead_are_answered_together_and_only_for_their_own_values(
     assert _counted_request(settings, work) == (["one", 2, "two", 2], 1 if postgres else 0)
 
 
+def test_a_read_sent_ahead_is_taken_after_its_run_has_ended(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    note = PreparedSelect(select(_PROBE.c.note).where(_PROBE.c.id == bindparam("wanted")))
+    with engine.begin() as conn:
+        conn.execute(insert(_PROBE), [{"id": 1, "note": "one"}])
+
+    def work(session: Session, waits: list[int]) -> tuple[str | None, bool, int]:
+        until_commit(session)
+        note.send_ahead(session, wanted=1)
+        session.execute(text("SELECT 1"))  # not prepared: it ends the run, answering both
+        running = is_running(session)
+        before = len(waits)
+        found = note.first(session, wanted=1)
+        asked = len(waits) - before
+        session.commit()
+        return (found[0] if found else None), running, asked
+
+    # On SQLite nothing is sent ahead: the read runs when executed, with nothing to wait for.
+    assert _counted_request(settings, work) == ("one", False, 0)
+
+
 def test_until_the_commit_a_write_after_an_answered_statement_starts_a_run_again(
     settings: Settings, engine: Engine, probe: None
 ) -> None:
