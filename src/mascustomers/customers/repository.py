@@ -16,7 +16,7 @@ the request path building and ORM-executing a select costs several times the que
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -62,18 +62,20 @@ def send_customer_by_document_ahead(
     session: Session, *, org_id: int, document_type_id: int, document_value: str
 ) -> None:
     """``find_customer_by_document``'s read, sent ahead (``PreparedSelect.send_ahead``)."""
-    _CUSTOMER_BY_DOCUMENT.send_ahead(
-        session, org=org_id, document_type=document_type_id, document=document_value
-    )
+    _CUSTOMER_BY_DOCUMENT.send_ahead(session, **_document(org_id, document_type_id, document_value))
 
 
 def find_customer_by_document(
     session: Session, *, org_id: int, document_type_id: int, document_value: str
 ) -> Customer | None:
     found = _CUSTOMER_BY_DOCUMENT.first(
-        session, org=org_id, document_type=document_type_id, document=document_value
+        session, **_document(org_id, document_type_id, document_value)
     )
     return None if found is None else session.get(Customer, found.id)
+
+
+def _document(org_id: int, document_type_id: int, document_value: str) -> dict[str, Any]:
+    return {"org": org_id, "document_type": document_type_id, "document": document_value}
 
 
 def owner_user(session: Session, *, customer_id: int) -> User | None:

@@ -133,7 +133,7 @@ def make_engine(url: str, *, settings: Settings | None = None, **kwargs: Any) ->
     """A synchronous engine for ``url`` with the project's per-dialect set-up."""
     settings = settings or Settings()
     if not is_sqlite(url):
-        engine = create_engine(url, **{**_postgres_pool(settings), **kwargs})
+        engine = create_engine(url, **{**_postgres_pool(settings, pre_ping=True), **kwargs})
         _refuse_nul_characters(engine)
         return engine
     return _sqlite_engine(url, settings, busy_timeout_ms=settings.sqlite_busy_timeout_ms, **kwargs)
@@ -144,9 +144,7 @@ def make_request_engine(url: str, *, settings: Settings) -> tuple[Engine, AsyncE
     that owns its connections (to be disposed of with ``await``)."""
     if not is_sqlite(url):
         # Connections are checked at checkout by their socket, not by a round trip.
-        async_engine = create_async_engine(
-            url, **{**_postgres_pool(settings), "pool_pre_ping": False}
-        )
+        async_engine = create_async_engine(url, **_postgres_pool(settings, pre_ping=False))
         check_connections_on_checkout(async_engine.sync_engine)
         _refuse_nul_characters(async_engine.sync_engine)
         send_writes_together(async_engine.sync_engine)
@@ -203,11 +201,11 @@ def _share_the_loop(engine: Engine) -> None:
         _loop_turn.since = time.perf_counter()
 
 
-def _postgres_pool(settings: Settings) -> dict[str, Any]:
+def _postgres_pool(settings: Settings, *, pre_ping: bool) -> dict[str, Any]:
     return {
         "pool_size": settings.database_pool_size,
         "max_overflow": settings.database_max_overflow,
-        "pool_pre_ping": True,
+        "pool_pre_ping": pre_ping,
         "pool_timeout": settings.database_pool_timeout_seconds,
         "connect_args": {"connect_timeout": settings.database_connect_timeout_seconds},
     }

@@ -14,9 +14,10 @@ rows that every signup of the org queues on are held for two round trips, not ni
 
 Statements marked ``NO_ANSWER`` (``.execution_options(**NO_ANSWER)``) join a run: INSERTs
 and UPDATEs whose result and row count nobody looks at (an INSERT also built ``inline()``, so
-that no generated id is returned). So does a statement run by ``fetch_in_run`` (a
-``PreparedSelect``: a read, or an ``UPDATE … RETURNING`` that claims a row): queued after the
-run's writes, it and they are answered in one round trip, and the run goes on. Any other
+that no generated id is returned). So does a ``PreparedSelect`` (a read, or an ``UPDATE …
+RETURNING`` that claims a row; ``answer_in_run``): queued after the run's writes, it and they
+are answered in one round trip, and the run goes on; a read can also be sent ahead of its use
+(``send_ahead``), to be answered with what follows it. Any other
 statement — an ORM read or flush (which checks row counts), a savepoint — ends the run first,
 so it sees every write before it and gets its answer as usual; so does a rollback. Within a
 ``pipelined`` block, and from ``until_commit`` to the commit, the next marked write sent with
@@ -91,8 +92,7 @@ def send_writes_together(engine: Engine) -> None:
     def _commit_in_the_run(conn: Connection) -> None:
         # COMMIT joins the run: the last writes and the commit are one round trip. The
         # driver's own commit, which follows, then finds no transaction and sends nothing.
-        conn.info.pop(_SCOPE, None)
-        conn.info.pop(_AHEAD, None)
+        _forget_transaction(conn.info)
         if _RUN in conn.info:
             _end_run(conn, commit=True)
 
@@ -100,16 +100,19 @@ def send_writes_together(engine: Engine) -> None:
     def _forget_scope(_dbapi: Any, record: ConnectionPoolEntry) -> None:
         # A connection closed in a scope (no commit, no rollback seen) starts the next
         # request without one.
-        record.info.pop(_SCOPE, None)
-        record.info.pop(_AHEAD, None)
+        _forget_transaction(record.info)
 
     @event.listens_for(engine, "rollback")
     def _end_run_before_rollback(conn: Connection) -> None:
-        conn.info.pop(_SCOPE, None)
-        conn.info.pop(_AHEAD, None)
+        _forget_transaction(conn.info)
         if _RUN in conn.info:
             with suppress(DBAPIError):  # a failed write: raised already, or moot now
                 _end_run(conn)
+
+
+def _forget_transaction(info: dict[Any, Any]) -> None:
+    info.pop(_SCOPE, None)
+    info.pop(_AHEAD, None)
 
 
 def _joins(options: Mapping[str, Any]) -> bool:
@@ -169,7 +172,7 @@ def _end_run(connection: Connection, *, commit: bool = False) -> None:
     raised here."""
     run = connection.info.pop(_RUN)
     cursor = connection.info.pop(_CURSOR, None)
-    try:
+    with _as_sqlalchemy_error(None, None):
         if commit:
             # Queued like the writes, and answered with them when the run ends: psycopg's own
             # commit() would wait for its answer, and the run's end for another (two round
@@ -178,8 +181,16 @@ def _end_run(connection: Connection, *, commit: bool = False) -> None:
                 cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
             await_(cursor.execute(b"COMMIT", prepare=False))
         await_(run.__aexit__(None, None, None))
+
+
+@contextmanager
+def _as_sqlalchemy_error(sql: str | None, parameters: Any) -> Iterator[None]:
+    """psycopg's errors raised as SQLAlchemy's of their kind (IntegrityError …), as for any
+    statement of the session."""
+    try:
+        yield
     except psycopg.Error as error:
-        raise DBAPIError.instance(None, None, error, psycopg.Error) from error
+        raise DBAPIError.instance(sql, parameters, error, psycopg.Error) from error
 
 
 Row = Mapping[str, Any]
@@ -203,46 +214,39 @@ def send(session: Session, statement: Executable, rows: Row | Sequence[Row]) -> 
     session.execute(statement, rows)
 
 
-def fetch_in_run(connection: Connection, sql: str, parameters: Any) -> tuple[Sequence[Any], Any]:
-    """Run ``sql`` in the connection's run (``is_running``) and fetch its rows: queued after
-    the run's writes, it and they are answered in one round trip; the run goes on. Its rows,
-    and the cursor's description of them. A failed write before it is raised here."""
-    return answer_of(queue_in_run(connection, sql, parameters), sql, parameters)
-
-
-def queue_in_run(connection: Connection, sql: str, parameters: Any) -> Any:
-    """Queue ``sql`` in the connection's run without waiting for its answer; the psycopg
-    cursor that ``answer_of`` reads it from."""
+def send_ahead(
+    connection: Connection, owner: object, params: Mapping[str, Any], sql: str, parameters: Any
+) -> None:
+    """Queue ``sql`` (``owner``'s statement for ``params``) in the connection's run without
+    waiting for its answer, for ``answer_in_run`` to take (``PreparedSelect.send_ahead``)."""
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    if connection.dispatch.before_cursor_execute:
-        connection.dispatch.before_cursor_execute(
-            connection, cursor, sql, parameters, _JOINING, False
-        )
-    try:
-        await_(cursor.execute(sql, parameters))
-    except psycopg.Error as error:
-        raise DBAPIError.instance(sql, parameters, error, psycopg.Error) from error
-    return cursor
+    _execute(connection, cursor, sql, parameters, _JOINING)
+    connection.info.setdefault(_AHEAD, {})[_ahead_key(owner, params)] = cursor
 
 
-def answer_of(cursor: Any, sql: str, parameters: Any) -> tuple[Sequence[Any], Any]:
-    """The rows of a statement queued by ``queue_in_run`` (with every answer before it, in one
-    round trip if they are not in yet), and the cursor's description of them."""
-    try:
+def answer_in_run(
+    connection: Connection, owner: object, params: Mapping[str, Any], sql: str, parameters: Any
+) -> tuple[Sequence[Any], Any] | None:
+    """The rows of ``owner``'s statement for ``params`` (and the cursor's description of
+    them): the answer of one sent ahead in this transaction, else, in a run, the statement
+    queued after the run's writes and answered with them in one round trip, the run going on.
+    None outside a run with nothing sent ahead: the caller runs it. A failed write before it
+    is raised here."""
+    info = connection.info
+    ahead = info.get(_AHEAD)
+    cursor = None if ahead is None else ahead.pop(_ahead_key(owner, params), None)
+    if cursor is None:
+        if _RUN not in info:
+            return None
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        _execute(connection, cursor, sql, parameters, _JOINING)
+    with _as_sqlalchemy_error(sql, parameters):
         rows = await_(cursor.fetchall())
-    except psycopg.Error as error:
-        raise DBAPIError.instance(sql, parameters, error, psycopg.Error) from error
     return rows, cursor.description
 
 
-def sent_ahead(connection: Connection) -> dict[Any, Any] | None:
-    """Statements queued ahead of their use in this transaction (``db.prepared``), by key;
-    forgotten at its end. None when there are none."""
-    return connection.info.get(_AHEAD)
-
-
-def remember_sent(connection: Connection, key: Any, cursor: Any) -> None:
-    connection.info.setdefault(_AHEAD, {})[key] = cursor
+def _ahead_key(owner: object, params: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (id(owner), *sorted(params.items()))
 
 
 class _OnTheCursor:
@@ -254,7 +258,7 @@ class _OnTheCursor:
 
 
 _MARKED_WRITE = _OnTheCursor(NO_ANSWER)  # sent by ``send``
-_JOINING = _OnTheCursor(_JOINS)  # run by ``fetch_in_run``
+_JOINING = _OnTheCursor(_JOINS)  # joining a run (``answer_in_run``, ``send_ahead``)
 
 
 def _send(
@@ -264,22 +268,36 @@ def _send(
     cursor = connection.info.get(_CURSOR)
     if cursor is None:
         cursor = connection.info[_CURSOR] = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    _execute(
+        connection,
+        cursor,
+        compiled.sql,
+        parameters if many else parameters[0],
+        _MARKED_WRITE,
+        many=many,
+    )
+
+
+def _execute(
+    connection: Connection,
+    cursor: Any,
+    sql: str,
+    parameters: Any,
+    context: "_OnTheCursor",
+    *,
+    many: bool = False,
+) -> None:
+    """Run ``sql`` on psycopg's ``cursor`` in the run, listeners told as for any statement
+    (the NUL-character check, query capture)."""
     if connection.dispatch.before_cursor_execute:
         connection.dispatch.before_cursor_execute(
-            connection,
-            cursor,
-            compiled.sql,
-            parameters if many else parameters[0],
-            _MARKED_WRITE,
-            many,
+            connection, cursor, sql, parameters, context, many
         )
-    try:
+    with _as_sqlalchemy_error(sql, parameters):
         if many:
-            await_(cursor.executemany(compiled.sql, parameters))
+            await_(cursor.executemany(sql, parameters))
         else:
-            await_(cursor.execute(compiled.sql, parameters[0]))
-    except psycopg.Error as error:
-        raise DBAPIError.instance(compiled.sql, parameters, error, psycopg.Error) from error
+            await_(cursor.execute(sql, parameters))
 
 
 # By statement (held here, so that its id stays its own), dialect and the rows' keys.

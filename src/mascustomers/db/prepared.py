@@ -1,6 +1,6 @@
 """Hot read statements (and ``UPDATE … RETURNING`` claims) compiled once per dialect and run
 straight on the DBAPI cursor, their rows typed; on PostgreSQL, in a run of writes, they join it
-(``db.pipelining.fetch_in_run``), and reads can be sent ahead of their use to be answered
+(``db.pipelining.answer_in_run``), and reads can be sent ahead of their use to be answered
 together (``PreparedSelect.send_ahead``).
 
 Each statement names the ``NamedTuple`` its rows are (``PreparedSelect(select(...), LineRow)``):
@@ -17,14 +17,7 @@ from sqlalchemy import CompoundSelect, Dialect, Select, UpdateBase
 from sqlalchemy.orm import Session
 
 from mascustomers.db.compiled_sql import CompiledSQL, compile_sql
-from mascustomers.db.pipelining import (
-    answer_of,
-    fetch_in_run,
-    is_running,
-    queue_in_run,
-    remember_sent,
-    sent_ahead,
-)
+from mascustomers.db.pipelining import answer_in_run, is_running, send_ahead
 
 Processor = Any  # a SQLAlchemy result processor: a callable or None
 R = TypeVar("R", bound=tuple[Any, ...])
@@ -61,7 +54,8 @@ def rows_of(
 
 
 class PreparedSelect(Generic[R]):
-    """A fixed SELECT with named bind parameters, compiled once per dialect.
+    """A fixed SELECT (or INSERT/UPDATE … RETURNING) with named bind parameters, compiled
+    once per dialect.
 
     Through ``Connection.execute`` a statement costs ~30 µs of Python (compiled-cache key,
     execution context, result metadata) — more than the indexed read itself on the hot GETs.
@@ -111,11 +105,7 @@ class PreparedSelect(Generic[R]):
         if not is_running(connection):
             return
         compiled = self._compiled(connection.dialect)
-        sent = queue_in_run(connection, compiled.sql, compiled.parameters(params))
-        remember_sent(connection, self._ahead_key(params), sent)
-
-    def _ahead_key(self, params: dict[str, Any]) -> tuple[Any, ...]:
-        return (id(self), *sorted(params.items()))
+        send_ahead(connection, self, params, compiled.sql, compiled.parameters(params))
 
     def first(self, session: Session, **params: Any) -> R | None:
         return self.execute(session, **params).first()
@@ -127,14 +117,9 @@ class PreparedSelect(Generic[R]):
         connection = session.connection()
         compiled = self._compiled(connection.dialect)
         arguments = compiled.parameters(params)
-        ahead = sent_ahead(connection)
-        sent = None if ahead is None else ahead.pop(self._ahead_key(params), None)
-        if sent is not None:
-            raw, description = answer_of(sent, compiled.sql, arguments)
-            return self._typed(connection.dialect, raw, description)
-        if is_running(connection):
-            raw, description = fetch_in_run(connection, compiled.sql, arguments)
-            return self._typed(connection.dialect, raw, description)
+        answered = answer_in_run(connection, self, params, compiled.sql, arguments)
+        if answered is not None:
+            return self._typed(connection.dialect, *answered)
         # The DBAPI connection, not the driver's own: on the request path (PostgreSQL) that is
         # SQLAlchemy's facade over psycopg's async connection, whose waits are awaits.
         dbapi = connection.connection.dbapi_connection

@@ -239,8 +239,6 @@ def _close(ctx: OrderContext) -> WorkOrder:
     if ctx.fixed_number is not None:
         counters.append("fixed_number")
     taken = next_values(ctx.session, org_id=ctx.org_id, names=counters)
-    # What follows goes out with everything else the request writes, and its COMMIT.
-    until_commit(ctx.session)
     ctx.number_fixed_line(taken.get("fixed_number"))
     accounts_service.number_account(ctx.uow, account=ctx.account, number=taken["account_number"])
     order = workorders_service.open_work_order(
