@@ -435,6 +435,45 @@ def test_send_writes_what_the_session_would_and_listeners_see_it_marked(
     assert seen == [(True, on_cursor)] * 2 + [(True, False)] * 2
 
 
+def test_writes_sent_in_a_run_go_to_the_socket_with_the_next_read(
+    settings: Settings, engine: Engine, probe: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted as psycopg's steps that write a pipeline's queue to the socket (each a send,
+    and a wake-up of the server): its execute takes one per statement."""
+    postgres = engine.dialect.name == "postgresql"
+    flushes: list[str] = []
+    if postgres:
+        for name in ("pipeline_communicate", "send"):
+            step = getattr(psycopg._pipeline_base, name)
+            monkeypatch.setattr(psycopg._pipeline_base, name, _counted(step, name, flushes))
+    notes = PreparedSelect(select(_PROBE.c.note).order_by(_PROBE.c.id))
+
+    def work(session: Session) -> tuple[int, int, list[str]]:
+        session.scalar(select(func.count()).select_from(_PROBE))  # BEGIN, a round trip of its own
+        with pipelined(session):
+            before = len(flushes)
+            for index in range(1, 9):
+                send(session, _WRITE, {"id": index, "note": f"n{index}"})
+            send(session, _WRITE, [{"id": 9, "note": "n9"}, {"id": 10, "note": "n10"}])
+            written = len(flushes) - before
+            read = [row.note for row in notes.all(session)]
+            with_read = len(flushes) - before - written
+        session.commit()
+        return written, with_read, read
+
+    written, with_read, read = _on_request_engine(settings, work)
+    assert read == [f"n{index}" for index in range(1, 11)]
+    assert (written, with_read) == ((0, 1) if postgres else (0, 0))
+
+
+def _counted(step: Callable[..., Any], name: str, calls: list[str]) -> Callable[..., Any]:
+    def counted(*args: Any) -> Any:
+        calls.append(name)
+        return step(*args)
+
+    return counted
+
+
 def test_a_nul_character_sent_is_refused_before_it_goes_out(
     settings: Settings, engine: Engine, probe: None
 ) -> None:
