@@ -86,7 +86,9 @@ def test_needs_the_signups_permission(api: ApiCaller, session: Session) -> None:
     assert api.client.get(f"/v2/orgs/{api.org}{URL}", headers={"x-api-key": allowed}).is_success
 
 
-def test_reads_the_pick_index(api: ApiCaller, connection: Connection, captured: Captured) -> None:
+def test_reads_the_free_stock_index(
+    api: ApiCaller, connection: Connection, captured: Captured
+) -> None:
     captured.clear()
     _page(api, limit=10, after=sim_iccid(3))
     assert full_scans(connection, captured) == []
@@ -100,4 +102,4 @@ def test_reads_the_pick_index(api: ApiCaller, connection: Connection, captured: 
                 f"EXPLAIN QUERY PLAN {statement}", next(p for s, p in captured if s == statement)
             )
         ]
-        assert any("ix_sim_card_pick" in plan for plan in plans), plans
+        assert any("ix_sim_card_free" in plan for plan in plans), plans

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from mascustomers.inventory.states import NumberStatus, SimStatus
+from mascustomers.inventory.repository import NUMBER_IS_FREE, SIM_IS_FREE
 from mascustomers.models import (
     Account,
     AccountBundle,
@@ -139,10 +139,10 @@ def terminals_of(session: Session, *, subscription_id: int) -> Sequence[Subscrip
 
 
 def last_free_iccids(session: Session, *, org_id: int, limit: int) -> Sequence[str]:
-    """The highest ICCIDs in stock (ix_sim_card_pick): a shipped SIM takes the lowest."""
+    """The highest ICCIDs in stock (ix_sim_card_free): a shipped SIM takes the lowest."""
     return session.scalars(
         select(SimCard.iccid)
-        .where(SimCard.org_id == org_id, SimCard.status_id == SimStatus.DISPONIBLE)
+        .where(SimCard.org_id == org_id, SIM_IS_FREE)
         .order_by(SimCard.iccid.desc())
         .limit(limit)
     ).all()
@@ -151,14 +151,14 @@ def last_free_iccids(session: Session, *, org_id: int, limit: int) -> Sequence[s
 def last_free_numbers(
     session: Session, *, org_id: int, host_cfg_id: int, limit: int
 ) -> Sequence[str]:
-    """The highest free numbers of the pool (ix_msisdn_pick): a signup without one takes the
+    """The highest free numbers of the pool (ix_msisdn_free): a signup without one takes the
     lowest."""
     return session.scalars(
         select(Msisdn.msisdn)
         .where(
             Msisdn.org_id == org_id,
             Msisdn.host_cfg_id == host_cfg_id,
-            Msisdn.status == NumberStatus.AVAILABLE,
+            NUMBER_IS_FREE,
         )
         .order_by(Msisdn.msisdn.desc())
         .limit(limit)

@@ -227,13 +227,9 @@ def stock_counts(session: Session, *, org_id: int) -> dict[str, int]:
     """Numbers and SIM cards: total and free."""
     return {
         "numbers": repository.count_numbers(session, org_id=org_id),
-        "numbers_available": repository.count_numbers(
-            session, org_id=org_id, status=NumberStatus.AVAILABLE
-        ),
+        "numbers_available": repository.count_numbers(session, org_id=org_id, free_only=True),
         "sims": repository.count_sims(session, org_id=org_id),
-        "sims_available": repository.count_sims(
-            session, org_id=org_id, status_id=SimStatus.DISPONIBLE
-        ),
+        "sims_available": repository.count_sims(session, org_id=org_id, free_only=True),
     }
 
 

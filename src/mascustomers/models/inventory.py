@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mascustomers.db.base import Base, BigIntId, IdMixin, Money, OrgScopedMixin, UtcDateTime
@@ -15,7 +15,15 @@ class Msisdn(IdMixin, OrgScopedMixin, Base):
     __tablename__ = "msisdn"
     __table_args__ = (
         UniqueConstraint("org_id", "msisdn"),
-        Index("ix_msisdn_pick", "org_id", "host_cfg_id", "status", "msisdn"),
+        # Free numbers only, in order: a claim's pick (inventory.repository.NUMBER_IS_FREE).
+        Index(
+            "ix_msisdn_free",
+            "org_id",
+            "host_cfg_id",
+            "msisdn",
+            postgresql_where=text("status = 'AVAILABLE'"),
+            sqlite_where=text("status = 'AVAILABLE'"),
+        ),
     )
 
     msisdn: Mapped[str] = mapped_column(String(9))
@@ -32,7 +40,14 @@ class SimCard(IdMixin, OrgScopedMixin, Base):
     __tablename__ = "sim_card"
     __table_args__ = (
         UniqueConstraint("org_id", "iccid"),
-        Index("ix_sim_card_pick", "org_id", "status_id", "iccid"),
+        # Cards in stock (DISPONIBLE) only, in order (inventory.repository.SIM_IS_FREE).
+        Index(
+            "ix_sim_card_free",
+            "org_id",
+            "iccid",
+            postgresql_where=text("status_id = 1"),
+            sqlite_where=text("status_id = 1"),
+        ),
     )
 
     iccid: Mapped[str] = mapped_column(String(20))
