@@ -5,12 +5,12 @@ are reserved up front and nothing reads their results. Inside ``pipelined(sessio
 statements go out in psycopg's pipeline mode — queued, written to the socket together with
 whatever next needs an answer, their answers read together — instead of each waiting for its
 own round trip (an await on the event loop, a wake-up of the server and of the worker each:
-90 µs of CPU for a single-row INSERT with psycopg alone here, 17 µs in a run). ``until_commit`` starts a run that lasts
-until the commit, which joins it: the last writes and COMMIT are one round trip. An order
-calls it before its first write; it takes its gap-free counters in a statement that joins the
-run, and the outbox numbers its events in one statement that needs no answer, so the counter
-rows that every signup of the org queues on are held for two round trips, not nine
-(docs/performance.md (c)).
+90 µs of CPU for a single-row INSERT with psycopg alone here, 17 µs in a run).
+``until_commit`` starts a run that lasts until the commit, which joins it: the last writes and
+COMMIT are one round trip. An order calls it before its first write; it takes its gap-free
+counters in a statement that joins the run, and the outbox numbers its events in one statement
+that needs no answer, so the counter rows that every signup of the org queues on are held for
+two round trips, not nine (docs/performance.md (c)).
 
 Statements marked ``NO_ANSWER`` (``.execution_options(**NO_ANSWER)``) join a run: INSERTs
 and UPDATEs whose result and row count nobody looks at (an INSERT also built ``inline()``, so
@@ -309,7 +309,9 @@ def _queue(cursor: Any, sql: str | bytes, rows: Sequence[Any], *, prepare: bool 
     tests/db/test_pipelining.py holds this to the version). A step that does have to wait
     (the BEGIN that opens a transaction) waits as ``execute`` would."""
     connection = cursor.connection
-    if connection.lock.locked():  # another task on this connection (never, on the request path)
+    # Another task on this connection, or no pipeline (never, on the request path): psycopg's
+    # own execute.
+    if connection.lock.locked() or connection._pipeline is None:
         for row in rows:
             await_(cursor.execute(sql, row, prepare=prepare))
         return
