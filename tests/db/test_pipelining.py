@@ -5,6 +5,7 @@ write is raised as SQLAlchemy's error and leaves nothing behind, and so does a s
 in the middle of a run; on SQLite nothing changes."""
 
 import asyncio
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -464,6 +465,48 @@ def test_writes_sent_in_a_run_go_to_the_socket_with_the_next_read(
     written, with_read, read = _on_request_engine(settings, work)
     assert read == [f"n{index}" for index in range(1, 11)]
     assert (written, with_read) == ((0, 1) if postgres else (0, 0))
+
+
+def test_a_long_run_of_writes_lets_the_loop_run(
+    settings: Settings, engine: Engine, probe: None
+) -> None:
+    """Writes left in libpq's buffer never wait, so nothing would give the loop back during a
+    long run of them: every 5 ms of it (psycopg's own budget) it lets the loop run once."""
+    postgres = engine.dialect.name == "postgresql"
+
+    async def request() -> tuple[int, float]:
+        ticks: list[float] = []
+
+        async def ticker() -> None:
+            while True:
+                ticks.append(time.monotonic())
+                await asyncio.sleep(0)
+
+        def work(session: Session) -> tuple[int, float]:
+            with pipelined(session):
+                started = time.monotonic()
+                index = 0
+                while time.monotonic() - started < 0.06:
+                    index += 1
+                    send(session, _WRITE, {"id": index, "note": f"n{index}"})
+                during = sum(1 for tick in ticks if tick > started)
+                ended = time.monotonic()
+            session.commit()
+            return during, ended - started
+
+        database = Database(settings)
+        ticking = asyncio.get_running_loop().create_task(ticker())
+        try:
+            await asyncio.sleep(0)
+            with database.sessionmaker() as session:
+                return await run_sync(work, session)
+        finally:
+            ticking.cancel()
+            await database.dispose()
+
+    during, lasted = asyncio.run(request())
+    if postgres:
+        assert during >= lasted / 0.005 / 2, (during, lasted)
 
 
 def _counted(step: Callable[..., Any], name: str, calls: list[str]) -> Callable[..., Any]:

@@ -38,6 +38,8 @@ SQLite has no round trips to save: nothing changes there, nor on synchronous eng
 scheduler, the tests' in-process app), whose statements may wait on their own thread.
 """
 
+import asyncio
+import time
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -45,6 +47,7 @@ from functools import cache
 from typing import Any
 
 import psycopg
+from psycopg import waiting
 from sqlalchemy import Dialect, Engine, Executable, Insert, Table, event, insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -315,6 +318,11 @@ def _queue(cursor: Any, sql: str | bytes, rows: Sequence[Any], *, prepare: bool 
         for row in rows:
             await_(cursor.execute(sql, row, prepare=prepare))
         return
+    if time.monotonic() - waiting._last_yield >= waiting.MAX_BUSY_TIME:
+        # psycopg's waits let the loop run after this long busy; a run of statements that
+        # never waits must too, or a long one (a billing run's) would hold every request.
+        await_(asyncio.sleep(0))
+        waiting._last_yield = time.monotonic()
     steps = _execute_steps(cursor, sql, rows, prepare)
     try:
         state = next(steps)
