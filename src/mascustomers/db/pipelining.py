@@ -38,8 +38,6 @@ SQLite has no round trips to save: nothing changes there, nor on synchronous eng
 scheduler, the tests' in-process app), whose statements may wait on their own thread.
 """
 
-import asyncio
-import time
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -47,7 +45,6 @@ from functools import cache
 from typing import Any
 
 import psycopg
-from psycopg import waiting
 from sqlalchemy import Dialect, Engine, Executable, Insert, Table, event, insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -318,18 +315,10 @@ def _queue(cursor: Any, sql: str | bytes, rows: Sequence[Any], *, prepare: bool 
         for row in rows:
             await_(cursor.execute(sql, row, prepare=prepare))
         return
-    if time.monotonic() - waiting._last_yield >= waiting.MAX_BUSY_TIME:
-        # psycopg's waits let the loop run after this long busy; a run of statements that
-        # never waits must too, or a long one (a billing run's) would hold every request.
-        await_(asyncio.sleep(0))
-        waiting._last_yield = time.monotonic()
-    steps = _execute_steps(cursor, sql, rows, prepare)
-    try:
-        state = next(steps)
-    except StopIteration:
-        pass
-    else:
-        await_(connection.wait(_resumed(state, steps)))
+    # psycopg's wait runs the steps; it touches the loop only if one must wait (the BEGIN
+    # that opens a transaction), or to let the loop run after 5 ms busy — which a long run
+    # of statements that never wait needs too (a billing run's would hold every request).
+    await_(connection.wait(_execute_steps(cursor, sql, rows, prepare)))
     commands = connection._pipeline.command_queue
     while commands:
         commands.popleft()()  # into libpq's buffer: sent by its next flush
@@ -344,18 +333,6 @@ def _execute_steps(
         yield from cursor._maybe_prepare_gen(query, prepare=prepare)
         cursor._last_query = sql
     yield from cursor.connection._prepared.maintain_gen(cursor.connection)
-
-
-def _resumed(state: Any, steps: Any) -> Any:
-    """``steps``, whose first wait (``state``) has been taken already, as a generator for
-    psycopg's ``wait``."""
-    ready = yield state
-    while True:
-        try:
-            state = steps.send(ready)
-        except StopIteration as stop:
-            return stop.value
-        ready = yield state
 
 
 # By statement (held here, so that its id stays its own), dialect and the rows' keys.
