@@ -92,7 +92,7 @@ def pick_free_number(session: Session, *, org_id: int, host_cfg_id: int) -> str 
         .order_by(Msisdn.msisdn)
         .limit(1)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if _skip_locked(session):
         query = query.with_for_update(skip_locked=True)
     return session.scalars(query).first()
 
@@ -151,7 +151,7 @@ def pick_free_sim(session: Session, *, org_id: int) -> str | None:
         .order_by(SimCard.iccid)
         .limit(1)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if _skip_locked(session):
         query = query.with_for_update(skip_locked=True)
     return session.scalars(query).first()
 
