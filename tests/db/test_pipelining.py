@@ -5,7 +5,6 @@ write is raised as SQLAlchemy's error and leaves nothing behind, and so does a s
 in the middle of a run; on SQLite nothing changes."""
 
 import asyncio
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -434,87 +433,6 @@ def test_send_writes_what_the_session_would_and_listeners_see_it_marked(
     # On PostgreSQL the first two went straight to the driver's cursor, in the run.
     on_cursor = engine.dialect.name == "postgresql"
     assert seen == [(True, on_cursor)] * 2 + [(True, False)] * 2
-
-
-def test_writes_sent_in_a_run_go_to_the_socket_with_the_next_read(
-    settings: Settings, engine: Engine, probe: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Counted as psycopg's steps that write a pipeline's queue to the socket (each a send,
-    and a wake-up of the server): its execute takes one per statement."""
-    postgres = engine.dialect.name == "postgresql"
-    flushes: list[str] = []
-    if postgres:
-        for name in ("pipeline_communicate", "send"):
-            step = getattr(psycopg._pipeline_base, name)
-            monkeypatch.setattr(psycopg._pipeline_base, name, _counted(step, name, flushes))
-    notes = PreparedSelect(select(_PROBE.c.note).order_by(_PROBE.c.id))
-
-    def work(session: Session) -> tuple[int, int, list[str]]:
-        session.scalar(select(func.count()).select_from(_PROBE))  # BEGIN, a round trip of its own
-        with pipelined(session):
-            before = len(flushes)
-            for index in range(1, 9):
-                send(session, _WRITE, {"id": index, "note": f"n{index}"})
-            send(session, _WRITE, [{"id": 9, "note": "n9"}, {"id": 10, "note": "n10"}])
-            written = len(flushes) - before
-            read = [row.note for row in notes.all(session)]
-            with_read = len(flushes) - before - written
-        session.commit()
-        return written, with_read, read
-
-    written, with_read, read = _on_request_engine(settings, work)
-    assert read == [f"n{index}" for index in range(1, 11)]
-    assert (written, with_read) == ((0, 1) if postgres else (0, 0))
-
-
-def test_a_long_run_of_writes_lets_the_loop_run(
-    settings: Settings, engine: Engine, probe: None
-) -> None:
-    """Writes left in libpq's buffer never wait, so nothing would give the loop back during a
-    long run of them: every 5 ms of it (psycopg's own budget) it lets the loop run once."""
-    postgres = engine.dialect.name == "postgresql"
-
-    async def request() -> tuple[int, float]:
-        ticks: list[float] = []
-
-        async def ticker() -> None:
-            while True:
-                ticks.append(time.monotonic())
-                await asyncio.sleep(0)
-
-        def work(session: Session) -> tuple[int, float]:
-            with pipelined(session):
-                started = time.monotonic()
-                index = 0
-                while time.monotonic() - started < 0.06:
-                    index += 1
-                    send(session, _WRITE, {"id": index, "note": f"n{index}"})
-                during = sum(1 for tick in ticks if tick > started)
-                ended = time.monotonic()
-            session.commit()
-            return during, ended - started
-
-        database = Database(settings)
-        ticking = asyncio.get_running_loop().create_task(ticker())
-        try:
-            await asyncio.sleep(0)
-            with database.sessionmaker() as session:
-                return await run_sync(work, session)
-        finally:
-            ticking.cancel()
-            await database.dispose()
-
-    during, lasted = asyncio.run(request())
-    if postgres:
-        assert during >= lasted / 0.005 / 2, (during, lasted)
-
-
-def _counted(step: Callable[..., Any], name: str, calls: list[str]) -> Callable[..., Any]:
-    def counted(*args: Any) -> Any:
-        calls.append(name)
-        return step(*args)
-
-    return counted
 
 
 def test_a_nul_character_sent_is_refused_before_it_goes_out(

@@ -2,15 +2,15 @@
 
 An order writes a few dozen rows with statements that need no answer but success: their ids
 are reserved up front and nothing reads their results. Inside ``pipelined(session)`` such
-statements go out in psycopg's pipeline mode — queued, written to the socket together with
-whatever next needs an answer, their answers read together — instead of each waiting for its
-own round trip (an await on the event loop, a wake-up of the server and of the worker each:
-90 µs of CPU for a single-row INSERT with psycopg alone here, 17 µs in a run).
-``until_commit`` starts a run that lasts until the commit, which joins it: the last writes and
-COMMIT are one round trip. An order calls it before its first write; it takes its gap-free
-counters in a statement that joins the run, and the outbox numbers its events in one statement
-that needs no answer, so the counter rows that every signup of the org queues on are held for
-two round trips, not nine (docs/performance.md (c)).
+statements go out in psycopg's pipeline mode — sent one after another, their answers read
+together when the run ends — instead of each waiting for its own round trip (an await on the
+event loop, a wake-up of the server and of the worker each: 90 µs of CPU for a single-row
+INSERT with psycopg alone here, 17 µs in a run). ``until_commit`` starts a run that lasts
+until the commit, which joins it: the last writes and COMMIT are one round trip. An order
+calls it before its first write; it takes its gap-free counters in a statement that joins the
+run, and the outbox numbers its events in one statement that needs no answer, so the counter
+rows that every signup of the org queues on are held for two round trips, not nine
+(docs/performance.md (c)).
 
 Statements marked ``NO_ANSWER`` (``.execution_options(**NO_ANSWER)``) join a run: INSERTs
 and UPDATEs whose result and row count nobody looks at (an INSERT also built ``inline()``, so
@@ -179,7 +179,7 @@ def _end_run(connection: Connection, *, commit: bool = False) -> None:
             # trips, measured). The driver's commit that follows finds no transaction.
             if cursor is None:
                 cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            _queue(cursor, b"COMMIT", (None,), prepare=False)
+            await_(cursor.execute(b"COMMIT", prepare=False))
         await_(run.__aexit__(None, None, None))
 
 
@@ -294,45 +294,10 @@ def _execute(
             connection, cursor, sql, parameters, context, many
         )
     with _as_sqlalchemy_error(sql, parameters):
-        _queue(cursor, sql, parameters if many else (parameters,), prepare=True if many else None)
-
-
-def _queue(cursor: Any, sql: str | bytes, rows: Sequence[Any], *, prepare: bool | None) -> None:
-    """``cursor.execute`` for each row, but left in libpq's buffer, to be sent with whatever
-    next needs an answer (a read's fetch, the run's end) in one write to the socket.
-
-    psycopg's ``execute`` in pipeline mode sends each statement the moment it is queued: a
-    ``send`` and two readiness polls per statement, 36 socket writes per mobile signup for 7
-    round trips, and as many wake-ups of the server (docs/performance.md (c), "fifth look").
-    This is its execute without that last step, on psycopg's own steps, so that preparing,
-    transaction start and result bookkeeping stay its own (psycopg is pinned:
-    tests/db/test_pipelining.py holds this to the version). A step that does have to wait
-    (the BEGIN that opens a transaction) waits as ``execute`` would."""
-    connection = cursor.connection
-    # Another task on this connection, or no pipeline (never, on the request path): psycopg's
-    # own execute.
-    if connection.lock.locked() or connection._pipeline is None:
-        for row in rows:
-            await_(cursor.execute(sql, row, prepare=prepare))
-        return
-    # psycopg's wait runs the steps; it touches the loop only if one must wait (the BEGIN
-    # that opens a transaction), or to let the loop run after 5 ms busy — which a long run
-    # of statements that never wait needs too (a billing run's would hold every request).
-    await_(connection.wait(_execute_steps(cursor, sql, rows, prepare)))
-    commands = connection._pipeline.command_queue
-    while commands:
-        commands.popleft()()  # into libpq's buffer: sent by its next flush
-
-
-def _execute_steps(
-    cursor: Any, sql: str | bytes, rows: Sequence[Any], prepare: bool | None
-) -> Iterator[Any]:
-    for row in rows:
-        yield from cursor._start_query(sql)
-        query = cursor._convert_query(sql, row)
-        yield from cursor._maybe_prepare_gen(query, prepare=prepare)
-        cursor._last_query = sql
-    yield from cursor.connection._prepared.maintain_gen(cursor.connection)
+        if many:
+            await_(cursor.executemany(sql, parameters))
+        else:
+            await_(cursor.execute(sql, parameters))
 
 
 # By statement (held here, so that its id stays its own), dialect and the rows' keys.
