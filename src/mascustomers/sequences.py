@@ -1,10 +1,13 @@
 """Gap-free per-org counters, taken under the row lock of the counter row.
 
 The increment happens in the caller's transaction, so a rolled-back request gives its number
-back and invoice numbers never skip.
+back and invoice numbers never skip. ``numbers_at_commit`` takes them as the transaction
+commits, on PostgreSQL without a round trip while the row is locked (``db.at_commit``).
 """
 
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple, cast
 
@@ -12,6 +15,8 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mascustomers.db import at_commit
+from mascustomers.db.pipelining import queue
 from mascustomers.db.prepared import PreparedSelect
 from mascustomers.models import OrgSequence
 
@@ -59,6 +64,7 @@ def _advance(count: int, postgres: bool) -> PreparedSelect[_Advanced]:
 
 def next_values(session: Session, *, org_id: int, names: Collection[str]) -> dict[str, int]:
     """The next value of each of the org's counters ``names``, by name (see ``next_value``)."""
+    at_commit.settle(session)
     postgres = session.get_bind().dialect.name == "postgresql"
     ordered = sorted(names)
     counters = {f"counter_{i}": name for i, name in enumerate(ordered)}
@@ -72,6 +78,7 @@ def next_values(session: Session, *, org_id: int, names: Collection[str]) -> dic
 
 def next_value(session: Session, *, org_id: int, name: str) -> int:
     """The next value of the org's counter ``name`` (1 for a new counter)."""
+    at_commit.settle(session)
     for _ in range(3):
         value = session.execute(_INCREMENT, {"org": org_id, "counter": name}).scalar_one_or_none()
         if value is not None:
@@ -94,6 +101,7 @@ def current_value(session: Session, *, org_id: int, name: str) -> int:
 
 def advance_to(session: Session, *, org_id: int, name: str, value: int) -> None:
     """Move a counter forward to ``value`` (bulk loads that took numbers themselves)."""
+    at_commit.settle(session)
     if current_value(session, org_id=org_id, name=name) == 0:
         next_value(session, org_id=org_id, name=name)
     session.execute(
@@ -103,3 +111,81 @@ def advance_to(session: Session, *, org_id: int, name: str, value: int) -> None:
         )
         .values(last_value=value)
     )
+
+
+_NAME = re.compile(r"^[a-z_]+$")
+_PREFIX = re.compile(r"^[A-Z-]*$")
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How a counter's value is shown: ``prefix``, then ``offset + value`` in at least
+    ``digits`` digits (``MM-5000001``), in Python and, the same, in SQL."""
+
+    prefix: str
+    digits: int
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        assert _PREFIX.match(self.prefix), "the prefix is written into SQL"
+
+    def text(self, value: int) -> str:
+        return f"{self.prefix}{self.offset + value:0{self.digits}d}"
+
+    def sql(self, value: str) -> str:
+        """The text for the SQL expression ``value`` (an integer): zero-padded like
+        ``text``, never cut (``lpad`` cuts a longer number)."""
+        number = f"CAST({self.offset} + {value} AS TEXT)"
+        padding = f"repeat('0', greatest(0, {self.digits} - length({number})))"
+        return f"('{self.prefix}' || {padding} || {number})"
+
+
+# The counters advanced (each created on its first use) in name order: two orders taking the
+# same counters lock their rows in the same order and cannot deadlock.
+_ADVANCE_AT_COMMIT = """
+    INSERT INTO org_sequence (org_id, name, last_value)
+    SELECT %(org)s, counter.name, 1
+    FROM unnest(CAST(%(names)s AS varchar[])) AS counter (name)
+    ORDER BY counter.name
+    ON CONFLICT (org_id, name) DO UPDATE SET last_value = org_sequence.last_value + 1
+    RETURNING name, last_value
+"""
+
+
+def numbers_at_commit(
+    session: Session, *, org_id: int, formats: Mapping[str, NumberFormat]
+) -> dict[str, str]:
+    """The next value of each of the org's counters in ``formats``, shown as its format says.
+
+    On PostgreSQL each is a stand-in (``db.at_commit.late_text``) that the statements sent
+    with the COMMIT replace by the value: the statement advancing the counters needs no
+    answer, so their rows are locked only while the server works; rows that show a number
+    are given to ``at_commit.fix_objects`` / ``fix_rows`` by whoever writes them. Elsewhere
+    the numbers are taken now (``next_values``).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        taken = next_values(session, org_id=org_id, names=list(formats))
+        return {name: shown.text(taken[name]) for name, shown in formats.items()}
+    at_commit.settle(session)
+    names = sorted(formats)
+    assert all(_NAME.match(name) for name in names), "counter names are written into SQL"
+    answer = queue(session.connection(), _ADVANCE_AT_COMMIT, {"org": org_id, "names": names})
+    values: dict[str, int] = {}
+
+    def value_of(name: str) -> int:
+        if not values:
+            values.update((row[0], int(row[1])) for row in answer())
+        return values[name]
+
+    return {
+        name: at_commit.late_text(
+            session,
+            sql=shown.sql(
+                # An integer and a checked name: written into SQL that joins others'.
+                f"(SELECT last_value FROM org_sequence"  # noqa: S608
+                f" WHERE org_id = {int(org_id)} AND name = '{name}')"
+            ),
+            value=lambda name=name, shown=shown: shown.text(value_of(name)),  # type: ignore[misc]
+        )
+        for name, shown in formats.items()
+    }

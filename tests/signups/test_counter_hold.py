@@ -1,9 +1,10 @@
 """An order holds its org's gap-free counter rows (``org_sequence``) from the statement that
 takes them until it commits, and every concurrent signup of the org queues on them. On
-PostgreSQL, through the request path's own engine, everything after that statement — the
-numbers written, the work order, the contracts, the events and the COMMIT — must go out as one
-run (``db.pipelining``): each round trip more while the rows are locked was measured as
-signups waiting in line (docs/performance.md (c))."""
+PostgreSQL, through the request path's own engine, the account's and the work order's numbers
+are taken as the order commits (``sequences.numbers_at_commit``): from the statement that
+advances those counters to the COMMIT nothing waits for an answer — the numbers are written in
+SQL by the statements sent with it (``db.at_commit``). Each wait while the rows are locked was
+measured as signups queueing on them (docs/performance.md (c))."""
 
 import asyncio
 import json
@@ -15,26 +16,32 @@ import pytest
 from sqlalchemy import Engine, event
 
 from mascustomers.api.app import create_app
-from mascustomers.db.pipelining import NEEDS_NO_ANSWER, is_running
+from mascustomers.db.pipelining import is_running
 from mascustomers.settings import Settings
 from tests.bodies import signups_of
 from tests.databases import fresh_database_url
 from tests.live_server import seed
 
+WAIT = "(waits for an answer)"
 
-def _statements_of_one_signup(
-    url: str, key: str, bodies: list[dict[str, Any]]
-) -> list[tuple[str, bool]]:
-    """(statement, sent in a run) for each statement of the last signup of ``bodies``, through
-    the whole app (the first ones create the org's counters, as its first signup does)."""
-    seen: list[tuple[str, bool]] = []
 
-    def record(conn: Any, _c: Any, statement: str, _p: Any, context: Any, _m: bool) -> None:
-        marked = context is not None and bool(context.execution_options.get(NEEDS_NO_ANSWER))
-        # Listeners run in order: pipelining's own ended any run before an unmarked one.
-        seen.append((" ".join(statement.split())[:200], marked and is_running(conn)))
+def _timeline_of_one_signup(url: str, key: str, bodies: list[dict[str, Any]]) -> list[str]:
+    """The statements of the last signup of ``bodies`` and, between them, each wait for the
+    server's answer (the loop watching the connection's socket), through the whole app; the
+    first signups create the org's counters, as its first signup does."""
+    timeline: list[str] = []
+
+    def record(conn: Any, _c: Any, statement: str, _p: Any, _context: Any, _m: bool) -> None:
+        timeline.append(" ".join(statement.split())[:200])
 
     async def requests() -> list[int]:
+        loop = asyncio.get_running_loop()
+        add_reader = loop.add_reader
+
+        def waits(fd: int, callback: Any, *args: Any) -> None:
+            timeline.append(WAIT)
+            add_reader(fd, callback, *args)
+
         app = create_app(Settings(database_url=url, log_level="WARNING"))
         engine = app.state.database.request_engine
         transport = httpx.ASGITransport(app=app)
@@ -44,6 +51,7 @@ def _statements_of_one_signup(
                 for index, body in enumerate(bodies):
                     if index == len(bodies) - 1:
                         event.listen(engine, "before_cursor_execute", record)
+                        loop.add_reader = waits  # type: ignore[method-assign]
                     answer = await client.post(
                         "/v2/orgs/telco/signups",
                         content=json.dumps(body),
@@ -51,31 +59,74 @@ def _statements_of_one_signup(
                     )
                     statuses.append(answer.status_code)
         finally:
+            loop.add_reader = add_reader  # type: ignore[method-assign]
             event.remove(engine, "before_cursor_execute", record)
             await app.state.database.dispose()
         return statuses
 
     assert asyncio.run(requests()) == [200] * len(bodies)
-    return seen
+    return timeline
 
 
 @pytest.mark.parametrize("kind", ["mobile", "convergent"])
-def test_after_the_counters_an_order_is_one_round_trip(
+def test_from_the_counters_to_the_commit_nothing_waits(
     kind: str, engine: Engine, tmp_path: Path
 ) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer and no round trips: nothing queues on the rows")
     url = fresh_database_url("counter_hold", tmp_path)
     key = seed(url)
-    bodies = signups_of(kind, 40_000_000, 2)
-    statements = _statements_of_one_signup(url, key, bodies)
-    events = [i for i, (sql, _) in enumerate(statements) if sql.startswith("WITH advanced")]
-    taken = [
-        i for i, (sql, _) in enumerate(statements) if "org_sequence" in sql and i not in events
-    ]
-    assert len(taken) == 1, statements  # the order's counters: one statement
-    assert len(events) == 1, statements
-    assert events[0] > taken[0], statements  # the events are numbered at commit
-    after = statements[taken[0] + 1 :]
-    left_out = [sql for sql, in_run in after if not in_run]
-    assert left_out == [], f"sent on their own while the counter rows are locked: {left_out}"
+    timeline = _timeline_of_one_signup(url, key, signups_of(kind, 40_000_000, 2))
+    at_commit = [i for i, sql in enumerate(timeline) if "unnest(CAST(%(names)s" in sql]
+    assert len(at_commit) == 1, timeline  # the account's and work order's counters
+    after = timeline[at_commit[0] + 1 :]
+    # The only wait left is the COMMIT's, with the statements that write the numbers.
+    assert after.count(WAIT) == 1, after
+    assert after[-1] == WAIT, after
+    assert any(sql.startswith("UPDATE account SET account_number = replace(") for sql in after)
+    if kind == "convergent":
+        # A new landline's number is taken before: it shows in rows written before then.
+        landline = [
+            i for i, sql in enumerate(timeline) if "FOR UPDATE" in sql and "org_sequence" in sql
+        ]
+        assert len(landline) == 1, timeline
+        assert landline[0] < at_commit[0], timeline
+        assert timeline[landline[0] :].count(WAIT) == 2, timeline[landline[0] :]
+
+
+def test_the_statements_after_the_counters_join_the_commits_run(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Checked where they are sent: in the run (``db.pipelining.is_running``)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's pipeline mode")
+    url = fresh_database_url("counter_run", tmp_path)
+    key = seed(url)
+    seen: list[tuple[str, bool]] = []
+
+    async def requests() -> None:
+        app = create_app(Settings(database_url=url, log_level="WARNING"))
+        engine = app.state.database.request_engine
+
+        def record(conn: Any, _c: Any, statement: str, *_: Any) -> None:
+            seen.append((" ".join(statement.split())[:120], is_running(conn)))
+
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                for index, body in enumerate(signups_of("mobile", 40_100_000, 2)):
+                    if index == 1:
+                        event.listen(engine, "before_cursor_execute", record)
+                    answer = await client.post(
+                        "/v2/orgs/telco/signups",
+                        content=json.dumps(body),
+                        headers={"x-api-key": key, "content-type": "application/json"},
+                    )
+                    assert answer.status_code == 200, answer.text
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+            await app.state.database.dispose()
+
+    asyncio.run(requests())
+    first = next(i for i, (sql, _) in enumerate(seen) if "unnest(CAST(%(names)s" in sql)
+    assert all(in_run for _, in_run in seen[first:]), seen[first:]

@@ -22,8 +22,9 @@ from tests.live_server import seed
 # customer by document, the catalogue's hash, the tax rule and the ids, sent together; a
 # number and a SIM card claimed per line, each answered with the writes before it; the
 # counters (with the lines' writes); the COMMIT (with the rest).
-_MOBILE = 7  # products: 2 + 1 + 2 claims + counters + COMMIT
-_CONVERGENT = 13  # products, promotions, bundle, bonus, device: 6 + 1 + 2 × 2 claims + 2
+_MOBILE = 6  # products: 2 + 1 + 2 claims + COMMIT (the counters go with it)
+_CONVERGENT = 13  # products, promotions, bundle, bonus, device: 6 + 1 + 2 × 2 claims
+# + the new landline's counter + COMMIT
 
 
 def _waits_of_the_last(url: str, key: str, bodies: list[dict[str, Any]]) -> int:

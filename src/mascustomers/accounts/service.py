@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import repository
 from mascustomers.accounts.states import AccountStatus
 from mascustomers.catalog import service as catalog_service
+from mascustomers.db import at_commit
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.models import Account, AccountBundle, AccountTax, CatalogueTaxRule, Contract
+from mascustomers.sequences import NumberFormat
 
 
 def open_account(
@@ -70,20 +72,21 @@ def open_account(
     return account
 
 
-def number_account(uow: UnitOfWork, *, account: Account, number: int) -> None:
-    """Give a new, written account its ``MM-nnnnnnn`` number (``number``: the value the caller
-    took from the org's ``account_number`` counter) and contract document path, written now.
+# ``MM-`` and 7 digits (``MM-5000001``) from the org's ``account_number`` counter.
+ACCOUNT_NUMBER = NumberFormat("MM-", 7, offset=5_000_000)
 
-    The gap-free counter's row stays locked until commit, and every concurrent signup waits
-    for it: an order takes it as its last step, so the wait is the commit, not the order.
-    """
-    account_number = f"MM-{5_000_000 + number:07d}"
+
+def number_account(uow: UnitOfWork, *, account: Account, account_number: str) -> None:
+    """Give a new, written account its number (``ACCOUNT_NUMBER`` of the org's
+    ``account_number`` counter, taken by the caller — maybe a stand-in replaced at commit,
+    ``sequences.numbers_at_commit``) and contract document path, written now."""
     values = {
         "account_number": account_number,
         "contract_path": f"/contracts/{account.org_id}/{account_number}",
         "contract_filename": f"{account_number}.pdf",
     }
     uow.update([(account, values)])
+    at_commit.fix_objects(uow.session, [account], values)
 
 
 def open_bundle(

@@ -26,6 +26,10 @@ is read (a statement that joined or ended the run, the block's end, the commit) 
 SQLAlchemy's error of its kind, and the transaction is then aborted, as after any failed
 statement.
 
+``queue(connection, sql, parameters)`` sends a statement of SQL text in a run (starting one
+until the commit if needed) and reads its answer only when asked, after the run has ended:
+the counters an order advances as it commits (``db.at_commit``).
+
 ``send(session, statement, rows)`` runs a marked statement. In a run it goes straight to the
 driver's cursor: its SQL compiled once for the rows' columns, their values through the same
 bind processors SQLAlchemy would apply, listeners told as for any statement. Through
@@ -39,7 +43,7 @@ scheduler, the tests' in-process app), whose statements may wait on their own th
 """
 
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from functools import cache
 from typing import Any
@@ -243,6 +247,38 @@ def answer_in_run(
     with _as_sqlalchemy_error(sql, parameters):
         rows = await_(cursor.fetchall())
     return rows, cursor.description
+
+
+def queue(
+    connection: Connection, sql: str, parameters: Mapping[str, Any]
+) -> Callable[[], list[Any]]:
+    """Run ``sql`` (PostgreSQL text, ``%(name)s`` parameters) in the connection's transaction
+    without waiting for its answer where a run is open or may start (``until_commit``): it
+    goes out with what follows it. Gives a function for its rows, to be called once the run
+    has ended (a later statement needing its answer, or the commit; psycopg keeps them).
+    Elsewhere it runs now, on the DBAPI cursor: a commit listener may call it."""
+    info = connection.info
+    if _RUN not in info and _SCOPE in info and connection.engine in _ENGINES:
+        _start_run(connection)
+    if _RUN in info:
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        _execute(connection, cursor, sql, parameters, _JOINING)
+
+        def answer() -> list[Any]:
+            with _as_sqlalchemy_error(sql, parameters):
+                return list(await_(cursor.fetchall()))
+
+        return answer
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None
+    plain = dbapi.cursor()
+    try:
+        with _as_sqlalchemy_error(sql, parameters):
+            plain.execute(sql, parameters)
+            rows = list(plain.fetchall()) if plain.description else []
+    finally:
+        plain.close()
+    return lambda: rows
 
 
 def _ahead_key(owner: object, params: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mascustomers.db import at_commit
 from mascustomers.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
 from mascustomers.idempotency.keys import IdempotentWrite, advisory_lock_id
 from mascustomers.models import IdempotentRequest
@@ -63,24 +64,32 @@ def store(
     """Record the answer; a concurrent first use of the key (a unique-index clash, which the
     claim's lock should have prevented) rolls the whole request back as a 409."""
     session.flush()  # the operation's own pending rows first: their errors are theirs
-    session.add(
-        IdempotentRequest(
-            org_id=write.org_id,
-            key=write.key,
-            body_hash=write.digest,
-            method=write.method,
-            path=write.path[:300],
-            status_code=status_code,
-            response=body,
-            created_at=now,
-        )
+    row = IdempotentRequest(
+        org_id=write.org_id,
+        key=write.key,
+        body_hash=write.digest,
+        method=write.method,
+        path=write.path[:300],
+        status_code=status_code,
+        response=body,
+        created_at=now,
     )
+    session.add(row)
     try:
         session.flush()
     except IntegrityError as error:
         raise IdempotencyKeyInProgress(
             "Idempotency-Key: a request with this key is in progress; retry when it answers"
         ) from error
+    # The answer may show numbers taken as the operation commits (db.at_commit).
+    at_commit.fix_rows(
+        session,
+        table="idempotent_request",
+        where="id = %(id)s",
+        params={"id": row.id},
+        columns=["response"],
+        json=["response"],
+    )
 
 
 def purge_expired(session: Session, *, before: datetime, limit: int = 1000) -> int:

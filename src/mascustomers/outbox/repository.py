@@ -25,6 +25,12 @@ _ADVANCE = (
     .returning(_COUNTER.c.last_value)
 )
 _INSERT = insert_needing_no_answer(_EVENTS)
+# The org's last ``count`` events, written by the transaction that holds its event counter
+# (``%(org)s``, ``%(count)s``: ``db.at_commit.fix_rows``).
+LAST_EVENTS = (
+    "org_id = %(org)s AND position > (SELECT last_value FROM org_sequence"
+    " WHERE org_id = %(org)s AND name = 'event') - %(count)s"
+)
 # PostgreSQL: the counter advanced (created on its first use) and the events numbered from it,
 # in one statement that needs no answer; its text is fixed, whatever the number of events.
 _APPEND = (

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from mascustomers.db import at_commit
 from mascustomers.db.pipelining import until_commit
 from mascustomers.kit.clock import ensure_utc
 from mascustomers.outbox import repository
@@ -125,6 +126,15 @@ def _write(session: Session) -> None:
             for entry in by_org[org_id]
         ]
         repository.append_events(session, org_id=org_id, events=events)
+        # An order's events name its work order, numbered as it commits (db.at_commit).
+        at_commit.fix_rows(
+            session,
+            table="event",
+            where=repository.LAST_EVENTS,
+            params={"org": org_id, "count": len(events)},
+            columns=["subject", "data"],
+            json=["subject", "data"],
+        )
 
 
 def _inside(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:

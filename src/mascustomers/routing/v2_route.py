@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from mascustomers.auth.dependencies import PERMISSION_EXTRA, authenticate
+from mascustomers.db import at_commit
 from mascustomers.db.database import run_sync
 from mascustomers.db.dependencies import (
     READ_ONLY_EXTRA,
@@ -214,11 +215,23 @@ def _finish(scope: Any, write: IdempotentWrite | None, response: Response) -> No
             )
         if session.in_transaction():
             session.commit()
+        _show_numbers_taken_at_commit(response, at_commit.settled_values(session))
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _show_numbers_taken_at_commit(response: Response, values: dict[str, str]) -> None:
+    """The response was built before the commit: numbers taken as it committed show there as
+    their stand-ins (``db.at_commit``), replaced here by their values."""
+    body = getattr(response, "body", b"")
+    if not values or not body:
+        return
+    shown = at_commit.resolve(bytes(body), values)
+    response.body = shown
+    response.headers["content-length"] = str(len(shown))
 
 
 def _end(scope: Any, *, commit: bool) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from mascustomers.accounts import service as accounts_service
 from mascustomers.accounts.service import ContractTerms
 from mascustomers.auth.caller import Caller
+from mascustomers.db import at_commit
 from mascustomers.db.pipelining import pipelined
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.inventory import service as inventory_service
@@ -158,11 +159,20 @@ class OrderContext:
             )
 
     def finish(self) -> None:
-        """Write the contracts and everything else still pending."""
+        """Write the contracts (their file names show the account number, which may be a
+        stand-in replaced at commit: ``db.at_commit``) and everything else still pending."""
         for terms in self.contracts:
             self.uow.append(
                 Contract,
                 **accounts_service.contract_values(account=self.account, terms=terms, now=self.now),
             )
-        self.contracts.clear()
+        written, self.contracts = bool(self.contracts), []
         self.write()
+        if written:
+            at_commit.fix_rows(
+                self.session,
+                table="contract",
+                where="account_id = %(account)s",
+                params={"account": self.account.id},
+                columns=["pdf_file_name"],
+            )

@@ -19,7 +19,7 @@ from mascustomers.models import Account, AccountBundle, Customer, Sell, User, Wo
 from mascustomers.outbox import changes as events
 from mascustomers.risk import service as risk_service
 from mascustomers.risk.policy import Assessment, RiskDecision
-from mascustomers.sequences import next_values
+from mascustomers.sequences import next_values, numbers_at_commit
 from mascustomers.signups import order_parts
 from mascustomers.signups.bundle_lines import store_bundle
 from mascustomers.signups.context import OrderContext, SaleTerms
@@ -229,18 +229,28 @@ def _close(ctx: OrderContext) -> WorkOrder:
     """Write the order, number it and open its ALTA work order.
 
     Everything but what needs a counter is written before the first counter row is locked:
-    concurrent signups wait on those rows until this one commits. What follows the counters
-    goes out in one round trip on PostgreSQL (``db.pipelining``): each one more while the rows
-    are locked was measured as signups queueing on them (docs/performance.md (c)).
+    concurrent signups wait on those rows until this one commits. The account's and the work
+    order's numbers are taken as the order commits (``sequences.numbers_at_commit``): on
+    PostgreSQL their rows are then locked only while the server runs the order's last
+    statements, not for a round trip more (docs/performance.md (c)). A new landline's number
+    is taken now: it shows in lines, answers and events written before then.
     """
     ctx.write()
-    # The order's counters, advanced in one statement.
-    counters = ["account_number", "work_order"]
     if ctx.fixed_number is not None:
-        counters.append("fixed_number")
-    taken = next_values(ctx.session, org_id=ctx.org_id, names=counters)
-    ctx.number_fixed_line(taken.get("fixed_number"))
-    accounts_service.number_account(ctx.uow, account=ctx.account, number=taken["account_number"])
+        # In a statement that joins the run of the writes before it (``next_values``).
+        taken = next_values(ctx.session, org_id=ctx.org_id, names=["fixed_number"])
+        ctx.number_fixed_line(taken["fixed_number"])
+    numbers = numbers_at_commit(
+        ctx.session,
+        org_id=ctx.org_id,
+        formats={
+            "account_number": accounts_service.ACCOUNT_NUMBER,
+            "work_order": workorders_service.WORK_ORDER_NUMBER,
+        },
+    )
+    accounts_service.number_account(
+        ctx.uow, account=ctx.account, account_number=numbers["account_number"]
+    )
     order = workorders_service.open_work_order(
         ctx.uow,
         org_id=ctx.org_id,
@@ -252,7 +262,7 @@ def _close(ctx: OrderContext) -> WorkOrder:
         installation=ctx.account_bundle.installation if ctx.account_bundle else None,
         actor=ctx.actor,
         now=ctx.now,
-        number=taken["work_order"],
+        work_order_id=numbers["work_order"],
     )
     ctx.finish()
     return order

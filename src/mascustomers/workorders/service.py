@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mascustomers.db import at_commit
 from mascustomers.db.unit_of_work import UnitOfWork
 from mascustomers.errors import NotFound
 from mascustomers.models import (
@@ -20,10 +21,13 @@ from mascustomers.models import (
     WorkOrderSubscription,
 )
 from mascustomers.outbox import changes as events
-from mascustomers.sequences import next_value
+from mascustomers.sequences import NumberFormat, next_value
 from mascustomers.workorders import repository
 from mascustomers.workorders.states import WorkOrderStatus, WorkOrderType
 from mascustomers.workorders.undo import Undo
+
+# ``OT`` and 10 digits (``OT0000000001``) from the org's ``work_order`` counter.
+WORK_ORDER_NUMBER = NumberFormat("OT", 10)
 
 
 def open_work_order(
@@ -38,19 +42,22 @@ def open_work_order(
     installation: dict[str, Any] | None,
     actor: str,
     now: datetime,
-    number: int | None = None,
+    work_order_id: str | None = None,
     undo: Undo | None = None,
 ) -> WorkOrder:
     """A numbered work order with its first status and its lines.
 
-    ``number``: the ``work_order`` counter's value when the caller advanced it already.
+    ``work_order_id``: its number when the caller took it already (``WORK_ORDER_NUMBER`` of
+    the ``work_order`` counter; maybe a stand-in replaced at commit,
+    ``sequences.numbers_at_commit``).
     ``undo``: what the order changed, for CANCEL (``workorders.undo``).
     """
-    if number is None:
+    if work_order_id is None:
         number = next_value(uow.session, org_id=org_id, name="work_order")
+        work_order_id = WORK_ORDER_NUMBER.text(number)
     order = WorkOrder(
         org_id=org_id,
-        work_order_id=f"OT{number:010d}",
+        work_order_id=work_order_id,
         account_id=account_id,
         sell_id=sell_id,
         type_id=type,
@@ -60,6 +67,7 @@ def open_work_order(
         created_at=now,
     )
     uow.insert(order)
+    at_commit.fix_objects(uow.session, [order], ["work_order_id"])
     uow.append(
         WorkOrderStatusChange,
         work_order_id=order.id,
