@@ -32,6 +32,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_
 from sqlalchemy.util.concurrency import in_greenlet
 
+from mascustomers.db.held_sends import HoldingConnection
 from mascustomers.db.liveness import check_connections_on_checkout
 from mascustomers.db.pipelining import send_writes_together
 from mascustomers.db.write_gate import Turn, WriteGate, gate_for
@@ -144,7 +145,9 @@ def make_request_engine(url: str, *, settings: Settings) -> tuple[Engine, AsyncE
     that owns its connections (to be disposed of with ``await``)."""
     if not is_sqlite(url):
         # Connections are checked at checkout by their socket, not by a round trip.
-        async_engine = create_async_engine(url, **_postgres_pool(settings, pre_ping=False))
+        pool = _postgres_pool(settings, pre_ping=False)
+        pool["connect_args"]["async_creator_fn"] = HoldingConnection.connect
+        async_engine = create_async_engine(url, **pool)
         check_connections_on_checkout(async_engine.sync_engine)
         _refuse_nul_characters(async_engine.sync_engine)
         send_writes_together(async_engine.sync_engine)

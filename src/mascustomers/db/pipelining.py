@@ -12,6 +12,9 @@ run, and the outbox numbers its events in one statement that needs no answer, so
 rows that every signup of the org queues on are held for two round trips, not nine
 (docs/performance.md (c)).
 
+Over TCP a run's statements are also held in the kernel until psycopg waits for an answer
+(``db.held_sends``): they reach the server in a segment or two a round trip, not one each.
+
 Statements marked ``NO_ANSWER`` (``.execution_options(**NO_ANSWER)``) join a run: INSERTs
 and UPDATEs whose result and row count nobody looks at (an INSERT also built ``inline()``, so
 that no generated id is returned). So does a ``PreparedSelect`` (a read, or an ``UPDATE …
@@ -57,6 +60,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_
 
 from mascustomers.db.compiled_sql import CompiledSQL, compile_sql
+from mascustomers.db.held_sends import HoldingConnection
 
 NEEDS_NO_ANSWER = "mascustomers_needs_no_answer"
 NO_ANSWER = {NEEDS_NO_ANSWER: True}
@@ -169,6 +173,13 @@ def _start_run(connection: Connection) -> None:
     run = connection.connection.driver_connection.pipeline()  # type: ignore[union-attr]
     await_(run.__aenter__())
     connection.info[_RUN] = run
+    _hold(connection, True)
+
+
+def _hold(connection: Connection, hold: bool, *, now: bool = False) -> None:
+    driver = connection.connection.driver_connection
+    if isinstance(driver, HoldingConnection):
+        driver.hold(hold, now=now)
 
 
 def _end_run(connection: Connection, *, commit: bool = False) -> None:
@@ -176,15 +187,21 @@ def _end_run(connection: Connection, *, commit: bool = False) -> None:
     raised here."""
     run = connection.info.pop(_RUN)
     cursor = connection.info.pop(_CURSOR, None)
-    with _as_sqlalchemy_error(None, None):
-        if commit:
-            # Queued like the writes, and answered with them when the run ends: psycopg's own
-            # commit() would wait for its answer, and the run's end for another (two round
-            # trips, measured). The driver's commit that follows finds no transaction.
-            if cursor is None:
-                cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            await_(cursor.execute(b"COMMIT", prepare=False))
-        await_(run.__aexit__(None, None, None))
+    # What is held leaves with the wait for the run's answers (db.held_sends).
+    _hold(connection, False)
+    try:
+        with _as_sqlalchemy_error(None, None):
+            if commit:
+                # Queued like the writes, and answered with them when the run ends: psycopg's
+                # own commit() would wait for its answer, and the run's end for another (two
+                # round trips, measured). The driver's commit that follows finds no
+                # transaction.
+                if cursor is None:
+                    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                await_(cursor.execute(b"COMMIT", prepare=False))
+            await_(run.__aexit__(None, None, None))
+    finally:
+        _hold(connection, False, now=True)
 
 
 @contextmanager
