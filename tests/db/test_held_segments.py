@@ -7,37 +7,28 @@ import asyncio
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, insert, make_url
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mascustomers.db.database import Database, run_sync
 from mascustomers.db.held_sends import HoldingConnection
-from mascustomers.db.pipelining import NO_ANSWER, until_commit
+from mascustomers.db.pipelining import until_commit
 from mascustomers.settings import Settings
+from tests.db.probe_table import WRITE
 
 T = TypeVar("T")
-_PROBE = Table(
-    "held_segments_probe",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("note", String(40), nullable=False),
-)
-_WRITE = insert(_PROBE).inline().execution_options(**NO_ANSWER)
 _WRITES = 24
 
 
 @pytest.fixture
-def probe(engine: Engine) -> Iterator[None]:
+def on_postgres(engine: Engine, probe: None) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no socket to hold")
-    _PROBE.create(engine, checkfirst=True)
-    yield
-    _PROBE.drop(engine)
 
 
 def _on_request_engine(settings: Settings, work: Callable[[Session], T]) -> T:
@@ -76,14 +67,14 @@ def _segments_sent(fileno: int) -> int:
 
 
 def test_a_run_and_its_commit_reach_the_server_in_a_segment_or_two(
-    settings: Settings, probe: None
+    settings: Settings, on_postgres: None
 ) -> None:
     def work(session: Session) -> tuple[int, int, int]:
         connection = _socket(session)  # connected: the segments counted are this transaction's
         before = _segments_sent(connection)
         until_commit(session)
         for id_ in range(_WRITES):
-            session.execute(_WRITE, {"id": id_, "note": f"write {id_}"})
+            session.execute(WRITE, {"id": id_, "note": f"write {id_}"})
         held_in_the_run = _held(connection)
         session.commit()
         return _segments_sent(connection) - before, held_in_the_run, _held(connection)
@@ -96,13 +87,13 @@ def test_a_run_and_its_commit_reach_the_server_in_a_segment_or_two(
 
 
 def test_nothing_stays_held_after_a_failed_write_is_rolled_back(
-    settings: Settings, probe: None
+    settings: Settings, on_postgres: None
 ) -> None:
     def work(session: Session) -> tuple[int, int]:
         connection = _socket(session)
         until_commit(session)
-        session.execute(_WRITE, {"id": 1, "note": "first"})
-        session.execute(_WRITE, {"id": 1, "note": "same id"})
+        session.execute(WRITE, {"id": 1, "note": "first"})
+        session.execute(WRITE, {"id": 1, "note": "same id"})
         held_in_the_run = _held(connection)
         with pytest.raises(IntegrityError):
             session.commit()
@@ -112,7 +103,7 @@ def test_nothing_stays_held_after_a_failed_write_is_rolled_back(
     assert _on_request_engine(settings, work) == (1, 0)
 
 
-def test_nothing_is_held_while_an_answer_is_awaited(settings: Settings, probe: None) -> None:
+def test_nothing_is_held_while_an_answer_is_awaited(settings: Settings, on_postgres: None) -> None:
     """A held query awaited outside any run: were it held until the kernel's 200 ms ceiling,
     five would take a second."""
     url = make_url(settings.database_url).set(drivername="postgresql")

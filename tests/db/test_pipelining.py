@@ -36,22 +36,9 @@ from mascustomers.db.pipelining import NO_ANSWER, is_running, pipelined, send, u
 from mascustomers.db.prepared import PreparedSelect
 from mascustomers.errors import ValidationFailed
 from mascustomers.settings import Settings
+from tests.db.probe_table import PROBE, WRITE
 
 T = TypeVar("T")
-_PROBE = Table(
-    "pipelining_probe",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("note", String(40), nullable=False),
-)
-_WRITE = insert(_PROBE).inline().execution_options(**NO_ANSWER)
-
-
-@pytest.fixture
-def probe(engine: Engine) -> Iterator[None]:
-    _PROBE.create(engine, checkfirst=True)
-    yield
-    _PROBE.drop(engine)
 
 
 def _on_request_engine(settings: Settings, work: Callable[[Session], T]) -> T:
@@ -62,7 +49,7 @@ def _on_request_engine(settings: Settings, work: Callable[[Session], T]) -> T:
 
 def _notes(engine: Engine) -> list[str]:
     with engine.connect() as conn:
-        return list(conn.scalars(select(_PROBE.c.note).order_by(_PROBE.c.id)))
+        return list(conn.scalars(select(PROBE.c.note).order_by(PROBE.c.id)))
 
 
 def test_marked_writes_go_out_together_and_a_read_sees_them(
@@ -72,10 +59,10 @@ def test_marked_writes_go_out_together_and_a_read_sees_them(
 
     def work(session: Session) -> tuple[bool, bool, int]:
         with pipelined(session):
-            session.execute(_WRITE, {"id": 1, "note": "one"})
-            session.execute(_WRITE, [{"id": 2, "note": "two"}, {"id": 3, "note": "three"}])
+            session.execute(WRITE, {"id": 1, "note": "one"})
+            session.execute(WRITE, [{"id": 2, "note": "two"}, {"id": 3, "note": "three"}])
             running_after_writes = is_running(session)
-            counted = session.scalar(select(_PROBE.c.id).order_by(_PROBE.c.id.desc()).limit(1))
+            counted = session.scalar(select(PROBE.c.id).order_by(PROBE.c.id.desc()).limit(1))
             running_after_read = is_running(session)
         session.commit()
         return running_after_writes, running_after_read, int(counted or 0)
@@ -90,16 +77,16 @@ def test_marked_writes_go_out_together_and_a_read_sees_them(
 
 def _fails_at_the_block_end(session: Session) -> None:
     with pipelined(session):
-        session.execute(_WRITE, {"id": 1, "note": "first"})
-        session.execute(_WRITE, {"id": 1, "note": "same id"})
-        session.execute(_WRITE, {"id": 2, "note": "after the failure"})
+        session.execute(WRITE, {"id": 1, "note": "first"})
+        session.execute(WRITE, {"id": 1, "note": "same id"})
+        session.execute(WRITE, {"id": 2, "note": "after the failure"})
     session.commit()
 
 
 def _fails_at_the_commit(session: Session) -> None:
     until_commit(session)  # the run the commit joins
-    session.execute(_WRITE, {"id": 1, "note": "first"})
-    session.execute(_WRITE, {"id": 1, "note": "same id"})
+    session.execute(WRITE, {"id": 1, "note": "first"})
+    session.execute(WRITE, {"id": 1, "note": "same id"})
     session.commit()
 
 
@@ -117,8 +104,8 @@ def test_an_error_inside_the_block_is_the_one_raised(
 ) -> None:
     def work(session: Session) -> None:
         with pipelined(session):
-            session.execute(_WRITE, {"id": 1, "note": "first"})
-            session.execute(_WRITE, {"id": 1, "note": "same id"})
+            session.execute(WRITE, {"id": 1, "note": "first"})
+            session.execute(WRITE, {"id": 1, "note": "same id"})
             raise LookupError("the order failed")
 
     # On PostgreSQL the duplicate waited in the run: the block's own error is raised, not the
@@ -136,10 +123,10 @@ def test_the_last_writes_go_out_with_the_commit(
 
     def work(session: Session) -> tuple[bool, bool]:
         until_commit(session)
-        session.execute(_WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
+        session.execute(WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
         running_before_commit = is_running(session)
         session.commit()
-        session.execute(_WRITE, {"id": 3, "note": "next transaction"})
+        session.execute(WRITE, {"id": 3, "note": "next transaction"})
         running_after_commit = is_running(session)
         session.commit()
         return running_before_commit, running_after_commit
@@ -157,7 +144,7 @@ def test_the_last_writes_and_the_commit_are_answered_in_one_round_trip(
 
     def work(session: Session, waits: list[int]) -> int:
         until_commit(session)
-        session.execute(_WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
+        session.execute(WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
         before = len(waits)
         session.commit()
         return len(waits) - before
@@ -202,16 +189,16 @@ def test_a_prepared_read_joins_the_run_and_sees_its_writes(
     settings: Settings, engine: Engine, probe: None
 ) -> None:
     postgres = engine.dialect.name == "postgresql"
-    notes = PreparedSelect(select(_PROBE.c.note).order_by(_PROBE.c.id))
+    notes = PreparedSelect(select(PROBE.c.note).order_by(PROBE.c.id))
 
     def work(session: Session, waits: list[int]) -> tuple[list[str], bool, int]:
         with pipelined(session):
-            session.execute(_WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
+            session.execute(WRITE, [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
             before = len(waits)
             read = [row.note for row in notes.all(session)]
             answered = len(waits) - before
             running = is_running(session)
-            send(session, _WRITE, {"id": 3, "note": "after the read"})
+            send(session, WRITE, {"id": 3, "note": "after the read"})
         session.commit()
         return read, running, answered
 
@@ -224,15 +211,15 @@ def test_a_claim_joins_the_run_and_a_failed_write_before_it_is_raised_there(
     settings: Settings, engine: Engine, probe: None
 ) -> None:
     claim = PreparedSelect(
-        update(_PROBE)
-        .where(_PROBE.c.id == bindparam("wanted"))
+        update(PROBE)
+        .where(PROBE.c.id == bindparam("wanted"))
         .values(note=bindparam("holder"))
-        .returning(_PROBE.c.id, _PROBE.c.note)
+        .returning(PROBE.c.id, PROBE.c.note)
     )
 
     def claims(session: Session, _waits: list[int]) -> list[tuple[int, str]]:
         with pipelined(session):
-            send(session, _WRITE, {"id": 1, "note": "free"})
+            send(session, WRITE, {"id": 1, "note": "free"})
             taken = [tuple(row) for row in claim.all(session, wanted=1, holder="taken")]
             missing = claim.all(session, wanted=9, holder="taken")
         session.commit()
@@ -242,7 +229,7 @@ def test_a_claim_joins_the_run_and_a_failed_write_before_it_is_raised_there(
 
     def duplicate_then_claim(session: Session, _waits: list[int]) -> None:
         with pipelined(session):
-            send(session, _WRITE, {"id": 1, "note": "same id"})
+            send(session, WRITE, {"id": 1, "note": "same id"})
             claim.all(session, wanted=1, holder="never")
 
     with pytest.raises(IntegrityError):
@@ -254,10 +241,10 @@ def test_reads_sent_ahead_are_answered_together_and_only_for_their_own_values(
     settings: Settings, engine: Engine, probe: None
 ) -> None:
     postgres = engine.dialect.name == "postgresql"
-    note = PreparedSelect(select(_PROBE.c.note).where(_PROBE.c.id == bindparam("wanted")))
-    count = PreparedSelect(select(func.count().label("rows")).select_from(_PROBE))
+    note = PreparedSelect(select(PROBE.c.note).where(PROBE.c.id == bindparam("wanted")))
+    count = PreparedSelect(select(func.count().label("rows")).select_from(PROBE))
     with engine.begin() as conn:
-        conn.execute(insert(_PROBE), [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
+        conn.execute(insert(PROBE), [{"id": 1, "note": "one"}, {"id": 2, "note": "two"}])
 
     def work(session: Session, waits: list[int]) -> tuple[list[Any], int]:
         until_commit(session)
@@ -280,9 +267,9 @@ def test_reads_sent_ahead_are_answered_together_and_only_for_their_own_values(
 def test_a_read_sent_ahead_is_taken_after_its_run_has_ended(
     settings: Settings, engine: Engine, probe: None
 ) -> None:
-    note = PreparedSelect(select(_PROBE.c.note).where(_PROBE.c.id == bindparam("wanted")))
+    note = PreparedSelect(select(PROBE.c.note).where(PROBE.c.id == bindparam("wanted")))
     with engine.begin() as conn:
-        conn.execute(insert(_PROBE), [{"id": 1, "note": "one"}])
+        conn.execute(insert(PROBE), [{"id": 1, "note": "one"}])
 
     def work(session: Session, waits: list[int]) -> tuple[str | None, bool, int]:
         until_commit(session)
@@ -306,12 +293,12 @@ def test_until_the_commit_a_write_after_an_answered_statement_starts_a_run_again
 
     def work(session: Session, waits: list[int]) -> tuple[bool, bool, int]:
         until_commit(session)
-        send(session, _WRITE, {"id": 1, "note": "one"})
+        send(session, WRITE, {"id": 1, "note": "one"})
         session.execute(text("SELECT 1"))  # not prepared: it ends the run
         ended = not is_running(session)
-        send(session, _WRITE, {"id": 2, "note": "two"})
+        send(session, WRITE, {"id": 2, "note": "two"})
         restarted = is_running(session)
-        send(session, _WRITE, {"id": 3, "note": "three"})
+        send(session, WRITE, {"id": 3, "note": "three"})
         before = len(waits)
         session.commit()
         return ended, restarted, len(waits) - before
@@ -325,12 +312,12 @@ def test_a_session_closed_in_a_run_keeps_nothing_and_its_connection_works(
 ) -> None:
     def abandoned(session: Session) -> None:
         until_commit(session)
-        session.execute(_WRITE, {"id": 1, "note": "never committed"})
+        session.execute(WRITE, {"id": 1, "note": "never committed"})
         session.close()  # as a request's session is closed: in its greenlet
 
     def read(session: Session) -> list[str]:
         with session:
-            return list(session.scalars(select(_PROBE.c.note)))
+            return list(session.scalars(select(PROBE.c.note)))
 
     async def requests() -> list[str]:
         database = Database(settings)
@@ -359,7 +346,7 @@ def test_unmarked_statements_and_other_engines_are_untouched(
     assert _on_request_engine(settings, on_request_engine) is False
     with Session(engine) as session:  # a synchronous engine: the block does nothing
         with pipelined(session):
-            session.execute(_WRITE, {"id": 8, "note": "sync"})
+            session.execute(WRITE, {"id": 8, "note": "sync"})
             assert not is_running(session)
         session.commit()
     assert _notes(engine) == ["plain", "sync"]
@@ -440,8 +427,8 @@ def test_a_nul_character_sent_is_refused_before_it_goes_out(
 ) -> None:
     def work(session: Session) -> None:
         with pipelined(session):
-            send(session, _WRITE, {"id": 1, "note": "kept?"})
-            send(session, _WRITE, {"id": 2, "note": "nul \x00 inside"})
+            send(session, WRITE, {"id": 1, "note": "kept?"})
+            send(session, WRITE, {"id": 2, "note": "nul \x00 inside"})
         session.commit()
 
     with pytest.raises(ValidationFailed):
@@ -454,8 +441,8 @@ def test_a_failed_write_sent_on_the_cursor_is_raised_as_its_kind(
 ) -> None:
     def work(session: Session) -> None:
         until_commit(session)
-        send(session, _WRITE, {"id": 1, "note": "first"})
-        send(session, _WRITE, [{"id": 2, "note": "second"}, {"id": 1, "note": "same id"}])
+        send(session, WRITE, {"id": 1, "note": "first"})
+        send(session, WRITE, [{"id": 2, "note": "second"}, {"id": 1, "note": "same id"}])
         session.commit()
 
     with pytest.raises(IntegrityError):

@@ -21,6 +21,7 @@ from mascustomers.settings import Settings
 from tests.bodies import signups_of
 from tests.databases import fresh_database_url
 from tests.live_server import seed
+from tests.signups.in_process import post_signups
 
 WAIT = "(waits for an answer)"
 
@@ -111,18 +112,12 @@ def test_the_statements_after_the_counters_join_the_commits_run(
         def record(conn: Any, _c: Any, statement: str, *_: Any) -> None:
             seen.append((" ".join(statement.split())[:120], is_running(conn)))
 
-        transport = httpx.ASGITransport(app=app)
+        def watch_the_second(index: int) -> None:
+            if index == 1:
+                event.listen(engine, "before_cursor_execute", record)
+
         try:
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                for index, body in enumerate(signups_of("mobile", 40_100_000, 2)):
-                    if index == 1:
-                        event.listen(engine, "before_cursor_execute", record)
-                    answer = await client.post(
-                        "/v2/orgs/telco/signups",
-                        content=json.dumps(body),
-                        headers={"x-api-key": key, "content-type": "application/json"},
-                    )
-                    assert answer.status_code == 200, answer.text
+            await post_signups(app, key, signups_of("mobile", 40_100_000, 2), watch_the_second)
         finally:
             event.remove(engine, "before_cursor_execute", record)
             await app.state.database.dispose()

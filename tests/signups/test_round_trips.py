@@ -4,11 +4,9 @@ database across a network (docs/performance.md (c), "fourth look"). Counted as t
 server's answer: the loop watching a connection's socket."""
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import Engine
 
@@ -17,6 +15,7 @@ from mascustomers.settings import Settings
 from tests.bodies import signups_of
 from tests.databases import fresh_database_url
 from tests.live_server import seed
+from tests.signups.in_process import post_signups
 
 # BEGIN with the catalogue items (a query per kind the order names, before the run); the
 # customer by document, the catalogue's hash, the tax rule and the ids, sent together; a
@@ -38,18 +37,13 @@ def _waits_of_the_last(url: str, key: str, bodies: list[dict[str, Any]]) -> int:
             add_reader(fd, callback, *args)
 
         app = create_app(Settings(database_url=url, log_level="WARNING"))
-        transport = httpx.ASGITransport(app=app)
+
+        def count_the_last(index: int) -> None:
+            if index == len(bodies) - 1:
+                loop.add_reader = counted  # type: ignore[method-assign]
+
         try:
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                for index, body in enumerate(bodies):
-                    if index == len(bodies) - 1:
-                        loop.add_reader = counted  # type: ignore[method-assign]
-                    answer = await client.post(
-                        "/v2/orgs/telco/signups",
-                        content=json.dumps(body),
-                        headers={"x-api-key": key, "content-type": "application/json"},
-                    )
-                    assert answer.status_code == 200, answer.text
+            await post_signups(app, key, bodies, count_the_last)
         finally:
             loop.add_reader = add_reader  # type: ignore[method-assign]
             await app.state.database.dispose()
