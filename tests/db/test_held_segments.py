@@ -29,6 +29,8 @@ _WRITES = 24
 def on_postgres(engine: Engine, probe: None) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no socket to hold")
+    if not hasattr(socket, "TCP_CORK"):
+        pytest.skip("the kernel has no cork (Linux's)")
 
 
 def _on_request_engine(settings: Settings, work: Callable[[Session], T]) -> T:
