@@ -8,7 +8,7 @@ import socket
 import sys
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, make_url
@@ -49,22 +49,27 @@ def _socket(session: Session) -> int:
     return session.connection().connection.driver_connection.pgconn.socket  # type: ignore[union-attr,no-any-return]
 
 
-def _held(fileno: int) -> int:
-    """TCP_CORK on this socket now."""
+def _tcp_option(fileno: int, option: int, size: int = 0) -> Any:
+    """``getsockopt`` of this TCP option on the connection's socket (libpq's: not closed)."""
     on = socket.socket(fileno=fileno)
     try:
-        return on.getsockopt(socket.IPPROTO_TCP, socket.TCP_CORK)
+        return (
+            on.getsockopt(socket.IPPROTO_TCP, option, size)
+            if size
+            else on.getsockopt(socket.IPPROTO_TCP, option)
+        )
     finally:
         on.detach()
+
+
+def _held(fileno: int) -> int:
+    """TCP_CORK on this socket now."""
+    return int(_tcp_option(fileno, socket.TCP_CORK))
 
 
 def _segments_sent(fileno: int) -> int:
     """The segments with data this socket has sent: tcpi_data_segs_out of Linux's tcp_info."""
-    on = socket.socket(fileno=fileno)
-    try:
-        info = on.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)
-    finally:
-        on.detach()
+    info = _tcp_option(fileno, socket.TCP_INFO, 256)
     return int.from_bytes(info[156:160], sys.byteorder)
 
 

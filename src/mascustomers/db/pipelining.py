@@ -7,10 +7,10 @@ together when the run ends — instead of each waiting for its own round trip (a
 event loop, a wake-up of the server and of the worker each: 90 µs of CPU for a single-row
 INSERT with psycopg alone here, 17 µs in a run). ``until_commit`` starts a run that lasts
 until the commit, which joins it: the last writes and COMMIT are one round trip. An order
-calls it before its first write; it takes its gap-free counters in a statement that joins the
-run, and the outbox numbers its events in one statement that needs no answer, so the counter
-rows that every signup of the org queues on are held for two round trips, not nine
-(docs/performance.md (c)).
+calls it before its first write; its gap-free counters advance in a statement that needs no
+answer (``queue``, ``db.at_commit``), and the outbox numbers its events in another, so the
+counter rows that every signup of the org queues on are held only while the server runs the
+last batch (docs/performance.md (c)).
 
 Over TCP a run's statements are also held in the kernel until psycopg waits for an answer
 (``db.held_sends``): they reach the server in a segment or two a round trip, not one each.
