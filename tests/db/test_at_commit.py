@@ -145,3 +145,28 @@ def test_a_rolled_back_order_leaves_its_numbers(session: Session, api: ApiCaller
     assert numbers[1] == numbers[0] + 1
     orders = [int(o["work_order_id"][2:]) for o in (first, second)]
     assert orders[1] == orders[0] + 1
+
+
+def test_replacements_in_one_table_twice_all_hold(session: Session) -> None:
+    """The replacements go out joined in one statement where they touch different tables; a
+    statement that changed one row twice would keep only one change (``at_commit._joined``)."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("stand-ins are written on PostgreSQL only")
+    session.execute(text("CREATE TEMP TABLE late_a (id int PRIMARY KEY, shown text, other text)"))
+    session.execute(text("CREATE TEMP TABLE late_b (id int PRIMARY KEY, shown text)"))
+    token = at_commit.late_text(session, sql="'seven'", value=lambda: "seven")
+    session.execute(text("INSERT INTO late_a VALUES (1, :t, :t), (2, :t, :t)"), {"t": f"<{token}>"})
+    session.execute(text("INSERT INTO late_b VALUES (1, :t)"), {"t": token})
+    for table, row, column in (
+        ("late_a", 1, "shown"),
+        ("late_b", 1, "shown"),
+        ("late_a", 1, "other"),  # the same row again
+        ("late_a", 2, "other"),
+    ):
+        at_commit.fix_rows(
+            session, table=table, where="id = %(id)s", params={"id": row}, columns=[column]
+        )
+    session.commit()
+    rows = session.execute(text("SELECT id, shown, other FROM late_a ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [(1, "<seven>", "<seven>"), (2, f"<{token}>", "<seven>")]
+    assert session.scalar(text("SELECT shown FROM late_b")) == "seven"

@@ -79,14 +79,15 @@ ACCOUNT_NUMBER = NumberFormat("MM-", 7, offset=5_000_000)
 def number_account(uow: UnitOfWork, *, account: Account, account_number: str) -> None:
     """Give a new, written account its number (``ACCOUNT_NUMBER`` of the org's
     ``account_number`` counter, taken by the caller — maybe a stand-in replaced at commit,
-    ``sequences.numbers_at_commit``) and contract document path, written now."""
+    ``sequences.numbers_at_commit``) and contract document path: written now, or with a
+    stand-in's replacement as the order commits (``at_commit.write_objects``)."""
     values = {
         "account_number": account_number,
         "contract_path": f"/contracts/{account.org_id}/{account_number}",
         "contract_filename": f"{account_number}.pdf",
     }
-    uow.update([(account, values)])
-    at_commit.fix_objects(uow.session, [account], values)
+    if not at_commit.write_objects(uow.session, [(account, values)]):
+        uow.update([(account, values)])
 
 
 def open_bundle(

@@ -14,19 +14,23 @@ value in SQL. The row is then locked only while the server runs those statements
   that fixes it has been answered, by ``value()``;
 - ``fix_objects`` / ``fix_rows``: rows whose columns may show stand-ins, replaced by their
   values as the transaction commits (JSON documents included: stored answers, events);
+  ``write_objects``: new texts of written rows, set only then (not written twice);
 - ``settle``: before a counter moves again in the same transaction (an operation after an
   order, a second order), the replacements registered so far are sent — in order, before the
   statement that moves it — and later ones use the values;
 - after the commit, ``settled_values(session)`` gives each stand-in's value (the request path
   puts them in the response it already built), and the objects given to ``fix_objects``
-  show them.
+  and ``write_objects`` show them.
+
+The replacements go out in as few statements as may be (``_joined``).
 
 Only on PostgreSQL (``sequences.numbers_at_commit``): SQLite has one writer at a time and no
 round trips, so its numbers are taken at once and nothing here is used.
 """
 
+import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -58,9 +62,16 @@ class _Fix:
     params: Mapping[str, Any]
     columns: tuple[str, ...]
     json: frozenset[str]
+    # Columns set to these texts (stand-ins replaced), not the texts they hold replaced.
+    texts: Mapping[str, str] = field(default_factory=dict)
 
-    def statement(self, late: list[_Late]) -> tuple[str, dict[str, Any]]:
-        params = dict(self.params)
+    def statement(self, late: list[_Late], *, prefix: str = "") -> tuple[str, dict[str, Any]]:
+        """The UPDATE, its own parameters named with ``prefix`` (statements joined in one)."""
+        params = {f"{prefix}{name}": value for name, value in self.params.items()}
+        where = _PARAMETER.sub(
+            lambda found: f"%({prefix}{found[1]})s" if found[1] in self.params else found[0],
+            self.where,
+        )
         replaced = {}
         for index, entry in enumerate(late):
             params[f"late_token_{index}"] = entry.token
@@ -71,15 +82,42 @@ class _Fix:
                 replaced[index] = entry.sql
         sets = []
         for column in self.columns:
-            expression = f"CAST({column} AS TEXT)" if column in self.json else column
+            if column in self.texts:
+                params[f"{prefix}text_{column}"] = self.texts[column]
+                expression = f"%({prefix}text_{column})s"
+            else:
+                expression = f"CAST({column} AS TEXT)" if column in self.json else column
             for index, value in replaced.items():
                 expression = f"replace({expression}, %(late_token_{index})s, {value})"
             if column in self.json:
                 expression = f"CAST({expression} AS JSON)"
             sets.append(f"{column} = {expression}")
         # Table, columns and condition are the code's own; values are parameters.
-        sql = f"UPDATE {self.table} SET {', '.join(sets)} WHERE {self.where}"  # noqa: S608
+        sql = f"UPDATE {self.table} SET {', '.join(sets)} WHERE {where}"  # noqa: S608
         return sql, params
+
+
+_PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+def _joined(fixes: list[_Fix], late: list[_Late]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``fixes`` in as few statements as may be: those on different tables in one, all but
+    the last as data-modifying WITH clauses (a statement each cost the worker and the server
+    about as much as its work: measured, docs/performance.md (c)). A table's second fix starts
+    another statement: one statement must not change a row twice, and its parts do not see
+    each other's changes. Fixes read only counters and their own rows, which no other fix
+    changes."""
+    group: list[_Fix] = []
+    for fix in [*fixes, None]:
+        if group and (fix is None or any(other.table == fix.table for other in group)):
+            parts = [one.statement(late, prefix=f"f{index}_") for index, one in enumerate(group)]
+            params = {name: value for _, own in parts for name, value in own.items()}
+            clauses = [f"f{index} AS ({sql})" for index, (sql, _) in enumerate(parts[:-1])]
+            sql = f"WITH {', '.join(clauses)} {parts[-1][0]}" if clauses else parts[-1][0]
+            yield sql, params
+            group = []
+        if fix is not None:
+            group.append(fix)
 
 
 @dataclass
@@ -90,8 +128,8 @@ class _Transaction:
 
     def send_fixes(self, connection: Connection) -> None:
         fixes, self.fixes = self.fixes, []
-        for fix in fixes:
-            queue(connection, *fix.statement(self.late))
+        for sql, params in _joined(fixes, self.late):
+            queue(connection, sql, params)
 
 
 def _transaction(session: Session) -> _Transaction | None:
@@ -145,6 +183,26 @@ def fix_objects(session: Session, objects: Iterable[Base], columns: Iterable[str
         table = cast(Table, inspect(obj).mapper.local_table).name
         transaction.fixes.append(_Fix(table, "id = %(id)s", {"id": obj.id}, names, frozenset()))  # type: ignore[attr-defined]
         transaction.objects.append((obj, names))
+
+
+def write_objects(session: Session, changes: Iterable[tuple[Base, Mapping[str, str]]]) -> bool:
+    """New texts of written objects that may show stand-ins, written by the statement that
+    replaces them as the transaction commits rather than now and again then (a row updated
+    twice); the objects show them at once and, after the commit, their values. False, with
+    nothing done, in a transaction without stand-ins: the caller writes them itself."""
+    transaction = _transaction(session)
+    if transaction is None:
+        return False
+    for obj, texts in changes:
+        table = cast(Table, inspect(obj).mapper.local_table).name
+        names = tuple(texts)
+        transaction.fixes.append(
+            _Fix(table, "id = %(id)s", {"id": obj.id}, names, frozenset(), texts)  # type: ignore[attr-defined]
+        )
+        transaction.objects.append((obj, names))
+        for name, shown in texts.items():
+            set_committed_value(obj, name, shown)
+    return True
 
 
 def settle(session: Session) -> None:

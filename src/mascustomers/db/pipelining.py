@@ -230,7 +230,8 @@ def send(session: Session, statement: Executable, rows: Row | Sequence[Row]) -> 
     if _RUN in connection.info and 0 < len(listed) <= _ROWS_ON_THE_CURSOR:
         compiled = _compiled(statement, connection.dialect, tuple(listed[0]))
         if compiled is not None:
-            _send(connection, compiled, listed, many=listed is rows)
+            # One row as one statement: psycopg's executemany costs more for a single row.
+            _send(connection, compiled, listed, many=len(listed) > 1)
             return
     session.execute(statement, rows)
 
