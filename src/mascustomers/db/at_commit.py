@@ -102,8 +102,8 @@ _PARAMETER = re.compile(r"%\((\w+)\)s")
 
 def _joined(fixes: list[_Fix], late: list[_Late]) -> Iterator[tuple[str, dict[str, Any]]]:
     """``fixes`` in as few statements as may be: those on different tables in one, all but
-    the last as data-modifying WITH clauses (a statement each cost the worker and the server
-    about as much as its work: measured, docs/performance.md (c)). A table's second fix starts
+    the last as data-modifying WITH clauses (each statement is work for the worker and the
+    server: docs/performance.md (c), seventh look). A table's second fix starts
     another statement: one statement must not change a row twice, and its parts do not see
     each other's changes. Fixes read only counters and their own rows, which no other fix
     changes."""
