@@ -103,21 +103,21 @@ _PARAMETER = re.compile(r"%\((\w+)\)s")
 def _joined(fixes: list[_Fix], late: list[_Late]) -> Iterator[tuple[str, dict[str, Any]]]:
     """``fixes`` in as few statements as may be: those on different tables in one, all but
     the last as data-modifying WITH clauses (each statement is work for the worker and the
-    server: docs/performance.md (c), seventh look). A table's second fix starts
-    another statement: one statement must not change a row twice, and its parts do not see
-    each other's changes. Fixes read only counters and their own rows, which no other fix
+    server: docs/performance.md (c), seventh look). A table's second fix starts another
+    statement: one statement must not change a row twice, and its parts do not see each
+    other's changes. Fixes read only counters and their own rows, which no other fix
     changes."""
-    group: list[_Fix] = []
-    for fix in [*fixes, None]:
-        if group and (fix is None or any(other.table == fix.table for other in group)):
-            parts = [one.statement(late, prefix=f"f{index}_") for index, one in enumerate(group)]
-            params = {name: value for _, own in parts for name, value in own.items()}
-            clauses = [f"f{index} AS ({sql})" for index, (sql, _) in enumerate(parts[:-1])]
-            sql = f"WITH {', '.join(clauses)} {parts[-1][0]}" if clauses else parts[-1][0]
-            yield sql, params
-            group = []
-        if fix is not None:
-            group.append(fix)
+    groups: list[list[_Fix]] = []
+    for fix in fixes:
+        if not groups or any(other.table == fix.table for other in groups[-1]):
+            groups.append([])
+        groups[-1].append(fix)
+    for group in groups:
+        parts = [fix.statement(late, prefix=f"f{index}_") for index, fix in enumerate(group)]
+        clauses = [f"f{index} AS ({sql})" for index, (sql, _) in enumerate(parts[:-1])]
+        last = parts[-1][0]
+        params = {name: value for _, own in parts for name, value in own.items()}
+        yield (f"WITH {', '.join(clauses)} {last}" if clauses else last), params
 
 
 @dataclass
@@ -174,15 +174,9 @@ def fix_rows(
 
 
 def fix_objects(session: Session, objects: Iterable[Base], columns: Iterable[str]) -> None:
-    """``fix_rows`` for written objects (by id); after the commit they show the values too."""
-    transaction = _transaction(session)
-    if transaction is None:
-        return
+    """``write_objects`` for objects written already with the texts they show in ``columns``."""
     names = tuple(columns)
-    for obj in objects:
-        table = cast(Table, inspect(obj).mapper.local_table).name
-        transaction.fixes.append(_Fix(table, "id = %(id)s", {"id": obj.id}, names, frozenset()))  # type: ignore[attr-defined]
-        transaction.objects.append((obj, names))
+    write_objects(session, [(obj, {name: getattr(obj, name) for name in names}) for obj in objects])
 
 
 def write_objects(session: Session, changes: Iterable[tuple[Base, Mapping[str, str]]]) -> bool:
