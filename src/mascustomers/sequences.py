@@ -8,7 +8,7 @@ commits, on PostgreSQL without a round trip while the row is locked (``db.at_com
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -141,15 +141,20 @@ class NumberFormat:
 
 
 # The counters advanced (each created on its first use) in name order: two orders taking the
-# same counters lock their rows in the same order and cannot deadlock.
-_ADVANCE_AT_COMMIT = """
+# same counters lock their rows in the same order and cannot deadlock. Their names (checked)
+# are written into the text, not sent as an array, which psycopg dumps in Python.
+@lru_cache(maxsize=64)
+def _advance_at_commit(names: tuple[str, ...]) -> str:
+    assert all(_NAME.match(name) for name in names), "counter names are written into SQL"
+    listed = ", ".join(f"('{name}')" for name in names)
+    return f"""
     INSERT INTO org_sequence (org_id, name, last_value)
     SELECT %(org)s, counter.name, 1
-    FROM unnest(CAST(%(names)s AS varchar[])) AS counter (name)
+    FROM (VALUES {listed}) AS counter (name)
     ORDER BY counter.name
     ON CONFLICT (org_id, name) DO UPDATE SET last_value = org_sequence.last_value + 1
     RETURNING name, last_value
-"""
+"""  # noqa: S608
 
 
 def numbers_at_commit(
@@ -167,9 +172,8 @@ def numbers_at_commit(
         taken = next_values(session, org_id=org_id, names=list(formats))
         return {name: shown.text(taken[name]) for name, shown in formats.items()}
     at_commit.settle(session)
-    names = sorted(formats)
-    assert all(_NAME.match(name) for name in names), "counter names are written into SQL"
-    answer = queue(session.connection(), _ADVANCE_AT_COMMIT, {"org": org_id, "names": names})
+    names = tuple(sorted(formats))
+    answer = queue(session.connection(), _advance_at_commit(names), {"org": org_id})
     values: dict[str, int] = {}
 
     def value_of(name: str) -> int:

@@ -61,6 +61,8 @@ from sqlalchemy.util import await_
 
 from mascustomers.db.compiled_sql import CompiledSQL, compile_sql
 from mascustomers.db.held_sends import HoldingConnection
+from mascustomers.db.joined_writes import Held, shape_of, statements
+from mascustomers.db.numbered_sql import numbered, values
 
 NEEDS_NO_ANSWER = "mascustomers_needs_no_answer"
 NO_ANSWER = {NEEDS_NO_ANSWER: True}
@@ -73,6 +75,7 @@ _RUN = "mascustomers_pipelined_run"
 _CURSOR = "mascustomers_pipelined_cursor"
 _SCOPE = "mascustomers_pipelined_scope"
 _AHEAD = "mascustomers_sent_ahead"
+_HELD = "mascustomers_held_writes"
 _ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 
@@ -92,6 +95,9 @@ def send_writes_together(engine: Engine) -> None:
     def _end_run_before_others(
         conn: Connection, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool
     ) -> None:
+        # Writes held in the run go first, whatever comes (db.joined_writes).
+        if _HELD in conn.info:
+            _send_held(conn)
         # No context: a statement run straight on the cursor outside a run (db.prepared).
         if _RUN in conn.info and (context is None or not _joins(context.execution_options)):
             _end_run(conn)
@@ -107,12 +113,14 @@ def send_writes_together(engine: Engine) -> None:
     @event.listens_for(engine, "checkin")
     def _forget_scope(_dbapi: Any, record: ConnectionPoolEntry) -> None:
         # A connection closed in a scope (no commit, no rollback seen) starts the next
-        # request without one.
+        # request without one, nor writes held from it.
         _forget_transaction(record.info)
+        record.info.pop(_HELD, None)
 
     @event.listens_for(engine, "rollback")
     def _end_run_before_rollback(conn: Connection) -> None:
         _forget_transaction(conn.info)
+        conn.info.pop(_HELD, None)  # writes of a transaction rolled back: never sent
         if _RUN in conn.info:
             with suppress(DBAPIError):  # a failed write: raised already, or moot now
                 _end_run(conn)
@@ -185,6 +193,7 @@ def _hold(connection: Connection, hold: bool, *, now: bool = False) -> None:
 def _end_run(connection: Connection, *, commit: bool = False) -> None:
     """Send what is queued (and COMMIT) and read every answer; a failed write's error is
     raised here."""
+    _send_held(connection)
     run = connection.info.pop(_RUN)
     cursor = connection.info.pop(_CURSOR, None)
     # What is held leaves with the wait for the run's answers (db.held_sends).
@@ -197,7 +206,7 @@ def _end_run(connection: Connection, *, commit: bool = False) -> None:
                 # round trips, measured). The driver's commit that follows finds no
                 # transaction.
                 if cursor is None:
-                    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                    cursor = _cursor(connection)
                 await_(cursor.execute(b"COMMIT", prepare=False))
             await_(run.__aexit__(None, None, None))
     finally:
@@ -230,10 +239,35 @@ def send(session: Session, statement: Executable, rows: Row | Sequence[Row]) -> 
     if _RUN in connection.info and 0 < len(listed) <= _ROWS_ON_THE_CURSOR:
         compiled = _compiled(statement, connection.dialect, tuple(listed[0]))
         if compiled is not None:
-            # One row as one statement: psycopg's executemany costs more for a single row.
-            _send(connection, compiled, listed, many=len(listed) > 1)
+            _hold_or_send(connection, compiled, listed)
             return
     session.execute(statement, rows)
+
+
+def _hold_or_send(connection: Connection, compiled: CompiledSQL, rows: Sequence[Row]) -> None:
+    """Hold the write to be joined with those after it (``db.joined_writes``); sent when the
+    run's next other statement, or its end, comes. One that may not be joined is sent now,
+    after those held."""
+    shape = shape_of(compiled)
+    if shape is not None and (len(rows) == 1 or not shape.update):
+        parameters = [compiled.parameters(row) for row in rows]
+        connection.info.setdefault(_HELD, []).append(Held(shape, parameters))
+        return
+    _send_held(connection)
+    # One row as one statement: psycopg's executemany costs more for a single row.
+    _send(connection, compiled, rows, many=len(rows) > 1)
+
+
+def _send_held(connection: Connection) -> None:
+    """Send the writes held in the run, joined (``db.joined_writes``)."""
+    held: list[Held] | None = connection.info.pop(_HELD, None)
+    if not held:
+        return
+    cursor = connection.info.get(_CURSOR)
+    if cursor is None:
+        cursor = connection.info[_CURSOR] = _cursor(connection)
+    for sql, parameters in statements(held):
+        _execute(connection, cursor, sql, parameters, _MARKED_WRITE)
 
 
 def send_ahead(
@@ -241,7 +275,7 @@ def send_ahead(
 ) -> None:
     """Queue ``sql`` (``owner``'s statement for ``params``) in the connection's run without
     waiting for its answer, for ``answer_in_run`` to take (``PreparedSelect.send_ahead``)."""
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = _cursor(connection)
     _execute(connection, cursor, sql, parameters, _JOINING)
     connection.info.setdefault(_AHEAD, {})[_ahead_key(owner, params)] = cursor
 
@@ -260,7 +294,7 @@ def answer_in_run(
     if cursor is None:
         if _RUN not in info:
             return None
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = _cursor(connection)
         _execute(connection, cursor, sql, parameters, _JOINING)
     with _as_sqlalchemy_error(sql, parameters):
         rows = await_(cursor.fetchall())
@@ -279,7 +313,7 @@ def queue(
     if _RUN not in info and _SCOPE in info and connection.engine in _ENGINES:
         _start_run(connection)
     if _RUN in info:
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = _cursor(connection)
         _execute(connection, cursor, sql, parameters, _JOINING)
 
         def answer() -> list[Any]:
@@ -321,7 +355,7 @@ def _send(
     parameters = [compiled.parameters(row) for row in rows]
     cursor = connection.info.get(_CURSOR)
     if cursor is None:
-        cursor = connection.info[_CURSOR] = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = connection.info[_CURSOR] = _cursor(connection)
     _execute(
         connection,
         cursor,
@@ -342,16 +376,24 @@ def _execute(
     many: bool = False,
 ) -> None:
     """Run ``sql`` on psycopg's ``cursor`` in the run, listeners told as for any statement
-    (the NUL-character check, query capture)."""
+    (the NUL-character check, query capture); the writes held go first."""
+    if _HELD in connection.info:
+        _send_held(connection)
     if connection.dispatch.before_cursor_execute:
         connection.dispatch.before_cursor_execute(
             connection, cursor, sql, parameters, context, many
         )
+    native, names = numbered(sql)
     with _as_sqlalchemy_error(sql, parameters):
         if many:
-            await_(cursor.executemany(sql, parameters))
+            await_(cursor.executemany(native, [values(names, row) for row in parameters]))
         else:
-            await_(cursor.execute(sql, parameters))
+            await_(cursor.execute(native, values(names, parameters)))
+
+
+def _cursor(connection: Connection) -> psycopg.AsyncRawCursor[Any]:
+    """A cursor on the driver's connection taking ``$n`` placeholders (``db.numbered_sql``)."""
+    return psycopg.AsyncRawCursor(connection.connection.driver_connection)  # type: ignore[arg-type]
 
 
 # By statement (held here, so that its id stays its own), dialect and the rows' keys.
