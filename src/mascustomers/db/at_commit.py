@@ -28,7 +28,6 @@ Only on PostgreSQL (``sequences.numbers_at_commit``): SQLite has one writer at a
 round trips, so its numbers are taken at once and nothing here is used.
 """
 
-import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +39,8 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mascustomers.db.base import Base
+from mascustomers.db.joined_writes import grouped, one_statement
+from mascustomers.db.numbered_sql import prefixed
 from mascustomers.db.pipelining import queue
 
 _KEY = "mascustomers_at_commit"
@@ -69,10 +70,7 @@ class _Fix:
         """The UPDATE, its own parameters named with ``prefix`` (statements joined in one);
         ``replaced`` gives the SQL of each stand-in's value by its index."""
         params = {f"{prefix}{name}": value for name, value in self.params.items()}
-        where = _PARAMETER.sub(
-            lambda found: f"%({prefix}{found[1]})s" if found[1] in self.params else found[0],
-            self.where,
-        )
+        where = prefixed(self.where, prefix, only=self.params)
         sets = []
         for column in self.columns:
             if column in self.texts:
@@ -88,9 +86,6 @@ class _Fix:
         # Table, columns and condition are the code's own; values are parameters.
         sql = f"UPDATE {self.table} SET {', '.join(sets)} WHERE {where}"  # noqa: S608
         return sql, params
-
-
-_PARAMETER = re.compile(r"%\((\w+)\)s")
 
 
 def _joined(fixes: list[_Fix], late: list[_Late]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -118,19 +113,18 @@ def _joined(fixes: list[_Fix], late: list[_Late]) -> Iterator[tuple[str, dict[st
             replaced[index] = f"(SELECT v{index} FROM late_values)"  # noqa: S608
     # The stand-ins' SQL is the code's own (``late_text``); values are parameters.
     head = [f"late_values AS (SELECT {', '.join(values)})"] if values else []
-    groups: list[list[_Fix]] = []
-    for fix in fixes:
-        if not groups or any(other.table == fix.table for other in groups[-1]):
-            groups.append([])
-        groups[-1].append(fix)
-    for group in groups:
+    # Every fix is an UPDATE: one statement holds at most one a table (``grouped``).
+    for group in grouped(
+        fixes,
+        table=lambda fix: fix.table,
+        updates=lambda fix: True,
+        size=lambda fix: len(fix.params) + len(fix.texts),
+    ):
         parts = [fix.statement(replaced, prefix=f"f{index}_") for index, fix in enumerate(group)]
-        clauses = head + [f"f{index} AS ({sql})" for index, (sql, _) in enumerate(parts[:-1])]
-        last = parts[-1][0]
         params = dict(shared)
         for _, own in parts:
             params.update(own)
-        yield (f"WITH {', '.join(clauses)} {last}" if clauses else last), params
+        yield one_statement([sql for sql, _ in parts], first=head), params
 
 
 @dataclass

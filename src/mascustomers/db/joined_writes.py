@@ -16,16 +16,16 @@ ends, when every part's rows are there.
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from mascustomers.db.compiled_sql import CompiledSQL
+from mascustomers.db.numbered_sql import prefixed
 
 _INSERT = re.compile(r'INSERT INTO ("?\w+"?) (\([^)]*\)) VALUES (\(.*\))', re.DOTALL)
 _UPDATE = re.compile(r'UPDATE ("?\w+"?) SET ', re.DOTALL)
-_PARAMETER = re.compile(r"%\((\w+)\)s")
 _READS_OR_ANSWERS = re.compile(r"\b(SELECT|RETURNING|FROM|ON CONFLICT)\b")
 # Beyond these a statement is split (PostgreSQL takes at most 65,535 parameters).
 _MOST_PARTS = 64
@@ -46,13 +46,10 @@ class Shape:
         """The statement for ``rows`` rows, its parameters renamed with ``prefix`` and the
         row's place (``{prefix}{row}_{name}``)."""
 
-        def renamed(text: str, row: int) -> str:
-            return _PARAMETER.sub(lambda found: f"%({prefix}{row}_{found[1]})s", text)
-
         if self.update:
             assert rows == 1, "an UPDATE is joined for one row"
-            return renamed(self.head, 0)
-        groups = ", ".join(renamed(self.values, row) for row in range(rows))
+            return prefixed(self.head, f"{prefix}0_")
+        groups = ", ".join(prefixed(self.values, f"{prefix}{row}_") for row in range(rows))
         return f"{self.head}{groups}"
 
 
@@ -88,24 +85,56 @@ class Held:
 
 def statements(held: Sequence[Held]) -> list[tuple[str, dict[str, Any]]]:
     """``held``, in order, as few statements as may be, each with its parameters."""
-    groups: list[list[Held]] = []
+    return [
+        _statement(group)
+        for group in grouped(
+            held,
+            table=lambda write: write.shape.table,
+            updates=lambda write: write.shape.update,
+            size=lambda write: sum(len(row) for row in write.rows),
+        )
+    ]
+
+
+T = TypeVar("T")
+
+
+def grouped(
+    parts: Sequence[T],
+    *,
+    table: Callable[[T], str],
+    updates: Callable[[T], bool],
+    size: Callable[[T], int],
+) -> list[list[T]]:
+    """``parts`` in order, cut into the statements they may share (see the module text): a
+    part never joins a statement in which an UPDATE touches its table, nor an UPDATE one in
+    which anything does; at most ``_MOST_PARTS`` parts and ``_MOST_PARAMETERS`` parameters
+    (``size``) a statement. Also the rule of the replacements sent with a COMMIT
+    (``db.at_commit``)."""
+    groups: list[list[T]] = []
     inserted: set[str] = set()
     updated: set[str] = set()
     parameters = 0
-    for write in held:
-        table = write.shape.table
-        clashes = table in updated or (write.shape.update and table in inserted)
-        size = sum(len(row) for row in write.rows)
+    for part in parts:
+        name, update, count = table(part), updates(part), size(part)
+        clashes = name in updated or (update and name in inserted)
         full = bool(groups) and (
-            len(groups[-1]) >= _MOST_PARTS or parameters + size > _MOST_PARAMETERS
+            len(groups[-1]) >= _MOST_PARTS or parameters + count > _MOST_PARAMETERS
         )
         if not groups or clashes or full:
             groups.append([])
             inserted, updated, parameters = set(), set(), 0
-        groups[-1].append(write)
-        (updated if write.shape.update else inserted).add(table)
-        parameters += size
-    return [_statement(group) for group in groups]
+        groups[-1].append(part)
+        (updated if update else inserted).add(name)
+        parameters += count
+    return groups
+
+
+def one_statement(parts: Sequence[str], *, first: Sequence[str] = ()) -> str:
+    """``parts`` as one statement: all but the last as WITH clauses ``w0``, ``w1``…, after
+    the clauses ``first``."""
+    clauses = [*first, *(f"w{index} AS ({part})" for index, part in enumerate(parts[:-1]))]
+    return f"WITH {', '.join(clauses)} {parts[-1]}" if clauses else parts[-1]
 
 
 def _statement(group: list[Held]) -> tuple[str, dict[str, Any]]:
@@ -121,8 +150,6 @@ def _statement(group: list[Held]) -> tuple[str, dict[str, Any]]:
 @lru_cache(maxsize=512)
 def _joined_sql(parts: tuple[tuple[Shape, int], ...]) -> str:
     # The same order shape gives the same text: built once, and prepared once by psycopg.
-    texts = [shape.part(f"w{index}_", rows) for index, (shape, rows) in enumerate(parts)]
-    if len(texts) == 1:
-        return texts[0]
-    clauses = ", ".join(f"w{index} AS ({text})" for index, text in enumerate(texts[:-1]))
-    return f"WITH {clauses} {texts[-1]}"
+    return one_statement(
+        [shape.part(f"w{index}_", rows) for index, (shape, rows) in enumerate(parts)]
+    )

@@ -10,7 +10,7 @@ their values in that order.
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +29,18 @@ def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
         return f"${names.setdefault(found[1], len(names) + 1)}"
 
     return _PLACEHOLDER.sub(number, sql).encode(), tuple(names)
+
+
+def prefixed(sql: str, prefix: str, only: Collection[str] | None = None) -> str:
+    """``sql`` with its ``%(name)s`` placeholders (those in ``only``, else all) renamed
+    ``%({prefix}name)s``: statements joined into one keep their parameters apart."""
+
+    def rename(found: re.Match[str]) -> str:
+        if found[1] is None or (only is not None and found[1] not in only):
+            return found[0]
+        return f"%({prefix}{found[1]})s"
+
+    return _PLACEHOLDER.sub(rename, sql)
 
 
 def values(names: Sequence[str], parameters: Mapping[str, Any]) -> list[Any]:

@@ -263,9 +263,7 @@ def _send_held(connection: Connection) -> None:
     held: list[Held] | None = connection.info.pop(_HELD, None)
     if not held:
         return
-    cursor = connection.info.get(_CURSOR)
-    if cursor is None:
-        cursor = connection.info[_CURSOR] = _cursor(connection)
+    cursor = _writes_cursor(connection)
     for sql, parameters in statements(held):
         _execute(connection, cursor, sql, parameters, _MARKED_WRITE)
 
@@ -353,9 +351,7 @@ def _send(
     connection: Connection, compiled: CompiledSQL, rows: Sequence[Row], *, many: bool
 ) -> None:
     parameters = [compiled.parameters(row) for row in rows]
-    cursor = connection.info.get(_CURSOR)
-    if cursor is None:
-        cursor = connection.info[_CURSOR] = _cursor(connection)
+    cursor = _writes_cursor(connection)
     _execute(
         connection,
         cursor,
@@ -389,6 +385,14 @@ def _execute(
             await_(cursor.executemany(native, [values(names, row) for row in parameters]))
         else:
             await_(cursor.execute(native, values(names, parameters)))
+
+
+def _writes_cursor(connection: Connection) -> psycopg.AsyncRawCursor[Any]:
+    """The run's cursor for marked writes, made on its first."""
+    cursor = connection.info.get(_CURSOR)
+    if cursor is None:
+        cursor = connection.info[_CURSOR] = _cursor(connection)
+    return cursor
 
 
 def _cursor(connection: Connection) -> psycopg.AsyncRawCursor[Any]:
