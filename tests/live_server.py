@@ -1,4 +1,4 @@
-"""A real uvicorn server in a subprocess on 127.0.0.1, on its own file database."""
+"""A real server (`mascustomers serve`) in a subprocess on 127.0.0.1, on its own database."""
 
 import os
 import signal
@@ -14,7 +14,6 @@ from pathlib import Path
 import httpx
 from sqlalchemy.orm import Session
 
-from mascustomers.cli.serving import EVENT_LOOP, HTTP_PROTOCOL
 from mascustomers.db import migrate
 from mascustomers.db.engine import make_engine
 from tests.catalogue_fixture import load_test_catalogue
@@ -62,24 +61,17 @@ def start(
         "MASCUSTOMERS_LOG_LEVEL": "WARNING",
         **(env or {}),
     }
+    # served as operators serve it: several workers each accept on a socket of their own
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "uvicorn",
-            "mascustomers.api.asgi:app",
-            "--host",
-            "127.0.0.1",
+            "mascustomers.cli.main",
+            "serve",
             "--port",
             str(port),
             "--workers",
             str(workers),
-            "--log-level",
-            "warning",
-            "--loop",
-            EVENT_LOOP,
-            "--http",
-            HTTP_PROTOCOL,
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -87,13 +79,29 @@ def start(
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.1)
+        if _every_worker_answers(port, workers):
+            return process
+        time.sleep(0.1)
     process.kill()
     raise RuntimeError("the server did not start")
+
+
+def _every_worker_answers(port: int, workers: int) -> bool:
+    """Whether a burst of connections is answered at once: each worker listens on a socket of
+    its own from the start, and a connection the kernel hands to a worker still starting waits
+    for it (16 connections all on one of 2 workers: 1 in 32,768)."""
+    connections = []
+    try:
+        for _ in range(1 if workers == 1 else 16):
+            connections.append(socket.create_connection(("127.0.0.1", port), timeout=1))
+        for connection in connections:
+            connection.sendall(b"GET /health/ready HTTP/1.1\r\nHost: t\r\n\r\n")
+        return all(c.recv(64).startswith(b"HTTP/1.1 200") for c in connections)
+    except OSError:  # refused, reset or timed out: not serving yet
+        return False
+    finally:
+        for connection in connections:
+            connection.close()
 
 
 def kill_hard(process: subprocess.Popen[bytes]) -> None:
