@@ -193,21 +193,11 @@ def main() -> int:
     bare = serve(
         [
             sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.bare_app:app",
-            "--port",
-            "8302",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-            # served as `mascustomers serve` serves (cli/serving.py)
-            "--loop",
-            "asyncio",
-            "--http",
-            "mascustomers.cli.serving:NoDelayHttpToolsProtocol",
+            "-c",
+            # served as `mascustomers serve` serves (cli/serving.py): loop, protocol, a
+            # listening socket per worker
+            "from mascustomers.cli.serving import run; "
+            f"run('bench.bare_app:app', host='127.0.0.1', port=8302, workers={args.workers})",
         ],
         {**env, "PYTHONPATH": str(ROOT)},
         8302,

@@ -1,14 +1,10 @@
 """``mascustomers serve``"""
 
-import sys
 from typing import Annotated
 
 import typer
-import uvicorn
-from uvicorn.config import STARTUP_FAILURE
 
-from mascustomers.cli import workers as worker_processes
-from mascustomers.cli.serving import EVENT_LOOP, HTTP_PROTOCOL
+from mascustomers.cli import serving
 
 
 def serve(
@@ -24,22 +20,11 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the API with uvicorn; several workers each accept on a socket of their own."""
-    config = uvicorn.Config(
+    serving.run(
         "mascustomers.api.asgi_with_scheduler:app"
         if with_scheduler
         else "mascustomers.api.asgi:app",
         host=host,
         port=port,
         workers=workers,
-        access_log=False,
-        log_level="warning",
-        loop=EVENT_LOOP,
-        http=HTTP_PROTOCOL,
     )
-    if workers > 1:
-        worker_processes.serve(config)
-        return
-    server = uvicorn.Server(config)
-    server.run()
-    if not server.started:
-        sys.exit(STARTUP_FAILURE)
