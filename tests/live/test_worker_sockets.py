@@ -32,6 +32,19 @@ def _listening_workers(parent: int, port: int, count: int) -> dict[int, set[str]
     return by_worker(parent, port, LISTEN)
 
 
+def _serve_until_it_stops(port: int, database_url: str) -> "subprocess.CompletedProcess[str]":
+    """`mascustomers serve --workers 2`, expected to stop by itself (within a minute)."""
+    serve = ["serve", "--port", str(port), "--workers", "2"]
+    return subprocess.run(
+        [sys.executable, "-m", "mascustomers.cli.main", *serve],
+        env={**os.environ, "MASCUSTOMERS_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
 def test_connections_opened_at_once_spread_over_the_workers(tmp_path: Path, worker_id: str) -> None:
     with live_server(tmp_path, f"live_sockets_{worker_id}", workers=2) as server:
         listening = _listening_workers(server.process.pid, server.port, 2)
@@ -78,15 +91,7 @@ def test_a_taken_port_stops_the_start(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        serve = ["serve", "--port", str(port), "--workers", "2"]
-        ended = subprocess.run(
-            [sys.executable, "-m", "mascustomers.cli.main", *serve],
-            env={**os.environ, "MASCUSTOMERS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"},
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        ended = _serve_until_it_stops(port, f"sqlite:///{tmp_path / 'x.db'}")
     assert ended.returncode == 3
     assert "cannot serve on 127.0.0.1 port" in ended.stderr
 
@@ -111,14 +116,6 @@ def test_a_dead_worker_is_replaced_on_its_socket(tmp_path: Path, worker_id: str)
 def test_a_worker_that_cannot_start_stops_the_server(tmp_path: Path) -> None:
     """Broken settings fail every replacement the same way: the server stops, it does not
     start workers forever."""
-    serve = ["serve", "--port", str(free_port()), "--workers", "2"]
-    ended = subprocess.run(
-        [sys.executable, "-m", "mascustomers.cli.main", *serve],
-        env={**os.environ, "MASCUSTOMERS_DATABASE_URL": "nosuchdatabase://"},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    ended = _serve_until_it_stops(free_port(), "nosuchdatabase://")
     assert ended.returncode == 3
     assert "ended before it served" in ended.stderr

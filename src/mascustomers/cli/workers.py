@@ -3,8 +3,9 @@
 uvicorn's workers share one listening socket, and asyncio accepts every connection waiting on
 it in one go: a client that opened its 16 connections together found all of them on one of two
 workers in 7 of 16 runs, a fifth of the CPU idle (bench/bench_worker_sockets.py; signups on
-PostgreSQL 5–28 % slower than the same round with a socket per worker, docs/performance.md). With one socket per worker, all in one SO_REUSEPORT
-group, the kernel hands each new connection to a socket by a hash of its addresses.
+PostgreSQL 5–28 % slower than the same round with a socket per worker, docs/performance.md).
+With one socket per worker, all in one SO_REUSEPORT group, the kernel hands each new connection
+to a socket by a hash of its addresses.
 
 - The parent binds and listens on every socket before the workers start, and keeps them. Were a
   socket to join the group only when its worker had started, a client opening its connections
