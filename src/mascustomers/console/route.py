@@ -44,7 +44,7 @@ class ConsoleRoute(APIRoute):
                 await request.body()  # all of it before the write lock, as a v2 writer
             try:
                 return await run_in_transaction(
-                    handler, request, open_session(request), None, writer=writes
+                    handler, request, open_session(request, reader=not writes), None, writer=writes
                 )
             except SignInNeeded:
                 target = request.url.path if request.method == "GET" else PREFIX + "/"

@@ -6,6 +6,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.types import Scope
 
+from mascustomers.db.readers import as_reader
+
 _SESSION_KEY = "mascustomers.session"
 
 READ_ONLY_EXTRA = "x-read-only"
@@ -13,9 +15,12 @@ READ_ONLY_EXTRA = "x-read-only"
 WRITES_EXTRA = "x-writes"
 
 
-def open_session(request: Request) -> Session:
-    """The request's one session (no connection yet: it connects on first use)."""
+def open_session(request: Request, *, reader: bool = False) -> Session:
+    """The request's one session (no connection yet: it connects on first use); a reader's
+    reads outside transactions where the database allows it (``db.readers``)."""
     session: Session = request.app.state.sessionmaker()
+    if reader:
+        as_reader(session)
     request.scope[_SESSION_KEY] = session
     return session
 

@@ -35,6 +35,7 @@ from sqlalchemy.util.concurrency import in_greenlet
 from mascustomers.db.held_sends import HoldingConnection
 from mascustomers.db.liveness import check_connections_on_checkout
 from mascustomers.db.pipelining import send_writes_together
+from mascustomers.db.readers import as_writer, read_outside_transactions
 from mascustomers.db.write_gate import Turn, WriteGate, gate_for
 from mascustomers.errors import ValidationFailed
 from mascustomers.settings import Settings
@@ -151,6 +152,7 @@ def make_request_engine(url: str, *, settings: Settings) -> tuple[Engine, AsyncE
         check_connections_on_checkout(async_engine.sync_engine)
         _refuse_nul_characters(async_engine.sync_engine)
         send_writes_together(async_engine.sync_engine)
+        read_outside_transactions(async_engine.sync_engine)
         return async_engine.sync_engine, async_engine
     # Writers wait for their turn before they take a connection, so in-use connections stay
     # few; the pool may still grow rather than ever make the loop wait for a connection.
@@ -334,6 +336,8 @@ def begin_for_write(session: Session) -> None:
     The turn comes before the connection: writers waiting for their turn hold no pooled
     connection, so a queue of them cannot empty the pool (whose wait would block the loop).
     """
+    if not session.in_transaction():
+        as_writer(session)
     bind = session.get_bind()
     gated = _GATES.get(bind) if isinstance(bind, Engine) and not session.in_transaction() else None
     if gated is None:

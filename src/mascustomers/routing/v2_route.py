@@ -98,7 +98,7 @@ class V2Route(APIRoute):
             if not writes:
                 with never_waits(request.app.state.database.is_sqlite):
                     return await run_in_transaction(
-                        handler, request, open_session(request), None, guard=guard
+                        handler, request, open_session(request, reader=True), None, guard=guard
                     )
             body = await request.body()
             write = keyed_write(
