@@ -59,15 +59,17 @@ class V2Route(APIRoute):
        duplicate meanwhile).
     3. Open the session; a writer begins as one (SQLite: its turn through the write gate, then
        ``BEGIN IMMEDIATE``) and claims its key — the stored answer is replayed, or the key is
-       locked for this transaction (``idempotency.repository.claim``).
+       locked for this transaction (``idempotency.repository.claim``); a reader's session
+       refuses writes and, on PostgreSQL, reads outside a transaction (``db.readers``).
     4. A body that is sent is checked where the operation's body is optional or absent
        (``routing.request_body``), then the handler runs; its synchronous endpoint runs in a
        greenlet (``in_greenlet``) — except a reader on SQLite, whose work can never wait
        (``db.database.never_waits``).
     5. The answer is stored with the key and the transaction commits, before the response is
        sent: a client never sees a 2xx for work that is not committed, and a crash leaves
-       either nothing or the work with its answer. Any error rolls everything back. GETs commit
-       too: computing a penalty is a GET in the reference, and it stores the computation.
+       either nothing or the work with its answer. Any error rolls everything back. GETs that
+       store what they compute (the reference's penalty computations, ``x-writes``) are
+       writers.
     """
 
     def __init__(self, path: str, endpoint: Endpoint, **kwargs: Any) -> None:
