@@ -31,6 +31,7 @@ from tests.live_server import free_port, seed  # noqa: E402
 
 from bench.bench_read_mix import serve  # noqa: E402
 from bench.bench_remote_database import signup_bodies, warm_up, wrk_posts  # noqa: E402
+from mascustomers.cli.serving import EVENT_LOOP, HTTP_PROTOCOL  # noqa: E402
 
 WAYS = {
     "shared socket": [
@@ -39,10 +40,11 @@ WAYS = {
         "--log-level",
         "warning",
         "--no-access-log",
+        # otherwise served as `mascustomers serve` serves (cli.serving)
         "--loop",
-        "asyncio",
+        EVENT_LOOP,
         "--http",
-        "mascustomers.cli.serving:NoDelayHttpToolsProtocol",
+        HTTP_PROTOCOL,
     ],
     "socket per worker": ["mascustomers.cli.main", "serve"],
 }

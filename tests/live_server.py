@@ -90,15 +90,27 @@ def _every_worker_answers(port: int, workers: int) -> bool:
     """Whether a burst of connections is answered at once: each worker listens on a socket of
     its own from the start, and a connection the kernel hands to a worker still starting waits
     for it (16 connections all on one of 2 workers: 1 in 32,768)."""
-    connections = []
     try:
-        for _ in range(1 if workers == 1 else 16):
-            connections.append(socket.create_connection(("127.0.0.1", port), timeout=1))
-        for connection in connections:
-            connection.sendall(b"GET /health/ready HTTP/1.1\r\nHost: t\r\n\r\n")
-        return all(c.recv(64).startswith(b"HTTP/1.1 200") for c in connections)
+        with opened_at_once(port, 1 if workers == 1 else 16, "/health/ready", timeout=1) as heads:
+            return all(head.startswith(b"HTTP/1.1 200") for head in heads)
     except OSError:  # refused, reset or timed out: not serving yet
         return False
+
+
+@contextmanager
+def opened_at_once(
+    port: int, count: int, path: str, *, timeout: float | None = None
+) -> Iterator[list[bytes]]:
+    """``count`` connections opened before the first request is sent (as wrk opens them), each
+    sent ``GET path``; the start of each answer, the connections kept open until the block
+    ends."""
+    connections: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            connections.append(socket.create_connection(("127.0.0.1", port), timeout=timeout))
+        for connection in connections:
+            connection.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+        yield [connection.recv(64) for connection in connections]
     finally:
         for connection in connections:
             connection.close()

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.live.proc_sockets import ESTABLISHED, LISTEN, by_worker, gone
-from tests.live_server import free_port, kill_hard, live_server, start
+from tests.live_server import free_port, kill_hard, live_server, opened_at_once, start
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -52,20 +52,12 @@ def test_connections_opened_at_once_spread_over_the_workers(tmp_path: Path, work
         assert len(first) == len(second) == 1, listening
         assert not first & second, listening
 
-        # wrk's way: every connection opened before the first request is sent
-        connections = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(32)]
-        try:
-            for connection in connections:
-                connection.sendall(b"GET /health/live HTTP/1.1\r\nHost: t\r\n\r\n")
-            for connection in connections:
-                assert connection.recv(64).startswith(b"HTTP/1.1 200")
+        with opened_at_once(server.port, 32, "/health/live") as heads:
+            assert all(head.startswith(b"HTTP/1.1 200") for head in heads)
             split = {
                 pid: len(inodes)
                 for pid, inodes in by_worker(server.process.pid, server.port, ESTABLISHED).items()
             }
-        finally:
-            for connection in connections:
-                connection.close()
         print(f"\n32 connections opened at once, per worker: {sorted(split.values())}")
         assert sum(split.values()) == 32, split
         assert len(split) == 2, split
